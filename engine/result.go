@@ -1,0 +1,69 @@
+package engine
+
+import "github.com/shopspring/decimal"
+
+// Result is what a run produced, year by year.
+type Result struct {
+	ID, Title string
+	Years     []Year
+}
+
+// Year is one year's bills. Total is the sum over pools of amount and fees,
+// and the members' Amounts sum exactly to it.
+type Year struct {
+	Year int
+	// Months is the number of months the service was in effect.
+	Months   int
+	Total    decimal.Decimal
+	Pools    []PoolYear
+	Members  []MemberYear
+	Segments []Segment
+}
+
+// PoolYear is a pool's amount and fees for a year and how they were shared.
+type PoolYear struct {
+	ID, Label string
+	Key       string
+	Amount    decimal.Decimal // rounded to the cent
+	Fees      decimal.Decimal // rounded to the cent
+	Parts     []Part          // in the order of Year.Members
+}
+
+// Part is a member's part of a pool.
+type Part struct {
+	Member string
+	// Share is the member's key for the year, weighted by months.
+	Share  decimal.Decimal
+	Amount decimal.Decimal
+	Fees   decimal.Decimal
+}
+
+// MemberYear is a member's bill for a year.
+type MemberYear struct {
+	ID, Label string
+	Manager   bool
+	// Share is the member's reference key for the year, weighted by months.
+	Share decimal.Decimal
+	// Amount is the member's parts of every pool, fees included.
+	Amount decimal.Decimal
+	// Fees is the part of Amount that is management fees.
+	Fees decimal.Decimal
+	// Billed is what the manager invoices the member: Amount, or zero for
+	// the manager itself.
+	Billed decimal.Decimal
+}
+
+// Segment is a run of months in which nothing changed, with the values
+// computed for it.
+type Segment struct {
+	FromMonth, Months int
+	// Values holds the parameters and global rules.
+	Values map[string]decimal.Decimal
+	// MemberValues holds, per member id, the per-member rules.
+	MemberValues map[string]map[string]decimal.Decimal
+	// PoolAmounts holds each pool's yearly amount as computed for the
+	// segment, before weighting and rounding.
+	PoolAmounts map[string]decimal.Decimal
+	// FeeRate is the fee rate in force, zero when the rule set has none.
+	FeeRate decimal.Decimal
+}

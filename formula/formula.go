@@ -1,0 +1,362 @@
+package formula
+
+import (
+	"errors"
+	"fmt"
+	"reflect"
+	"slices"
+	"strings"
+
+	"github.com/expr-lang/expr"
+	"github.com/expr-lang/expr/ast"
+	"github.com/expr-lang/expr/conf"
+	"github.com/expr-lang/expr/file"
+	"github.com/expr-lang/expr/parser"
+	"github.com/expr-lang/expr/vm"
+	"github.com/shopspring/decimal"
+)
+
+// Names the environment gives a special meaning.
+const (
+	// Year is the simulated year, as a number.
+	Year = "year"
+	// Member holds the attributes of the member a per-member rule is
+	// evaluated for: member.population.
+	Member = "member"
+	// Previous holds last year's values of parameters and global rules:
+	// previous.cout_moyen_etc.
+	Previous = "previous"
+)
+
+// Limits bound what one expression may cost.
+type Limits struct {
+	// MaxLength is the longest source accepted, in bytes.
+	MaxLength int
+	// MaxNodes is the largest syntax tree accepted.
+	MaxNodes uint
+	// MemoryBudget bounds the allocations of one evaluation (expr's unit).
+	MemoryBudget uint
+}
+
+// DefaultLimits are generous for allocation rules, which are short, and small
+// enough that a runaway expression is caught at load time.
+var DefaultLimits = Limits{MaxLength: 4096, MaxNodes: 500, MemoryBudget: 100_000}
+
+// Error is a compile error at a rune offset inside the expression.
+type Error struct {
+	Offset int // runes from the start of the expression
+	Msg    string
+}
+
+func (e *Error) Error() string { return fmt.Sprintf("%s (at %d)", e.Msg, e.Offset) }
+
+// Ref is a name an expression reads. For member.x and previous.x, Name is
+// "member" or "previous" and Field is x.
+type Ref struct {
+	Name   string
+	Field  string
+	Offset int
+}
+
+// Program is a compiled expression.
+type Program struct {
+	source string
+	prog   *vm.Program
+	refs   []Ref
+	budget uint
+}
+
+// Source returns the expression as written.
+func (p *Program) Source() string { return p.source }
+
+// Refs returns the names the expression reads, in order of appearance.
+func (p *Program) Refs() []Ref { return p.refs }
+
+// Env is the set of names an expression may read, each with a sample value
+// of its type: decimal.Decimal for numbers, map[string]decimal.Decimal for
+// member attributes, previous values and per-member values seen from a
+// global rule, string, bool.
+type Env map[string]any
+
+// Sample values for building an Env.
+var (
+	Number     = decimal.Decimal{}
+	NumberMap  = map[string]decimal.Decimal{}
+	numberType = reflect.TypeFor[decimal.Decimal]()
+	boolType   = reflect.TypeFor[bool]()
+)
+
+// Kind is what an expression must produce.
+type Kind int
+
+const (
+	KindNumber Kind = iota
+	KindBool
+)
+
+func (k Kind) String() string {
+	if k == KindBool {
+		return "a condition (true or false)"
+	}
+	return "a number"
+}
+
+// Compile parses, type-checks and compiles src against env. The result
+// must be of the given kind. A returned error is an *Error.
+func Compile(src string, env Env, want Kind, lim Limits) (*Program, error) {
+	if strings.TrimSpace(src) == "" {
+		return nil, &Error{Msg: "empty expression"}
+	}
+	if lim.MaxLength > 0 && len(src) > lim.MaxLength {
+		return nil, &Error{Msg: fmt.Sprintf("expression is %d bytes long, more than the limit of %d", len(src), lim.MaxLength)}
+	}
+	refs, err := Refs(src)
+	if err != nil {
+		return nil, err
+	}
+	opts := append(options(), expr.Env(map[string]any(env)), expr.MaxNodes(lim.MaxNodes))
+	prog, err := expr.Compile(src, append(opts, expr.Patch(literalPatch{src: []rune(src)}))...)
+	if err != nil {
+		return nil, convert(err)
+	}
+	got := prog.Node().Type()
+	switch {
+	case want == KindNumber && got != numberType:
+		return nil, &Error{Msg: fmt.Sprintf("expected a number, found %s", describe(got))}
+	case want == KindBool && got != boolType:
+		return nil, &Error{Msg: fmt.Sprintf("expected a condition (true or false), found %s", describe(got))}
+	}
+	return &Program{source: src, prog: prog, refs: refs, budget: lim.MemoryBudget}, nil
+}
+
+func describe(t reflect.Type) string {
+	switch {
+	case t == nil:
+		return "a value of unknown type"
+	case t == numberType:
+		return "a number"
+	case t == boolType:
+		return "a condition"
+	case t.Kind() == reflect.String:
+		return "text"
+	case t.Kind() == reflect.Map:
+		return "a value per member (use sum(...) or name[\"member\"])"
+	}
+	return t.String()
+}
+
+// convert turns an expr-lang error into an *Error at a rune offset.
+func convert(err error) error {
+	var fe *file.Error
+	if errors.As(err, &fe) {
+		msg := fe.Message
+		// expr-lang says "unknown name x"; keep its wording, which is already
+		// lowercase and precise, but drop its own position suffix.
+		if i := strings.Index(msg, " (1:"); i > 0 {
+			msg = msg[:i]
+		}
+		return &Error{Offset: fe.From, Msg: msg}
+	}
+	return &Error{Msg: err.Error()}
+}
+
+// Refs parses src and lists the names it reads: identifiers that are not
+// called as functions and not bound by let or a closure.
+func Refs(src string) ([]Ref, error) {
+	tree, err := parser.ParseWithConfig(src, parseConfig())
+	if err != nil {
+		return nil, convert(err)
+	}
+	w := &refWalker{bound: map[string]int{}}
+	w.walk(tree.Node)
+	if w.err != nil {
+		return nil, w.err
+	}
+	return w.refs, nil
+}
+
+func parseConfig() *conf.Config {
+	c := conf.CreateNew()
+	for _, o := range options() {
+		o(c)
+	}
+	return c
+}
+
+type refWalker struct {
+	refs  []Ref
+	bound map[string]int
+	err   error
+}
+
+func (w *refWalker) walk(n ast.Node) {
+	switch n := n.(type) {
+	case *ast.IdentifierNode:
+		if w.bound[n.Value] == 0 {
+			w.refs = append(w.refs, Ref{Name: n.Value, Offset: n.Location().From})
+		}
+	case *ast.MemberNode:
+		if id, ok := n.Node.(*ast.IdentifierNode); ok && (id.Value == Member || id.Value == Previous) && w.bound[id.Value] == 0 {
+			prop, ok := n.Property.(*ast.StringNode)
+			if !ok {
+				if w.err == nil {
+					w.err = &Error{Offset: n.Property.Location().From, Msg: fmt.Sprintf("%s.<name> must name its field, found an expression", id.Value)}
+				}
+				return
+			}
+			w.refs = append(w.refs, Ref{Name: id.Value, Field: prop.Value, Offset: n.Property.Location().From})
+			return
+		}
+		w.walk(n.Node)
+		w.walk(n.Property)
+	case *ast.CallNode:
+		if _, ok := n.Callee.(*ast.IdentifierNode); !ok {
+			w.walk(n.Callee)
+		}
+		for _, a := range n.Arguments {
+			w.walk(a)
+		}
+	case *ast.VariableDeclaratorNode:
+		w.walk(n.Value)
+		w.bound[n.Name]++
+		w.walk(n.Expr)
+		w.bound[n.Name]--
+	case *ast.UnaryNode:
+		w.walk(n.Node)
+	case *ast.BinaryNode:
+		w.walk(n.Left)
+		w.walk(n.Right)
+	case *ast.ConditionalNode:
+		w.walk(n.Cond)
+		w.walk(n.Exp1)
+		w.walk(n.Exp2)
+	case *ast.ChainNode:
+		w.walk(n.Node)
+	case *ast.SliceNode:
+		w.walk(n.Node)
+		if n.From != nil {
+			w.walk(n.From)
+		}
+		if n.To != nil {
+			w.walk(n.To)
+		}
+	case *ast.ArrayNode:
+		for _, x := range n.Nodes {
+			w.walk(x)
+		}
+	case *ast.MapNode:
+		for _, x := range n.Pairs {
+			w.walk(x)
+		}
+	case *ast.PairNode:
+		w.walk(n.Key)
+		w.walk(n.Value)
+	case *ast.SequenceNode:
+		for _, x := range n.Nodes {
+			w.walk(x)
+		}
+	case *ast.BuiltinNode:
+		for _, a := range n.Arguments {
+			w.walk(a)
+		}
+	case *ast.PredicateNode:
+		w.walk(n.Node)
+	}
+}
+
+// Names returns the sorted function names an expression may call.
+func Names() []string {
+	names := make([]string, 0, len(functions))
+	for _, f := range functions {
+		names = append(names, f.name)
+	}
+	slices.Sort(names)
+	return names
+}
+
+// Reserved reports whether name cannot be used for a parameter, rule or
+// member attribute: it is a function, a special name or a keyword.
+func Reserved(name string) bool {
+	switch name {
+	case Year, Member, Previous, "true", "false", "nil", "in", "not", "and", "or",
+		"let", "matches", "contains", "startsWith", "endsWith", "if", "else", "now":
+		return true
+	}
+	for _, f := range functions {
+		if f.name == name {
+			return true
+		}
+	}
+	return false
+}
+
+// ValidName reports whether name is usable as an identifier in expressions:
+// a letter or underscore, then letters, digits or underscores (ASCII).
+func ValidName(name string) bool {
+	if name == "" {
+		return false
+	}
+	for i, r := range name {
+		switch {
+		case r == '_', 'a' <= r && r <= 'z', 'A' <= r && r <= 'Z':
+		case i > 0 && '0' <= r && r <= '9':
+		default:
+			return false
+		}
+	}
+	return true
+}
+
+// VM evaluates programs. It is not safe for concurrent use: keep one per
+// goroutine. The zero value is ready to use.
+type VM struct {
+	vm vm.VM
+}
+
+// Number runs p, which must have been compiled as KindNumber, on env.
+func (m *VM) Number(p *Program, env map[string]any) (decimal.Decimal, error) {
+	out, err := m.run(p, env)
+	if err != nil {
+		return decimal.Decimal{}, err
+	}
+	d, ok := out.(decimal.Decimal)
+	if !ok {
+		return decimal.Decimal{}, fmt.Errorf("expected a number, found %T", out)
+	}
+	return d, nil
+}
+
+// Bool runs p, which must have been compiled as KindBool, on env.
+func (m *VM) Bool(p *Program, env map[string]any) (bool, error) {
+	out, err := m.run(p, env)
+	if err != nil {
+		return false, err
+	}
+	b, ok := out.(bool)
+	if !ok {
+		return false, fmt.Errorf("expected a condition, found %T", out)
+	}
+	return b, nil
+}
+
+func (m *VM) run(p *Program, env map[string]any) (any, error) {
+	m.vm.MemoryBudget = p.budget
+	out, err := m.vm.Run(p.prog, env)
+	if err != nil {
+		return nil, runtimeError(err)
+	}
+	return out, nil
+}
+
+// runtimeError strips expr-lang's snippet, which points into the expression
+// alone; callers position the error in the user's file.
+func runtimeError(err error) error {
+	var fe *file.Error
+	if errors.As(err, &fe) {
+		if fe.Prev != nil {
+			return fe.Prev
+		}
+		return errors.New(fe.Message)
+	}
+	return err
+}

@@ -1,0 +1,624 @@
+package rules
+
+import (
+	"errors"
+	"maps"
+	"fmt"
+	"io/fs"
+	"path"
+	"slices"
+	"strings"
+
+	"github.com/quotepart/quotepart/diag"
+	"github.com/quotepart/quotepart/engine"
+	"github.com/quotepart/quotepart/formula"
+	"github.com/shopspring/decimal"
+)
+
+// Set is a loaded rule set: the model to run, the decoded files it came
+// from, and warnings that do not stop a run (`check --strict` makes them
+// errors).
+type Set struct {
+	Model    *engine.Model
+	Files    []NamedFile
+	Warnings diag.List
+}
+
+// NamedFile is a decoded rule file and the path it is reported under.
+type NamedFile struct {
+	Path string
+	File *File
+}
+
+// IsRuleFile reports whether a file name is one Load reads: YAML, JSON or
+// TOML, except test-case files (*.test.yaml), which sit beside the rules.
+func IsRuleFile(name string) bool {
+	lower := strings.ToLower(name)
+	if strings.HasSuffix(lower, ".test.yaml") || strings.HasSuffix(lower, ".test.yml") {
+		return false
+	}
+	switch path.Ext(lower) {
+	case ".yaml", ".yml", ".json", ".toml":
+		return true
+	}
+	return false
+}
+
+// Load reads the rule files directly inside dir of fsys, in name order, and
+// builds the rule set. Positions name each file as display/name.
+func Load(fsys fs.FS, dir, display string) (*Set, error) {
+	entries, err := fs.ReadDir(fsys, dir)
+	if err != nil {
+		return nil, diag.Errorf(diag.Pos{File: display}, diag.NotFound, "cannot read the rules folder: %v", unwrapPath(err))
+	}
+	var errs diag.List
+	var files []NamedFile
+	for _, e := range entries {
+		if e.IsDir() || !IsRuleFile(e.Name()) {
+			continue
+		}
+		data, err := fs.ReadFile(fsys, path.Join(dir, e.Name()))
+		name := path.Join(display, e.Name())
+		if err != nil {
+			errs.Addf(diag.Pos{File: name}, diag.NotFound, "cannot read: %v", unwrapPath(err))
+			continue
+		}
+		f, err := DecodeFile(name, data)
+		errs.Add(err)
+		if f != nil {
+			files = append(files, NamedFile{Path: name, File: f})
+		}
+	}
+	if len(files) == 0 && len(errs) == 0 {
+		return nil, diag.Errorf(diag.Pos{File: display}, diag.NotFound, "no rule file (*.yaml, *.yml, *.json, *.toml) in this folder")
+	}
+	if err := errs.Err(); err != nil {
+		return nil, err
+	}
+	return Build(files)
+}
+
+func unwrapPath(err error) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	return err
+}
+
+// Build merges decoded files into a rule set, checks them and compiles every
+// expression. All errors found are returned, sorted by position.
+func Build(files []NamedFile) (*Set, error) {
+	b := &builder{set: &Set{Files: files}, m: &engine.Model{}, names: map[string]diag.Pos{}}
+	b.build()
+	if err := b.errs.Err(); err != nil {
+		return nil, err
+	}
+	b.set.Model = b.m
+	b.set.Warnings = b.warnings.Sort()
+	return b.set, nil
+}
+
+type builder struct {
+	set      *Set
+	m        *engine.Model
+	errs     diag.List
+	warnings diag.List
+	// names maps every parameter and rule name to where it is declared.
+	names      map[string]diag.Pos
+	params     map[string]*engine.Param
+	rules      map[string]*ruleDraft
+	attributes []string
+	members    map[string]*engine.Member
+}
+
+// ruleDraft is a rule before the rules are put in dependency order.
+type ruleDraft struct {
+	rule *engine.Rule
+	deps []string // rules it reads, in order of appearance
+}
+
+func (b *builder) errorf(pos diag.Pos, format string, args ...any) {
+	b.errs.Addf(pos, diag.Invalid, format, args...)
+}
+
+func (b *builder) build() {
+	var service *Service
+	var fees *Fees
+	for _, nf := range b.set.Files {
+		f := nf.File
+		if f.Service != nil {
+			if service != nil {
+				b.errorf(f.Service.ID.Pos, "the service is declared twice: first at %s", service.ID.Pos)
+			} else {
+				service = f.Service
+			}
+		}
+		if f.Fees != nil {
+			if fees != nil {
+				b.errorf(f.Fees.Rate.Pos, "fees are declared twice: first at %s", fees.Rate.Pos)
+			} else {
+				fees = f.Fees
+			}
+		}
+	}
+	if service == nil {
+		var where diag.Pos
+		if len(b.set.Files) > 0 {
+			where.File = b.set.Files[0].Path
+		}
+		b.errorf(where, "no file declares the service (a top-level service: section with id, title, manager, start and years)")
+		return
+	}
+	b.service(service)
+	b.memberList()
+	b.parameters()
+	b.ruleList()
+	b.pools()
+	if fees != nil {
+		b.m.FeeRate = b.compile(fees.Rate, b.globalEnv(), false, "the fee rate")
+	}
+	b.referenceKey(service)
+	b.order()
+}
+
+func (b *builder) service(s *Service) {
+	m := b.m
+	m.ID, m.Title, m.Manager = s.ID.Value, s.Title.Value, s.Manager.Value
+	m.Start = s.Start.Value
+	if s.Years != nil {
+		m.FirstYear, m.LastYear = s.Years.From.Value, s.Years.To.Value
+		if m.FirstYear > m.LastYear {
+			b.errorf(s.Years.From.Pos, "service years: from %d is after to %d", m.FirstYear, m.LastYear)
+		}
+		if s.Start.Set && m.FirstYear < m.Start.Year {
+			b.errorf(s.Years.From.Pos, "service years start in %d, before the service itself starts on %s", m.FirstYear, m.Start)
+		}
+		if s.Start.Set && m.Start.Year > m.LastYear {
+			b.errorf(s.Start.Pos, "the service starts on %s, after the last year %d", m.Start, m.LastYear)
+		}
+	}
+	m.From, m.To = m.FirstYear, m.LastYear
+	if s.Run != nil {
+		m.From, m.To = s.Run.From.Value, s.Run.To.Value
+		if m.From > m.To || m.From < m.FirstYear || m.To > m.LastYear {
+			b.errorf(s.Run.From.Pos, "service run: years %d–%d must lie within the years %d–%d", m.From, m.To, m.FirstYear, m.LastYear)
+		}
+	}
+}
+
+func (b *builder) memberList() {
+	b.members = map[string]*engine.Member{}
+	var manager *Text
+	for _, nf := range b.set.Files {
+		for i := range nf.File.Members {
+			mem := &nf.File.Members[i]
+			id := mem.ID.Value
+			if !formula.ValidName(id) {
+				b.errorf(mem.ID.Pos, "member id %q: expected letters, digits and underscores, starting with a letter", id)
+			}
+			if prev, ok := b.members[id]; ok {
+				b.errorf(mem.ID.Pos, "member %s is declared twice: first at %s", id, prev.Pos)
+				continue
+			}
+			em := engine.Member{ID: id, Label: mem.Label.Value, Kind: mem.Kind.Value,
+				Attributes: map[string]decimal.Decimal{}, Joined: b.m.Start, Left: mem.Left.Value, Pos: mem.ID.Pos}
+			if mem.Joined.Set {
+				em.Joined = mem.Joined.Value
+			}
+			if mem.Left.Set && mem.Left.Value.Before(em.Joined) {
+				b.errorf(mem.Left.Pos, "member %s leaves on %s, before it joins on %s", id, mem.Left.Value, em.Joined)
+			}
+			for _, a := range mem.Attributes.Entries {
+				if !formula.ValidName(a.Key) {
+					b.errorf(a.KeyPos, "attribute %q of member %s: expected letters, digits and underscores", a.Key, id)
+				}
+				em.Attributes[a.Key] = a.Value.Value
+				if !slices.Contains(b.attributes, a.Key) {
+					b.attributes = append(b.attributes, a.Key)
+				}
+			}
+			b.m.Members = append(b.m.Members, em)
+			b.members[id] = &b.m.Members[len(b.m.Members)-1]
+			if id == b.m.Manager {
+				manager = &mem.ID
+			}
+		}
+	}
+	// Pointers into b.m.Members are stale after appends: rebuild them.
+	for i := range b.m.Members {
+		b.members[b.m.Members[i].ID] = &b.m.Members[i]
+	}
+	slices.Sort(b.attributes)
+	if len(b.m.Members) == 0 {
+		b.errorf(diag.Pos{File: b.set.Files[0].Path}, "no member: declare the bodies that share the service under members:")
+	} else if manager == nil && b.m.Manager != "" {
+		b.errorf(b.servicePos(), "the manager %q is not a member%s", b.m.Manager, suggest(b.m.Manager, b.memberIDs()))
+	}
+}
+
+func (b *builder) servicePos() diag.Pos {
+	for _, nf := range b.set.Files {
+		if nf.File.Service != nil {
+			return nf.File.Service.Manager.Pos
+		}
+	}
+	return diag.Pos{}
+}
+
+func (b *builder) memberIDs() []string {
+	ids := make([]string, len(b.m.Members))
+	for i, m := range b.m.Members {
+		ids[i] = m.ID
+	}
+	return ids
+}
+
+// declare reserves a parameter or rule name.
+func (b *builder) declare(name string, pos diag.Pos, kind string) bool {
+	switch {
+	case !formula.ValidName(name):
+		b.errorf(pos, "%s name %q: expected letters, digits and underscores, starting with a letter", kind, name)
+		return false
+	case formula.Reserved(name):
+		b.errorf(pos, "%s name %q is reserved (a function or keyword of expressions)", kind, name)
+		return false
+	}
+	if prev, ok := b.names[name]; ok {
+		b.errorf(pos, "%s is declared twice: first at %s", name, prev)
+		return false
+	}
+	b.names[name] = pos
+	return true
+}
+
+var etcUnit = "ETC"
+
+func (b *builder) parameters() {
+	b.params = map[string]*engine.Param{}
+	for _, nf := range b.set.Files {
+		for _, e := range nf.File.Parameters.Entries {
+			p := &e.Value
+			if !b.declare(e.Key, e.KeyPos, "parameter") {
+				continue
+			}
+			ep := engine.Param{Name: e.Key, Label: p.Label.Value, Unit: p.Unit.Value, Pos: e.KeyPos}
+			switch {
+			case p.Value != nil && p.Values.Set:
+				b.errorf(p.Value.Pos, "parameter %s: give value or values, not both", e.Key)
+			case p.Value != nil:
+				ep.Values = []engine.Dated{{From: b.m.Start, Value: p.Value.Value, Pos: p.Value.Pos}}
+			case len(p.Values.Entries) > 0:
+				for _, v := range p.Values.Entries {
+					d, err := engine.ParseDate(v.Key)
+					if err != nil {
+						b.errorf(v.KeyPos, "parameter %s: %v", e.Key, err)
+						continue
+					}
+					ep.Values = append(ep.Values, engine.Dated{From: d, Value: v.Value.Value, Pos: v.Value.Pos})
+				}
+			default:
+				b.errorf(e.KeyPos, "parameter %s has no value: give value: or values: with dates", e.Key)
+			}
+			slices.SortStableFunc(ep.Values, func(x, y engine.Dated) int { return x.From.Compare(y.From) })
+			if !p.Source.Set && !p.Assumption.Set {
+				b.warnings.Addf(e.KeyPos, diag.Invalid, "parameter %s has neither source nor assumption: say where the figure comes from", e.Key)
+			}
+			b.bounds(e.Key, p, &ep)
+			b.m.Params = append(b.m.Params, ep)
+		}
+	}
+	for i := range b.m.Params {
+		b.params[b.m.Params[i].Name] = &b.m.Params[i]
+	}
+}
+
+// bounds checks every value of a parameter against its min and max; a
+// staff count (unit ETC) cannot be negative unless min says otherwise.
+func (b *builder) bounds(name string, p *Parameter, ep *engine.Param) {
+	var lo, hi *decimal.Decimal
+	if p.Min != nil {
+		lo = &p.Min.Value
+	} else if strings.EqualFold(p.Unit.Value, etcUnit) {
+		zero := decimal.Zero
+		lo = &zero
+	}
+	if p.Max != nil {
+		hi = &p.Max.Value
+	}
+	for _, v := range ep.Values {
+		if lo != nil && v.Value.LessThan(*lo) {
+			b.errorf(v.Pos, "parameter %s: %s %s from %s is below the minimum %s", name, v.Value, ep.Unit, v.From, lo)
+		}
+		if hi != nil && v.Value.GreaterThan(*hi) {
+			b.errorf(v.Pos, "parameter %s: %s %s from %s is above the maximum %s", name, v.Value, ep.Unit, v.From, hi)
+		}
+	}
+}
+
+// perMemberRule reports whether a declared rule is evaluated per member.
+func perMemberRule(r *Rule) bool {
+	if r.PerMember.Value || len(r.ByMember.Entries) > 0 {
+		return true
+	}
+	for _, v := range r.Versions {
+		if len(v.ByMember.Entries) > 0 {
+			return true
+		}
+	}
+	return false
+}
+
+// declaredRules lists every rule of every file with its per-member flag,
+// so that environments can be built before any rule is compiled.
+func (b *builder) declaredRules() []Entry[Rule] {
+	var all []Entry[Rule]
+	for _, nf := range b.set.Files {
+		all = append(all, nf.File.Rules.Entries...)
+	}
+	return all
+}
+
+func (b *builder) globalEnv() formula.Env {
+	env := b.baseEnv()
+	for _, e := range b.declaredRules() {
+		if perMemberRule(&e.Value) {
+			env[e.Key] = formula.NumberMap
+		} else {
+			env[e.Key] = formula.Number
+		}
+	}
+	return env
+}
+
+func (b *builder) memberEnv() formula.Env {
+	env := b.baseEnv()
+	for _, e := range b.declaredRules() {
+		env[e.Key] = formula.Number
+	}
+	return env
+}
+
+func (b *builder) baseEnv() formula.Env {
+	env := formula.Env{formula.Year: formula.Number, formula.Previous: formula.NumberMap, formula.Member: formula.NumberMap}
+	for _, p := range b.m.Params {
+		env[p.Name] = formula.Number
+	}
+	return env
+}
+
+func (b *builder) ruleList() {
+	b.rules = map[string]*ruleDraft{}
+	globalEnv, memberEnv := b.globalEnv(), b.memberEnv()
+	for _, e := range b.declaredRules() {
+		r := &e.Value
+		if !b.declare(e.Key, e.KeyPos, "rule") {
+			continue
+		}
+		perMember := perMemberRule(r)
+		if r.PerMember.Set && !r.PerMember.Value && perMember {
+			b.errorf(r.PerMember.Pos, "rule %s: per_member is false but the rule has by_member formulas", e.Key)
+		}
+		env := globalEnv
+		if perMember {
+			env = memberEnv
+		}
+		draft := &ruleDraft{rule: &engine.Rule{Name: e.Key, Label: r.Label.Value, Unit: r.Unit.Value, PerMember: perMember, Pos: e.KeyPos}}
+		versions := r.Versions
+		switch {
+		case len(versions) > 0 && (r.Expr.Set || r.ByMember.Set):
+			b.errorf(e.KeyPos, "rule %s: give either expr/by_member or versions, not both", e.Key)
+			continue
+		case len(versions) == 0:
+			versions = []Version{{From: Date{Node: Node{Set: true, Pos: e.KeyPos}, Value: b.m.Start}, Expr: r.Expr, ByMember: r.ByMember}}
+		}
+		for i, v := range versions {
+			if i > 0 && !versions[i-1].From.Value.Before(v.From.Value) {
+				b.errorf(v.From.Pos, "rule %s: versions must be in date order, and %s does not come after %s", e.Key, v.From.Value, versions[i-1].From.Value)
+			}
+			what := "rule " + e.Key
+			if len(r.Versions) > 0 {
+				what = fmt.Sprintf("rule %s (version from %s)", e.Key, v.From.Value)
+			}
+			ev := engine.Version{From: v.From.Value, Pos: v.From.Pos}
+			if !v.Expr.Set && !v.ByMember.Set {
+				b.errorf(v.From.Pos, "%s has no formula: give expr (or by_member for a per-member rule)", what)
+				continue
+			}
+			if v.Expr.Set {
+				ev.Expr = b.compile(v.Expr, env, perMember, what)
+				draft.deps = append(draft.deps, b.ruleDeps(ev.Expr)...)
+			}
+			if v.ByMember.Set {
+				ev.ByMember = map[string]*engine.Formula{}
+			}
+			for _, bm := range v.ByMember.Entries {
+				if _, ok := b.members[bm.Key]; !ok {
+					b.errorf(bm.KeyPos, "%s: %q is not a member%s", what, bm.Key, suggest(bm.Key, b.memberIDs()))
+					continue
+				}
+				f := b.compile(bm.Value, env, true, fmt.Sprintf("%s for member %s", what, bm.Key))
+				ev.ByMember[bm.Key] = f
+				draft.deps = append(draft.deps, b.ruleDeps(f)...)
+			}
+			draft.rule.Versions = append(draft.rule.Versions, ev)
+		}
+		if len(draft.rule.Versions) > 0 && b.m.Start.Before(draft.rule.Versions[0].From) {
+			b.errorf(versions[0].From.Pos, "rule %s has no formula before %s, but the service starts on %s", e.Key, draft.rule.Versions[0].From, b.m.Start)
+		}
+		b.rules[e.Key] = draft
+	}
+}
+
+// ruleDeps lists the rules a compiled formula reads (not through previous).
+func (b *builder) ruleDeps(f *engine.Formula) []string {
+	if f == nil {
+		return nil
+	}
+	var deps []string
+	for _, r := range f.Program.Refs() {
+		if r.Field == "" && r.Name != formula.Year && b.params[r.Name] == nil {
+			deps = append(deps, r.Name)
+		}
+	}
+	return deps
+}
+
+// compile compiles an expression and checks the member attributes and
+// previous values it reads. what names it in messages.
+func (b *builder) compile(x Expr, env formula.Env, perMember bool, what string) *engine.Formula {
+	if !x.Set {
+		return nil
+	}
+	p, err := formula.Compile(x.Source, env, formula.KindNumber, formula.DefaultLimits)
+	if err != nil {
+		var fe *formula.Error
+		if !errors.As(err, &fe) {
+			b.errs.Add(err)
+			return nil
+		}
+		pos, line := x.PosAt(fe.Offset)
+		msg := fe.Msg
+		if name, ok := strings.CutPrefix(msg, "unknown name "); ok {
+			msg += suggest(name, b.envNames(env))
+		}
+		b.errs = append(b.errs, &diag.Error{Pos: pos, Code: diag.Invalid, Source: line,
+			Msg: fmt.Sprintf("%s: %s", what, msg)})
+		return nil
+	}
+	pos, line := x.PosAt(0)
+	f := &engine.Formula{Program: p, Pos: pos, Line: line}
+	for _, ref := range p.Refs() {
+		at := func(format string, args ...any) {
+			pos, line := x.PosAt(ref.Offset)
+			b.errs = append(b.errs, &diag.Error{Pos: pos, Code: diag.Invalid, Source: line,
+				Msg: fmt.Sprintf("%s: ", what) + fmt.Sprintf(format, args...)})
+		}
+		switch ref.Name {
+		case formula.Member:
+			if !perMember {
+				at("member.%s can only be read in a per-member rule", ref.Field)
+			} else if !slices.Contains(b.attributes, ref.Field) {
+				at("unknown member attribute %s%s; the members have: %s", ref.Field, suggest(ref.Field, b.attributes), strings.Join(b.attributes, ", "))
+			}
+		case formula.Previous:
+			if b.params[ref.Field] != nil {
+				break
+			}
+			if d := b.declaredRule(ref.Field); d == nil {
+				at("previous.%s: %s is not a parameter or a rule%s", ref.Field, ref.Field, suggest(ref.Field, b.envNames(env)))
+			} else if perMemberRule(d) {
+				at("previous.%s: last year's values are kept for parameters and global rules, and %s is per member", ref.Field, ref.Field)
+			}
+		}
+	}
+	return f
+}
+
+func (b *builder) declaredRule(name string) *Rule {
+	for _, e := range b.declaredRules() {
+		if e.Key == name {
+			return &e.Value
+		}
+	}
+	return nil
+}
+
+func (b *builder) envNames(env formula.Env) []string {
+	names := make([]string, 0, len(env))
+	for n := range env {
+		names = append(names, n)
+	}
+	slices.Sort(names)
+	return append(names, formula.Names()...)
+}
+
+func (b *builder) pools() {
+	env := b.globalEnv()
+	seen := map[string]diag.Pos{}
+	for _, nf := range b.set.Files {
+		for _, e := range nf.File.Pools.Entries {
+			p := &e.Value
+			if prev, ok := seen[e.Key]; ok {
+				b.errorf(e.KeyPos, "pool %s is declared twice: first at %s", e.Key, prev)
+				continue
+			}
+			seen[e.Key] = e.KeyPos
+			ep := engine.Pool{ID: e.Key, Label: p.Label.Value, Key: p.Key.Value, Fees: p.Fees.Value, Pos: e.KeyPos}
+			ep.Amount = b.compile(p.Amount, env, false, "pool "+e.Key)
+			b.checkKey(p.Key, "pool "+e.Key)
+			b.m.Pools = append(b.m.Pools, ep)
+		}
+	}
+	if len(b.m.Pools) == 0 && len(b.set.Files) > 0 {
+		b.errorf(diag.Pos{File: b.set.Files[0].Path}, "no pool: declare what the service costs under pools:")
+	}
+}
+
+// checkKey verifies that a key names a per-member rule.
+func (b *builder) checkKey(key Text, what string) {
+	if !key.Set {
+		return
+	}
+	r := b.declaredRule(key.Value)
+	switch {
+	case r == nil:
+		b.errorf(key.Pos, "%s: key %q is not a rule%s", what, key.Value, suggest(key.Value, slices.Sorted(maps.Keys(b.names))))
+	case !perMemberRule(r):
+		b.errorf(key.Pos, "%s: key %s is not a per-member rule (give it per_member: true or by_member formulas)", what, key.Value)
+	}
+}
+
+func (b *builder) referenceKey(s *Service) {
+	if s.ReferenceKey.Set {
+		b.checkKey(s.ReferenceKey, "service reference_key")
+		b.m.ReferenceKey = s.ReferenceKey.Value
+	}
+}
+
+// order puts the rules in an order in which each comes after the rules it
+// reads, keeping the order of the files where dependencies allow; a cycle
+// is an error naming it.
+func (b *builder) order() {
+	var names []string
+	for _, e := range b.declaredRules() {
+		if b.rules[e.Key] != nil && !slices.Contains(names, e.Key) {
+			names = append(names, e.Key)
+		}
+	}
+	const (
+		unvisited = iota
+		visiting
+		done
+	)
+	state := map[string]int{}
+	var stack []string
+	var visit func(name string) bool
+	visit = func(name string) bool {
+		switch state[name] {
+		case done:
+			return true
+		case visiting:
+			i := slices.Index(stack, name)
+			cycle := append(slices.Clone(stack[i:]), name)
+			b.errorf(b.rules[name].rule.Pos, "rules form a cycle: %s", strings.Join(cycle, " → "))
+			return false
+		}
+		state[name] = visiting
+		stack = append(stack, name)
+		for _, dep := range b.rules[name].deps {
+			if b.rules[dep] != nil && !visit(dep) {
+				return false
+			}
+		}
+		stack = stack[:len(stack)-1]
+		state[name] = done
+		b.m.Rules = append(b.m.Rules, *b.rules[name].rule)
+		return true
+	}
+	for _, name := range names {
+		if state[name] == unvisited && !visit(name) {
+			return
+		}
+	}
+}

@@ -1,0 +1,432 @@
+package rules
+
+import (
+	"bytes"
+	"fmt"
+	"path"
+	"reflect"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/quotepart/quotepart/diag"
+	"github.com/quotepart/quotepart/engine"
+	"github.com/shopspring/decimal"
+	"github.com/spf13/viper"
+	"go.yaml.in/yaml/v3"
+)
+
+// source is a file's name and lines, kept for error snippets.
+type source struct {
+	path  string
+	lines []string
+}
+
+func (s *source) line(n int) string {
+	if n < 1 || n > len(s.lines) {
+		return ""
+	}
+	return s.lines[n-1]
+}
+
+// DecodeFile decodes one rule file. The format is chosen by the extension:
+// .toml through viper (which lowercases keys and keeps no line numbers, so
+// its errors name the file and key only), anything else as YAML, of which
+// JSON is a subset. All errors found are returned together.
+func DecodeFile(name string, data []byte) (*File, error) {
+	src := &source{path: name, lines: strings.Split(string(data), "\n")}
+	d := &decoder{src: src}
+	var root yaml.Node
+	if strings.EqualFold(path.Ext(name), ".toml") {
+		node, err := tomlNode(data)
+		if err != nil {
+			return nil, diag.Errorf(diag.Pos{File: name}, diag.Invalid, "%v", err)
+		}
+		root = *node
+		src.lines = nil
+	} else if err := yaml.Unmarshal(data, &root); err != nil {
+		return nil, d.syntaxError(err)
+	}
+	f := new(File)
+	if len(root.Content) == 0 {
+		return f, nil
+	}
+	d.value(root.Content[0], reflect.ValueOf(f).Elem(), "rule file")
+	return f, d.errs.Err()
+}
+
+var yamlLine = regexp.MustCompile(`^yaml: (?:line (\d+): )?`)
+
+// syntaxError positions a YAML syntax error on its line.
+func (d *decoder) syntaxError(err error) error {
+	msg := err.Error()
+	pos := diag.Pos{File: d.src.path}
+	if m := yamlLine.FindStringSubmatch(msg); m != nil {
+		pos.Line, _ = strconv.Atoi(m[1])
+		msg = msg[len(m[0]):]
+	}
+	return &diag.Error{Pos: pos, Code: diag.Invalid, Msg: "invalid YAML: " + msg, Source: d.src.line(pos.Line)}
+}
+
+// tomlNode reads TOML with viper and turns it into a YAML node tree.
+func tomlNode(data []byte) (*yaml.Node, error) {
+	v := viper.New()
+	v.SetConfigType("toml")
+	if err := v.ReadConfig(bytes.NewReader(data)); err != nil {
+		return nil, fmt.Errorf("invalid TOML: %v", err)
+	}
+	var node yaml.Node
+	if err := node.Encode(plainDates(v.AllSettings())); err != nil {
+		return nil, fmt.Errorf("invalid TOML: %v", err)
+	}
+	var strip func(*yaml.Node)
+	strip = func(n *yaml.Node) {
+		n.Line, n.Column = 0, 0
+		for _, c := range n.Content {
+			strip(c)
+		}
+	}
+	strip(&node)
+	return &yaml.Node{Kind: yaml.DocumentNode, Content: []*yaml.Node{&node}}, nil
+}
+
+// plainDates turns TOML dates, which viper gives as time.Time, back into
+// the YYYY-MM-DD text the rule format uses.
+func plainDates(v any) any {
+	switch v := v.(type) {
+	case map[string]any:
+		for k, x := range v {
+			v[k] = plainDates(x)
+		}
+	case []any:
+		for i, x := range v {
+			v[i] = plainDates(x)
+		}
+	case []map[string]any:
+		out := make([]any, len(v))
+		for i, x := range v {
+			out[i] = plainDates(x)
+		}
+		return out
+	case time.Time:
+		return v.Format(time.DateOnly)
+	}
+	return v
+}
+
+type decoder struct {
+	src  *source
+	errs diag.List
+}
+
+func (d *decoder) pos(n *yaml.Node) diag.Pos {
+	return diag.Pos{File: d.src.path, Line: n.Line, Col: n.Column}
+}
+
+func (d *decoder) errorf(n *yaml.Node, format string, args ...any) {
+	d.errs = append(d.errs, &diag.Error{Pos: d.pos(n), Code: diag.Invalid,
+		Msg: fmt.Sprintf(format, args...), Source: d.src.line(n.Line)})
+}
+
+// decodable is implemented by the leaf types of the schema.
+type decodable interface {
+	decode(d *decoder, n *yaml.Node, what string)
+}
+
+func resolve(n *yaml.Node) *yaml.Node {
+	for n.Kind == yaml.AliasNode && n.Alias != nil {
+		n = n.Alias
+	}
+	return n
+}
+
+func describeNode(n *yaml.Node) string {
+	switch n.Kind {
+	case yaml.MappingNode:
+		return "a mapping"
+	case yaml.SequenceNode:
+		return "a list"
+	case yaml.ScalarNode:
+		if n.Tag == "!!null" {
+			return "nothing"
+		}
+		return strconv.Quote(n.Value)
+	}
+	return "something else"
+}
+
+// value decodes n into v; what names v in messages ("member", "rule x").
+func (d *decoder) value(n *yaml.Node, v reflect.Value, what string) {
+	n = resolve(n)
+	if v.CanAddr() {
+		if dec, ok := v.Addr().Interface().(decodable); ok {
+			dec.decode(d, n, what)
+			return
+		}
+	}
+	switch v.Kind() {
+	case reflect.Pointer:
+		if n.Tag == "!!null" {
+			d.errorf(n, "%s: expected a mapping, found nothing", what)
+			return
+		}
+		v.Set(reflect.New(v.Type().Elem()))
+		d.value(n, v.Elem(), what)
+	case reflect.Struct:
+		d.structure(n, v, what)
+	case reflect.Slice:
+		if n.Tag == "!!null" {
+			return
+		}
+		if n.Kind != yaml.SequenceNode {
+			d.errorf(n, "%s: expected a list, found %s", what, describeNode(n))
+			return
+		}
+		v.Set(reflect.MakeSlice(v.Type(), len(n.Content), len(n.Content)))
+		for i, item := range n.Content {
+			d.value(item, v.Index(i), fmt.Sprintf("%s[%d]", what, i+1))
+		}
+	default:
+		panic(fmt.Sprintf("rules: no decoder for %s", v.Type()))
+	}
+}
+
+// fieldKey returns the key a struct field is written under.
+func fieldKey(f reflect.StructField) string {
+	return strings.Split(f.Tag.Get("yaml"), ",")[0]
+}
+
+func (d *decoder) structure(n *yaml.Node, v reflect.Value, what string) {
+	if n.Kind != yaml.MappingNode {
+		d.errorf(n, "%s: expected a mapping, found %s", what, describeNode(n))
+		return
+	}
+	t := v.Type()
+	keys := make([]string, 0, t.NumField())
+	for i := range t.NumField() {
+		keys = append(keys, fieldKey(t.Field(i)))
+	}
+	seen := map[string]bool{}
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		k, val := resolve(n.Content[i]), n.Content[i+1]
+		if k.Value == "<<" {
+			d.errorf(k, "%s: YAML merge keys (<<) are not supported: write the keys out", what)
+			continue
+		}
+		idx := slices.Index(keys, k.Value)
+		if idx < 0 {
+			d.errorf(k, "%s: unknown key %q%s; expected one of: %s", what, k.Value, suggest(k.Value, keys), strings.Join(keys, ", "))
+			continue
+		}
+		seen[k.Value] = true
+		d.value(val, v.Field(idx), what)
+	}
+	for i := range t.NumField() {
+		if f := t.Field(i); f.Tag.Get("required") == "true" && !seen[fieldKey(f)] {
+			d.errorf(n, "%s: missing key %q (%s)", what, fieldKey(f), f.Tag.Get("doc"))
+		}
+	}
+}
+
+func (t *Text) decode(d *decoder, n *yaml.Node, what string) {
+	t.Set, t.Pos = true, d.pos(n)
+	if n.Kind != yaml.ScalarNode || n.Tag == "!!null" {
+		d.errorf(n, "%s: expected text, found %s", what, describeNode(n))
+		return
+	}
+	t.Value = n.Value
+}
+
+func (x *Number) decode(d *decoder, n *yaml.Node, what string) {
+	x.Set, x.Pos = true, d.pos(n)
+	v, err := parseNumber(n)
+	if err != nil {
+		d.errorf(n, "%s: %v", what, err)
+		return
+	}
+	x.Value = v
+}
+
+// parseNumber reads a number from the scalar's text, so 0.4668 is exactly
+// that and not the nearest float.
+func parseNumber(n *yaml.Node) (decimal.Decimal, error) {
+	if n.Kind != yaml.ScalarNode || n.Tag == "!!null" || n.Tag == "!!bool" {
+		return decimal.Decimal{}, fmt.Errorf("expected a number, found %s", describeNode(n))
+	}
+	text := strings.ReplaceAll(n.Value, "_", "")
+	v, err := decimal.NewFromString(text)
+	if err != nil {
+		hint := ""
+		if strings.Contains(text, ",") {
+			hint = " (write the decimal mark as a dot: 0.4668, not 0,4668)"
+		}
+		return decimal.Decimal{}, fmt.Errorf("expected a number, found %q%s", n.Value, hint)
+	}
+	return v, nil
+}
+
+func (x *Int) decode(d *decoder, n *yaml.Node, what string) {
+	x.Set, x.Pos = true, d.pos(n)
+	v, err := parseNumber(n)
+	if err == nil && (!v.IsInteger() || v.Abs().GreaterThan(decimal.NewFromInt(1e6))) {
+		err = fmt.Errorf("expected a whole number, found %q", n.Value)
+	}
+	if err != nil {
+		d.errorf(n, "%s: %v", what, err)
+		return
+	}
+	x.Value = int(v.IntPart())
+}
+
+func (x *Bool) decode(d *decoder, n *yaml.Node, what string) {
+	x.Set, x.Pos = true, d.pos(n)
+	if n.Kind != yaml.ScalarNode || n.Tag != "!!bool" {
+		d.errorf(n, "%s: expected true or false, found %s", what, describeNode(n))
+		return
+	}
+	x.Value = n.Value == "true" || n.Value == "True" || n.Value == "TRUE"
+}
+
+func (x *Date) decode(d *decoder, n *yaml.Node, what string) {
+	x.Set, x.Pos = true, d.pos(n)
+	if n.Kind != yaml.ScalarNode {
+		d.errorf(n, "%s: expected a date written YYYY-MM-DD, found %s", what, describeNode(n))
+		return
+	}
+	v, err := engine.ParseDate(n.Value)
+	if err != nil {
+		d.errorf(n, "%s: %v", what, err)
+		return
+	}
+	x.Value = v
+}
+
+func (x *Expr) decode(d *decoder, n *yaml.Node, what string) {
+	x.Set, x.Pos = true, d.pos(n)
+	if n.Kind != yaml.ScalarNode || n.Tag == "!!null" {
+		d.errorf(n, "%s: expected an expression, found %s", what, describeNode(n))
+		return
+	}
+	x.Source, x.scalar, x.file = n.Value, n, d.src
+}
+
+func (m *Map[T]) decode(d *decoder, n *yaml.Node, what string) {
+	m.Set, m.Pos = true, d.pos(n)
+	if n.Tag == "!!null" {
+		return
+	}
+	if n.Kind != yaml.MappingNode {
+		d.errorf(n, "%s: expected a mapping, found %s", what, describeNode(n))
+		return
+	}
+	first := map[string]*yaml.Node{}
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		k := resolve(n.Content[i])
+		if k.Kind != yaml.ScalarNode {
+			d.errorf(k, "%s: expected a name as key, found %s", what, describeNode(k))
+			continue
+		}
+		if prev := first[k.Value]; prev != nil {
+			d.errorf(k, "%s: key %q appears twice (first on line %d)", what, k.Value, prev.Line)
+			continue
+		}
+		first[k.Value] = k
+		m.Entries = append(m.Entries, Entry[T]{Key: k.Value, KeyPos: d.pos(k)})
+		e := &m.Entries[len(m.Entries)-1]
+		d.value(n.Content[i+1], reflect.ValueOf(&e.Value).Elem(), what+" "+k.Value)
+	}
+}
+
+// PosAt returns the file position of the rune at offset in the expression,
+// and the text of that line. Plain and quoted one-line scalars and literal
+// (|) or folded (>) blocks map exactly; other multi-line scalars map to
+// their first character.
+func (x *Expr) PosAt(offset int) (diag.Pos, string) {
+	if x.scalar == nil || x.file == nil || x.scalar.Line == 0 {
+		return x.Pos, ""
+	}
+	n, f := x.scalar, x.file
+	pos := diag.Pos{File: f.path, Line: n.Line, Col: n.Column}
+	switch n.Style {
+	case yaml.LiteralStyle, yaml.FoldedStyle:
+		return x.blockPos(offset)
+	case yaml.DoubleQuotedStyle, yaml.SingleQuotedStyle:
+		if !strings.Contains(n.Value, "\n") {
+			pos.Col += 1 + offset
+		}
+	default:
+		if !strings.Contains(n.Value, "\n") {
+			pos.Col += offset
+		}
+	}
+	return pos, f.line(pos.Line)
+}
+
+// blockPos maps an offset inside a literal or folded block: each content
+// line contributes its runes past the indentation plus one joining
+// character (a newline, or a space when folded).
+func (x *Expr) blockPos(offset int) (diag.Pos, string) {
+	f := x.file
+	indent := -1
+	remaining := offset
+	for ln := x.scalar.Line + 1; ln <= len(f.lines); ln++ {
+		text := f.line(ln)
+		if strings.TrimSpace(text) == "" {
+			if indent >= 0 {
+				remaining--
+			}
+			continue
+		}
+		lead := len(text) - len(strings.TrimLeft(text, " "))
+		if indent < 0 {
+			indent = lead
+		}
+		if lead < indent {
+			break
+		}
+		content := []rune(text[indent:])
+		if remaining <= len(content) {
+			return diag.Pos{File: f.path, Line: ln, Col: indent + 1 + remaining}, text
+		}
+		remaining -= len(content) + 1
+	}
+	return x.Pos, f.line(x.Pos.Line)
+}
+
+// suggest returns ` (did you mean "x"?)` for the candidate closest to
+// name, when one is close enough to be a typo.
+func suggest(name string, candidates []string) string {
+	best, bestDist := "", len(name)/3+1
+	for _, c := range candidates {
+		if dist := levenshtein(name, c); dist < bestDist || (dist == bestDist && best != "" && c < best) {
+			best, bestDist = c, dist
+		}
+	}
+	if best == "" || best == name {
+		return ""
+	}
+	return fmt.Sprintf(" (did you mean %q?)", best)
+}
+
+func levenshtein(a, b string) int {
+	ra, rb := []rune(a), []rune(b)
+	prev := make([]int, len(rb)+1)
+	cur := make([]int, len(rb)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(ra); i++ {
+		cur[0] = i
+		for j := 1; j <= len(rb); j++ {
+			cost := 1
+			if ra[i-1] == rb[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev, cur = cur, prev
+	}
+	return prev[len(rb)]
+}

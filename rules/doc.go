@@ -1,0 +1,18 @@
+// Package rules reads rule files and builds the engine's Model from them.
+//
+// A rule set is a folder of YAML files (JSON and TOML are read too) that
+// together declare the service, its members, dated parameters, rules and
+// cost pools; docs/rules.md describes the format. Loading goes in stages,
+// each in its own file:
+//
+//   - schema.go: the Go types a rule file decodes into; every leaf keeps
+//     its position so that any later error can point into the file;
+//   - decode.go: a strict decoder from YAML nodes into those types that
+//     rejects unknown keys and reports every error, not the first;
+//   - build.go: merges the files, checks names, dates and references,
+//     compiles every expression once with package formula, orders the rules
+//     by their dependencies and returns an *engine.Model.
+//
+// All errors are *diag.Error values positioned file:line:col, gathered in a
+// diag.List sorted by position.
+package rules

@@ -1,0 +1,158 @@
+package rules
+
+import (
+	"github.com/quotepart/quotepart/diag"
+	"github.com/quotepart/quotepart/engine"
+	"github.com/shopspring/decimal"
+	"go.yaml.in/yaml/v3"
+)
+
+// File is one rule file. Every section is optional in a given file; the
+// files of a rule set together must declare the service once.
+type File struct {
+	Service    *Service       `yaml:"service" doc:"the shared service: id, title, manager, start, years (once per rule set)"`
+	Members    []Member       `yaml:"members" doc:"the bodies that share the service"`
+	Parameters Map[Parameter] `yaml:"parameters" doc:"dated parameters, by name"`
+	Rules      Map[Rule]      `yaml:"rules" doc:"named expressions evaluated every year, by name"`
+	Pools      Map[Pool]      `yaml:"pools" doc:"the costs the service bears each year, by id"`
+	Fees       *Fees          `yaml:"fees" doc:"management fees (frais de gestion) on the pools that carry them"`
+}
+
+// Service describes the shared service.
+type Service struct {
+	ID           Text       `yaml:"id" required:"true" doc:"identifier of the rule set, e.g. convention-2026"`
+	Title        Text       `yaml:"title" required:"true" doc:"title shown in reports"`
+	Description  Text       `yaml:"description" doc:"what the rule set is"`
+	Manager      Text       `yaml:"manager" required:"true" doc:"id of the member that manages the service; it is billed nothing"`
+	Start        Date       `yaml:"start" required:"true" doc:"day the service took effect, YYYY-MM-DD"`
+	Years        *YearRange `yaml:"years" required:"true" doc:"years the rule set covers"`
+	Run          *YearRange `yaml:"run" doc:"years run by default (all covered years when left out)"`
+	ReferenceKey Text       `yaml:"reference_key" doc:"per-member rule reported as each member's share (the key of the first pool when left out)"`
+}
+
+// YearRange is an inclusive range of years.
+type YearRange struct {
+	From Int `yaml:"from" required:"true" doc:"first year"`
+	To   Int `yaml:"to" required:"true" doc:"last year"`
+}
+
+// Member is a body that shares the service.
+type Member struct {
+	ID          Text        `yaml:"id" required:"true" doc:"identifier used in rules, e.g. ville"`
+	Label       Text        `yaml:"label" required:"true" doc:"name shown in reports"`
+	Kind        Text        `yaml:"kind" doc:"kind of body: epci, commune, ccas, ..."`
+	Description Text        `yaml:"description" doc:"notes on the member"`
+	Attributes  Map[Number] `yaml:"attributes" doc:"figures rules read as member.<name>, e.g. population"`
+	Joined      Date        `yaml:"joined" doc:"first day of membership (the service's start when left out)"`
+	Left        Date        `yaml:"left" doc:"last day of membership"`
+	Source      Text        `yaml:"source" doc:"where the attributes come from"`
+}
+
+// Parameter is a dated input value.
+type Parameter struct {
+	Label       Text        `yaml:"label" doc:"short name shown in reports"`
+	Description Text        `yaml:"description" required:"true" doc:"what the value is"`
+	Unit        Text        `yaml:"unit" required:"true" doc:"unit: EUR, ETC, part, taux, habitants, ..."`
+	Source      Text        `yaml:"source" doc:"published source of the values"`
+	Assumption  Text        `yaml:"assumption" doc:"why the value is an estimate, when it is one"`
+	Value       *Number     `yaml:"value" doc:"a single value, in force from the service's start"`
+	Values      Map[Number] `yaml:"values" doc:"values by effective date (YYYY-MM-DD), each in force until the next"`
+	Min         *Number     `yaml:"min" doc:"lowest acceptable value (0 by default for the ETC unit)"`
+	Max         *Number     `yaml:"max" doc:"highest acceptable value"`
+}
+
+// Rule is a named expression.
+type Rule struct {
+	Label       Text       `yaml:"label" doc:"short name shown in reports"`
+	Description Text       `yaml:"description" doc:"what the rule computes and why"`
+	Unit        Text       `yaml:"unit" doc:"unit of the result"`
+	PerMember   Bool       `yaml:"per_member" doc:"evaluated once per member (true) or once (false, the default)"`
+	Expr        Expr       `yaml:"expr" doc:"the formula; for a per-member rule, the formula of the members not under by_member"`
+	ByMember    Map[Expr]  `yaml:"by_member" doc:"a formula per member id (makes the rule per member)"`
+	Versions    []Version  `yaml:"versions" doc:"dated formulas, each in force from its date until the next"`
+	Source      Text       `yaml:"source" doc:"text the rule implements, e.g. a deliberation"`
+}
+
+// Version is a rule's formula in force from a date.
+type Version struct {
+	From        Date      `yaml:"from" required:"true" doc:"effective date, YYYY-MM-DD"`
+	Description Text      `yaml:"description" doc:"what changed"`
+	Expr        Expr      `yaml:"expr" doc:"the formula"`
+	ByMember    Map[Expr] `yaml:"by_member" doc:"a formula per member id"`
+	Source      Text      `yaml:"source" doc:"text this version implements"`
+}
+
+// Pool is a cost the service bears each year.
+type Pool struct {
+	Label       Text `yaml:"label" required:"true" doc:"name shown in reports"`
+	Description Text `yaml:"description" doc:"what the pool pays for"`
+	Amount      Expr `yaml:"amount" required:"true" doc:"the yearly amount in EUR, an expression"`
+	Key         Text `yaml:"key" required:"true" doc:"the per-member rule that shares the pool"`
+	Fees        Bool `yaml:"fees" doc:"whether management fees apply (false by default)"`
+}
+
+// Fees are the management fees.
+type Fees struct {
+	Label       Text `yaml:"label" doc:"name shown in reports"`
+	Description Text `yaml:"description" doc:"what the fees pay for"`
+	Rate        Expr `yaml:"rate" required:"true" doc:"the fee rate, an expression (0.03 for 3 %)"`
+}
+
+// Node is what every decoded value knows of where it was written.
+type Node struct {
+	// Set reports whether the file gave the value.
+	Set bool
+	Pos diag.Pos
+}
+
+// Text is a string.
+type Text struct {
+	Node
+	Value string
+}
+
+// Number is an exact decimal, read from the file's text, never through a
+// float.
+type Number struct {
+	Node
+	Value decimal.Decimal
+}
+
+// Int is a whole number.
+type Int struct {
+	Node
+	Value int
+}
+
+// Bool is true or false.
+type Bool struct {
+	Node
+	Value bool
+}
+
+// Date is a day written YYYY-MM-DD.
+type Date struct {
+	Node
+	Value engine.Date
+}
+
+// Expr is an expression, with what is needed to point at a rune inside it.
+type Expr struct {
+	Node
+	Source string
+	scalar *yaml.Node
+	file   *source
+}
+
+// Map is a mapping whose order is kept as written.
+type Map[T any] struct {
+	Node
+	Entries []Entry[T]
+}
+
+// Entry is one key of a Map.
+type Entry[T any] struct {
+	Key    string
+	KeyPos diag.Pos
+	Value  T
+}
