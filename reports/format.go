@@ -1,0 +1,99 @@
+package reports
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/shopspring/decimal"
+)
+
+// Lang is the language of labels and number formats.
+type Lang string
+
+const (
+	French  Lang = "fr"
+	English Lang = "en"
+)
+
+// ParseLang accepts "fr" or "en".
+func ParseLang(s string) (Lang, error) {
+	switch Lang(strings.ToLower(s)) {
+	case French:
+		return French, nil
+	case English:
+		return English, nil
+	}
+	return "", fmt.Errorf("unknown language %q: expected fr or en", s)
+}
+
+const (
+	thinSpace = "\u202f" // groups thousands in French
+	noBreak   = "\u00a0" // before € and %
+)
+
+// Money formats an amount rounded to the cent: 1 234 567,89 € in French,
+// €1,234,567.89 in English.
+func Money(d decimal.Decimal, lang Lang) string {
+	if lang == English {
+		s := group(d.StringFixed(2), ",", ".")
+		if neg, ok := strings.CutPrefix(s, "-"); ok {
+			return "-€" + neg
+		}
+		return "€" + s
+	}
+	return group(d.StringFixed(2), thinSpace, ",") + noBreak + "€"
+}
+
+// Number formats a plain number with the given decimals, grouped.
+func Number(d decimal.Decimal, decimals int32, lang Lang) string {
+	if lang == English {
+		return group(d.StringFixed(decimals), ",", ".")
+	}
+	return group(d.StringFixed(decimals), thinSpace, ",")
+}
+
+// Percent formats a key as a percentage with two decimals: 46,20 %.
+func Percent(key decimal.Decimal, lang Lang) string {
+	p := key.Shift(2)
+	if lang == English {
+		return group(p.StringFixed(2), ",", ".") + "%"
+	}
+	return group(p.StringFixed(2), thinSpace, ",") + noBreak + "%"
+}
+
+// group inserts sep between groups of three digits of the integer part of
+// a fixed-point number written with a dot, and replaces the dot by mark.
+func group(fixed, sep, mark string) string {
+	sign := ""
+	if strings.HasPrefix(fixed, "-") {
+		sign, fixed = "-", fixed[1:]
+	}
+	intPart, frac, hasFrac := strings.Cut(fixed, ".")
+	var b strings.Builder
+	b.WriteString(sign)
+	for i, r := range intPart {
+		if i > 0 && (len(intPart)-i)%3 == 0 {
+			b.WriteString(sep)
+		}
+		b.WriteRune(r)
+	}
+	if hasFrac {
+		b.WriteString(mark)
+		b.WriteString(frac)
+	}
+	return b.String()
+}
+
+// Key formats a key for machines: at least four decimals, all of them when
+// the key has more (0.4620, 0.33333333333333333333).
+func Key(d decimal.Decimal) string {
+	s := d.String()
+	decimals := 0
+	if _, frac, ok := strings.Cut(s, "."); ok {
+		decimals = len(frac)
+	}
+	return d.StringFixed(int32(max(4, decimals)))
+}
+
+// Cents formats money for machines: a decimal string with two decimals.
+func Cents(d decimal.Decimal) string { return d.StringFixed(2) }

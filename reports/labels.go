@@ -1,0 +1,20 @@
+package reports
+
+// words holds the labels of the human-readable renderings.
+type words struct {
+	member, key, amount, fees, billed, total, manager, year, costs, feesOf, months string
+}
+
+var vocabulary = map[Lang]words{
+	French: {member: "Membre", key: "Clé", amount: "Montant", fees: "dont frais", billed: "Facturé",
+		total: "Total", manager: "gestionnaire", year: "Année", costs: "Charges\u00a0:", feesOf: "frais de gestion", months: "mois"},
+	English: {member: "Member", key: "Key", amount: "Amount", fees: "of which fees", billed: "Billed",
+		total: "Total", manager: "manager", year: "Year", costs: "Costs:", feesOf: "management fees", months: "months"},
+}
+
+func wordsFor(lang Lang) words {
+	if w, ok := vocabulary[lang]; ok {
+		return w
+	}
+	return vocabulary[French]
+}

@@ -1,0 +1,46 @@
+package reports
+
+import (
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/quotepart/quotepart/engine"
+)
+
+type markdownRenderer struct{ lang Lang }
+
+// Render writes one table per scenario, a row per year and member, ready to
+// paste in a merge-request comment or a note.
+func (m markdownRenderer) Render(w io.Writer, results []*engine.Result) error {
+	wd := wordsFor(m.lang)
+	var b strings.Builder
+	for i, r := range results {
+		if i > 0 {
+			b.WriteString("\n")
+		}
+		fmt.Fprintf(&b, "## %s\n\n", escapeMarkdown(r.Title))
+		fmt.Fprintf(&b, "`%s`\n\n", r.ID)
+		fmt.Fprintf(&b, "| %s | %s | %s | %s | %s | %s |\n", wd.year, wd.member, wd.key, wd.amount, wd.fees, wd.billed)
+		b.WriteString("|---|---|---:|---:|---:|---:|\n")
+		for _, y := range r.Years {
+			for _, mem := range y.Members {
+				label := escapeMarkdown(mem.Label)
+				if mem.Manager {
+					label += " (" + wd.manager + ")"
+				}
+				fmt.Fprintf(&b, "| %d | %s | %s | %s | %s | %s |\n", y.Year, label,
+					Percent(mem.Share, m.lang), Money(mem.Amount, m.lang), Money(mem.Fees, m.lang), Money(mem.Billed, m.lang))
+			}
+			fmt.Fprintf(&b, "| %d | **%s** | | **%s** | | |\n", y.Year, wd.total, Money(y.Total, m.lang))
+		}
+	}
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+var markdownEscaper = strings.NewReplacer("|", `\|`, "*", `\*`, "_", `\_`, "`", "\\`", "<", "&lt;", ">", "&gt;", "[", `\[`, "]", `\]`)
+
+// escapeMarkdown keeps user text from breaking a table or turning into
+// markup.
+func escapeMarkdown(s string) string { return markdownEscaper.Replace(s) }

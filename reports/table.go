@@ -1,0 +1,86 @@
+package reports
+
+import (
+	"fmt"
+	"io"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/quotepart/quotepart/engine"
+	"github.com/shopspring/decimal"
+)
+
+type tableRenderer struct{ lang Lang }
+
+// Render writes, per scenario and year, each member's key, amount, fees
+// and billed amount, a total row, and the pools behind the total.
+func (t tableRenderer) Render(w io.Writer, results []*engine.Result) error {
+	wd := wordsFor(t.lang)
+	var b strings.Builder
+	for i, r := range results {
+		if i > 0 {
+			b.WriteString("\n")
+		}
+		fmt.Fprintf(&b, "%s (%s)\n", r.Title, r.ID)
+		for _, y := range r.Years {
+			b.WriteString("\n")
+			heading := fmt.Sprint(y.Year)
+			if y.Months < 12 {
+				heading += fmt.Sprintf(" (%d %s)", y.Months, wd.months)
+			}
+			b.WriteString(heading + "\n")
+			rows := [][]string{{wd.member, wd.key, wd.amount, wd.fees, wd.billed}}
+			shares, fees, billed := decimal.Zero, decimal.Zero, decimal.Zero
+			for _, m := range y.Members {
+				label := m.Label
+				if m.Manager {
+					label += " (" + wd.manager + ")"
+				}
+				rows = append(rows, []string{label, Percent(m.Share, t.lang), Money(m.Amount, t.lang), Money(m.Fees, t.lang), Money(m.Billed, t.lang)})
+				shares, fees, billed = shares.Add(m.Share), fees.Add(m.Fees), billed.Add(m.Billed)
+			}
+			rows = append(rows, []string{wd.total, Percent(shares, t.lang), Money(y.Total, t.lang), Money(fees, t.lang), Money(billed, t.lang)})
+			writeColumns(&b, "  ", rows, []bool{false, true, true, true, true})
+			var costs []string
+			for _, p := range y.Pools {
+				c := p.Label + " " + Money(p.Amount, t.lang)
+				if !p.Fees.IsZero() {
+					c += " + " + wd.feesOf + " " + Money(p.Fees, t.lang)
+				}
+				costs = append(costs, c)
+			}
+			fmt.Fprintf(&b, "  %s %s\n", wd.costs, strings.Join(costs, " · "))
+		}
+	}
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+// writeColumns aligns cells in columns, right-aligned where right[i] is
+// set, measuring width in runes so that accents and no-break spaces count
+// as one column.
+func writeColumns(b *strings.Builder, indent string, rows [][]string, right []bool) {
+	widths := make([]int, len(rows[0]))
+	for _, row := range rows {
+		for i, c := range row {
+			widths[i] = max(widths[i], utf8.RuneCountInString(c))
+		}
+	}
+	for _, row := range rows {
+		b.WriteString(indent)
+		for i, c := range row {
+			pad := strings.Repeat(" ", widths[i]-utf8.RuneCountInString(c))
+			if i > 0 {
+				b.WriteString("  ")
+			}
+			if right[i] {
+				b.WriteString(pad + c)
+			} else if i < len(row)-1 {
+				b.WriteString(c + pad)
+			} else {
+				b.WriteString(c)
+			}
+		}
+		b.WriteString("\n")
+	}
+}
