@@ -343,7 +343,9 @@ func (ev *evaluator) combine(y int, segs []*segmentRun) (*Year, error) {
 	// A year of one unchanged twelve-month segment is weighted 1/1: no
 	// division, so its amounts are exactly what the formulas gave.
 	weight := func(s *segmentRun) decimal.Decimal { return decimal.NewFromInt(int64(s.Months)) }
-	perYear := func(x decimal.Decimal) decimal.Decimal { return x.DivRound(decimal.NewFromInt(12), 2*formula.DivisionScale) }
+	perYear := func(x decimal.Decimal) decimal.Decimal {
+		return x.DivRound(decimal.NewFromInt(12), 2*formula.DivisionScale)
+	}
 	// A share is averaged over the months the service was in effect, so
 	// that the shares of a partial first year still sum to 1.
 	perActiveMonth := func(x decimal.Decimal) decimal.Decimal {

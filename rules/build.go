@@ -2,9 +2,9 @@ package rules
 
 import (
 	"errors"
-	"maps"
 	"fmt"
 	"io/fs"
+	"maps"
 	"path"
 	"slices"
 	"strings"

@@ -63,14 +63,14 @@ type Parameter struct {
 
 // Rule is a named expression.
 type Rule struct {
-	Label       Text       `yaml:"label" doc:"short name shown in reports"`
-	Description Text       `yaml:"description" doc:"what the rule computes and why"`
-	Unit        Text       `yaml:"unit" doc:"unit of the result"`
-	PerMember   Bool       `yaml:"per_member" doc:"evaluated once per member (true) or once (false, the default)"`
-	Expr        Expr       `yaml:"expr" doc:"the formula; for a per-member rule, the formula of the members not under by_member"`
-	ByMember    Map[Expr]  `yaml:"by_member" doc:"a formula per member id (makes the rule per member)"`
-	Versions    []Version  `yaml:"versions" doc:"dated formulas, each in force from its date until the next"`
-	Source      Text       `yaml:"source" doc:"text the rule implements, e.g. a deliberation"`
+	Label       Text      `yaml:"label" doc:"short name shown in reports"`
+	Description Text      `yaml:"description" doc:"what the rule computes and why"`
+	Unit        Text      `yaml:"unit" doc:"unit of the result"`
+	PerMember   Bool      `yaml:"per_member" doc:"evaluated once per member (true) or once (false, the default)"`
+	Expr        Expr      `yaml:"expr" doc:"the formula; for a per-member rule, the formula of the members not under by_member"`
+	ByMember    Map[Expr] `yaml:"by_member" doc:"a formula per member id (makes the rule per member)"`
+	Versions    []Version `yaml:"versions" doc:"dated formulas, each in force from its date until the next"`
+	Source      Text      `yaml:"source" doc:"text the rule implements, e.g. a deliberation"`
 }
 
 // Version is a rule's formula in force from a date.

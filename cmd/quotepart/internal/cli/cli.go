@@ -236,4 +236,3 @@ func (a *app) intSetting(key string) (int, error) {
 	}
 	return n, nil
 }
-
