@@ -61,21 +61,38 @@ func Load(fsys fs.FS, dir, display string) (*Set, error) {
 		name := path.Join(display, e.Name())
 		if err != nil {
 			errs.Addf(diag.Pos{File: name}, diag.NotFound, "cannot read: %v", unwrapPath(err))
+			files = append(files, NamedFile{Path: name})
 			continue
 		}
 		f, err := DecodeFile(name, data)
 		errs.Add(err)
-		if f != nil {
-			files = append(files, NamedFile{Path: name, File: f})
-		}
+		files = append(files, NamedFile{Path: name, File: f})
 	}
 	if len(files) == 0 && len(errs) == 0 {
 		return nil, diag.Errorf(diag.Pos{File: display}, diag.NotFound, "no rule file (*.yaml, *.yml, *.json, *.toml) in this folder")
 	}
-	if err := errs.Err(); err != nil {
+	return BuildDecoded(files, errs)
+}
+
+// BuildDecoded builds a rule set from files as DecodeFile left them, with
+// the errors decoding reported. Files that decoded with errors are still
+// checked, so that one run reports every mistake; a file that could not be
+// parsed at all (File nil) stops the build, since the names it declares are
+// unknown and every reference to them would be a false error.
+func BuildDecoded(files []NamedFile, decodeErrs diag.List) (*Set, error) {
+	var parsed []NamedFile
+	for _, f := range files {
+		if f.File == nil {
+			return nil, decodeErrs.Err()
+		}
+		parsed = append(parsed, f)
+	}
+	set, err := Build(parsed)
+	decodeErrs.Add(err)
+	if err := decodeErrs.Err(); err != nil {
 		return nil, err
 	}
-	return Build(files)
+	return set, nil
 }
 
 func unwrapPath(err error) error {
@@ -119,7 +136,13 @@ type ruleDraft struct {
 }
 
 func (b *builder) errorf(pos diag.Pos, format string, args ...any) {
-	b.errs.Addf(pos, diag.Invalid, format, args...)
+	e := diag.Errorf(pos, diag.Invalid, format, args...)
+	for _, nf := range b.set.Files {
+		if nf.Path == pos.File && nf.File.source != nil {
+			e.Source = nf.File.source.line(pos.Line)
+		}
+	}
+	b.errs = append(b.errs, e)
 }
 
 func (b *builder) build() {

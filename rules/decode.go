@@ -49,11 +49,11 @@ func DecodeFile(name string, data []byte) (*File, error) {
 	} else if err := yaml.Unmarshal(data, &root); err != nil {
 		return nil, d.syntaxError(err)
 	}
-	f := new(File)
+	f := &File{source: src}
 	if len(root.Content) == 0 {
 		return f, nil
 	}
-	d.value(root.Content[0], reflect.ValueOf(f).Elem(), "rule file")
+	d.value(root.Content[0], reflect.ValueOf(f).Elem(), "")
 	return f, d.errs.Err()
 }
 
@@ -157,7 +157,26 @@ func describeNode(n *yaml.Node) string {
 	return "something else"
 }
 
-// value decodes n into v; what names v in messages ("member", "rule x").
+// join extends the path of a value with a key: service.years.from,
+// parameters.etc_dsi.values.
+func join(what, key string) string {
+	if what == "" {
+		return key
+	}
+	return what + "." + key
+}
+
+// name is how messages call the value at a path; the root is the file's
+// top level.
+func name(what string) string {
+	if what == "" {
+		return "top level"
+	}
+	return what
+}
+
+// value decodes n into v; what is the path of v in the file
+// (members[2].joined), used in messages.
 func (d *decoder) value(n *yaml.Node, v reflect.Value, what string) {
 	n = resolve(n)
 	if v.CanAddr() {
@@ -169,7 +188,7 @@ func (d *decoder) value(n *yaml.Node, v reflect.Value, what string) {
 	switch v.Kind() {
 	case reflect.Pointer:
 		if n.Tag == "!!null" {
-			d.errorf(n, "%s: expected a mapping, found nothing", what)
+			d.errorf(n, "%s: expected a mapping, found nothing", name(what))
 			return
 		}
 		v.Set(reflect.New(v.Type().Elem()))
@@ -181,7 +200,7 @@ func (d *decoder) value(n *yaml.Node, v reflect.Value, what string) {
 			return
 		}
 		if n.Kind != yaml.SequenceNode {
-			d.errorf(n, "%s: expected a list, found %s", what, describeNode(n))
+			d.errorf(n, "%s: expected a list, found %s", name(what), describeNode(n))
 			return
 		}
 		v.Set(reflect.MakeSlice(v.Type(), len(n.Content), len(n.Content)))
@@ -200,7 +219,7 @@ func fieldKey(f reflect.StructField) string {
 
 func (d *decoder) structure(n *yaml.Node, v reflect.Value, what string) {
 	if n.Kind != yaml.MappingNode {
-		d.errorf(n, "%s: expected a mapping, found %s", what, describeNode(n))
+		d.errorf(n, "%s: expected a mapping, found %s", name(what), describeNode(n))
 		return
 	}
 	t := v.Type()
@@ -212,20 +231,20 @@ func (d *decoder) structure(n *yaml.Node, v reflect.Value, what string) {
 	for i := 0; i+1 < len(n.Content); i += 2 {
 		k, val := resolve(n.Content[i]), n.Content[i+1]
 		if k.Value == "<<" {
-			d.errorf(k, "%s: YAML merge keys (<<) are not supported: write the keys out", what)
+			d.errorf(k, "%s: YAML merge keys (<<) are not supported: write the keys out", name(what))
 			continue
 		}
 		idx := slices.Index(keys, k.Value)
 		if idx < 0 {
-			d.errorf(k, "%s: unknown key %q%s; expected one of: %s", what, k.Value, suggest(k.Value, keys), strings.Join(keys, ", "))
+			d.errorf(k, "%s: unknown key %q%s; expected one of: %s", name(what), k.Value, suggest(k.Value, keys), strings.Join(keys, ", "))
 			continue
 		}
 		seen[k.Value] = true
-		d.value(val, v.Field(idx), what)
+		d.value(val, v.Field(idx), join(what, k.Value))
 	}
 	for i := range t.NumField() {
 		if f := t.Field(i); f.Tag.Get("required") == "true" && !seen[fieldKey(f)] {
-			d.errorf(n, "%s: missing key %q (%s)", what, fieldKey(f), f.Tag.Get("doc"))
+			d.errorf(n, "%s: missing key %q (%s)", name(what), fieldKey(f), f.Tag.Get("doc"))
 		}
 	}
 }
@@ -233,7 +252,7 @@ func (d *decoder) structure(n *yaml.Node, v reflect.Value, what string) {
 func (t *Text) decode(d *decoder, n *yaml.Node, what string) {
 	t.Set, t.Pos = true, d.pos(n)
 	if n.Kind != yaml.ScalarNode || n.Tag == "!!null" {
-		d.errorf(n, "%s: expected text, found %s", what, describeNode(n))
+		d.errorf(n, "%s: expected text, found %s", name(what), describeNode(n))
 		return
 	}
 	t.Value = n.Value
@@ -243,7 +262,7 @@ func (x *Number) decode(d *decoder, n *yaml.Node, what string) {
 	x.Set, x.Pos = true, d.pos(n)
 	v, err := parseNumber(n)
 	if err != nil {
-		d.errorf(n, "%s: %v", what, err)
+		d.errorf(n, "%s: %v", name(what), err)
 		return
 	}
 	x.Value = v
@@ -274,7 +293,7 @@ func (x *Int) decode(d *decoder, n *yaml.Node, what string) {
 		err = fmt.Errorf("expected a whole number, found %q", n.Value)
 	}
 	if err != nil {
-		d.errorf(n, "%s: %v", what, err)
+		d.errorf(n, "%s: %v", name(what), err)
 		return
 	}
 	x.Value = int(v.IntPart())
@@ -283,7 +302,7 @@ func (x *Int) decode(d *decoder, n *yaml.Node, what string) {
 func (x *Bool) decode(d *decoder, n *yaml.Node, what string) {
 	x.Set, x.Pos = true, d.pos(n)
 	if n.Kind != yaml.ScalarNode || n.Tag != "!!bool" {
-		d.errorf(n, "%s: expected true or false, found %s", what, describeNode(n))
+		d.errorf(n, "%s: expected true or false, found %s", name(what), describeNode(n))
 		return
 	}
 	x.Value = n.Value == "true" || n.Value == "True" || n.Value == "TRUE"
@@ -292,12 +311,12 @@ func (x *Bool) decode(d *decoder, n *yaml.Node, what string) {
 func (x *Date) decode(d *decoder, n *yaml.Node, what string) {
 	x.Set, x.Pos = true, d.pos(n)
 	if n.Kind != yaml.ScalarNode {
-		d.errorf(n, "%s: expected a date written YYYY-MM-DD, found %s", what, describeNode(n))
+		d.errorf(n, "%s: expected a date written YYYY-MM-DD, found %s", name(what), describeNode(n))
 		return
 	}
 	v, err := engine.ParseDate(n.Value)
 	if err != nil {
-		d.errorf(n, "%s: %v", what, err)
+		d.errorf(n, "%s: %v", name(what), err)
 		return
 	}
 	x.Value = v
@@ -306,7 +325,7 @@ func (x *Date) decode(d *decoder, n *yaml.Node, what string) {
 func (x *Expr) decode(d *decoder, n *yaml.Node, what string) {
 	x.Set, x.Pos = true, d.pos(n)
 	if n.Kind != yaml.ScalarNode || n.Tag == "!!null" {
-		d.errorf(n, "%s: expected an expression, found %s", what, describeNode(n))
+		d.errorf(n, "%s: expected an expression, found %s", name(what), describeNode(n))
 		return
 	}
 	x.Source, x.scalar, x.file = n.Value, n, d.src
@@ -318,24 +337,24 @@ func (m *Map[T]) decode(d *decoder, n *yaml.Node, what string) {
 		return
 	}
 	if n.Kind != yaml.MappingNode {
-		d.errorf(n, "%s: expected a mapping, found %s", what, describeNode(n))
+		d.errorf(n, "%s: expected a mapping, found %s", name(what), describeNode(n))
 		return
 	}
 	first := map[string]*yaml.Node{}
 	for i := 0; i+1 < len(n.Content); i += 2 {
 		k := resolve(n.Content[i])
 		if k.Kind != yaml.ScalarNode {
-			d.errorf(k, "%s: expected a name as key, found %s", what, describeNode(k))
+			d.errorf(k, "%s: expected a name as key, found %s", name(what), describeNode(k))
 			continue
 		}
 		if prev := first[k.Value]; prev != nil {
-			d.errorf(k, "%s: key %q appears twice (first on line %d)", what, k.Value, prev.Line)
+			d.errorf(k, "%s: key %q appears twice (first on line %d)", name(what), k.Value, prev.Line)
 			continue
 		}
 		first[k.Value] = k
 		m.Entries = append(m.Entries, Entry[T]{Key: k.Value, KeyPos: d.pos(k)})
 		e := &m.Entries[len(m.Entries)-1]
-		d.value(n.Content[i+1], reflect.ValueOf(&e.Value).Elem(), what+" "+k.Value)
+		d.value(n.Content[i+1], reflect.ValueOf(&e.Value).Elem(), join(what, k.Value))
 	}
 }
 

@@ -16,6 +16,9 @@ type File struct {
 	Rules      Map[Rule]      `yaml:"rules" doc:"named expressions evaluated every year, by name"`
 	Pools      Map[Pool]      `yaml:"pools" doc:"the costs the service bears each year, by id"`
 	Fees       *Fees          `yaml:"fees" doc:"management fees (frais de gestion) on the pools that carry them"`
+
+	// source keeps the file's lines for error snippets.
+	source *source
 }
 
 // Service describes the shared service.

@@ -175,20 +175,17 @@ func loadFiles(paths []string) (*rules.Set, error) {
 	var files []rules.NamedFile
 	for _, p := range paths {
 		data, err := os.ReadFile(p)
+		name := filepath.ToSlash(p)
 		if err != nil {
-			errs.Addf(diag.Pos{File: p}, diag.NotFound, "cannot read: %v", unwrapPath(err))
+			errs.Addf(diag.Pos{File: name}, diag.NotFound, "cannot read: %v", unwrapPath(err))
+			files = append(files, rules.NamedFile{Path: name})
 			continue
 		}
-		f, err := rules.DecodeFile(filepath.ToSlash(p), data)
+		f, err := rules.DecodeFile(name, data)
 		errs.Add(err)
-		if f != nil {
-			files = append(files, rules.NamedFile{Path: filepath.ToSlash(p), File: f})
-		}
+		files = append(files, rules.NamedFile{Path: name, File: f})
 	}
-	if err := errs.Err(); err != nil {
-		return nil, err
-	}
-	return rules.Build(files)
+	return rules.BuildDecoded(files, errs)
 }
 
 func unwrapPath(err error) error {
