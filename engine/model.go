@@ -63,6 +63,8 @@ type Param struct {
 	Name, Label, Unit string
 	Values            []Dated // sorted by date
 	Pos               diag.Pos
+	// Description, Source and Assumption are shown in explanations.
+	Description, Source, Assumption string
 }
 
 // Dated is a value in force from a date.
@@ -79,6 +81,7 @@ type Rule struct {
 	PerMember         bool
 	Versions          []Version // sorted by date
 	Pos               diag.Pos
+	Description       string
 }
 
 // Version is a rule's formula in force from a date. For a per-member rule,

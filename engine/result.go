@@ -18,6 +18,10 @@ type Year struct {
 	Pools    []PoolYear
 	Members  []MemberYear
 	Segments []Segment
+	// Previous holds the values previous.<name> read: last year's
+	// parameters and global rules at the end of the year; nil in the
+	// service's first year.
+	Previous map[string]decimal.Decimal
 }
 
 // PoolYear is a pool's amount and fees for a year and how they were shared.
@@ -36,6 +40,10 @@ type Part struct {
 	Share  decimal.Decimal
 	Amount decimal.Decimal
 	Fees   decimal.Decimal
+	// Exact and ExactFees are the parts before rounding to the cent:
+	// amount × key, weighted by months. Amount is Exact rounded down to the
+	// cent, plus one cent when the largest remainder method gave it one.
+	Exact, ExactFees decimal.Decimal
 }
 
 // MemberYear is a member's bill for a year.

@@ -156,11 +156,15 @@ func (ev *evaluator) year(y int) (*Year, error) {
 	if err := errs.Err(); err != nil {
 		return nil, err
 	}
+	previous := ev.prev
 	if len(segs) > 0 {
-		last := segs[len(segs)-1]
-		ev.prev = last.Values
+		ev.prev = segs[len(segs)-1].Values
 	}
-	return ev.combine(y, segs)
+	year, err := ev.combine(y, segs)
+	if year != nil {
+		year.Previous = previous
+	}
+	return year, err
 }
 
 // segment evaluates parameters, rules, pools and the fee rate for s.
@@ -420,7 +424,8 @@ func (ev *evaluator) combine(y int, segs []*segmentRun) (*Year, error) {
 		}
 		shares := weightedKey(p.Key)
 		for k := range members {
-			py.Parts = append(py.Parts, Part{Member: ids[k], Share: shares[k], Amount: parts[k], Fees: feeParts[k]})
+			py.Parts = append(py.Parts, Part{Member: ids[k], Share: shares[k], Amount: parts[k], Fees: feeParts[k],
+				Exact: rawParts[k], ExactFees: rawFees[k]})
 			memberAmounts[k] = memberAmounts[k].Add(parts[k]).Add(feeParts[k])
 			memberFees[k] = memberFees[k].Add(feeParts[k])
 		}

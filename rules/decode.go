@@ -34,8 +34,35 @@ func (s *source) line(n int) string {
 // DecodeFile decodes one rule file. The format is chosen by the extension:
 // .toml through viper (which lowercases keys and keeps no line numbers, so
 // its errors name the file and key only), anything else as YAML, of which
-// JSON is a subset. All errors found are returned together.
+// JSON is a subset. All errors found are returned together; the File is nil
+// only when the text could not be parsed at all.
 func DecodeFile(name string, data []byte) (*File, error) {
+	f := new(File)
+	src, err := decode(name, data, f)
+	if src == nil {
+		return nil, err
+	}
+	f.source = src
+	return f, err
+}
+
+// Decode decodes a YAML (or JSON, or TOML) document into v, a pointer to a
+// struct built, like File, from the leaf types of this package (Text,
+// Number, Date, Expr, Map, ...) so that every value keeps its position.
+// Other file formats (scenarios, test cases) use it to share the strict
+// decoding and the messages of rule files.
+func Decode(name string, data []byte, v any) error {
+	_, err := decode(name, data, v)
+	return err
+}
+
+// SetSource gives a File decoded as part of another document (a scenario's
+// additions) the text it came from, for the snippets of its errors.
+func (f *File) SetSource(name string, data []byte) {
+	f.source = &source{path: name, lines: strings.Split(string(data), "\n")}
+}
+
+func decode(name string, data []byte, v any) (*source, error) {
 	src := &source{path: name, lines: strings.Split(string(data), "\n")}
 	d := &decoder{src: src}
 	var root yaml.Node
@@ -49,12 +76,10 @@ func DecodeFile(name string, data []byte) (*File, error) {
 	} else if err := yaml.Unmarshal(data, &root); err != nil {
 		return nil, d.syntaxError(err)
 	}
-	f := &File{source: src}
-	if len(root.Content) == 0 {
-		return f, nil
+	if len(root.Content) > 0 {
+		d.value(root.Content[0], reflect.ValueOf(v).Elem(), "")
 	}
-	d.value(root.Content[0], reflect.ValueOf(f).Elem(), "")
-	return f, d.errs.Err()
+	return src, d.errs.Err()
 }
 
 var yamlLine = regexp.MustCompile(`^yaml: (?:line (\d+): )?`)
@@ -225,7 +250,11 @@ func (d *decoder) structure(n *yaml.Node, v reflect.Value, what string) {
 	t := v.Type()
 	keys := make([]string, 0, t.NumField())
 	for i := range t.NumField() {
-		keys = append(keys, fieldKey(t.Field(i)))
+		key := fieldKey(t.Field(i))
+		if !t.Field(i).IsExported() {
+			key = "" // never matched: a YAML key is never empty here
+		}
+		keys = append(keys, key)
 	}
 	seen := map[string]bool{}
 	for i := 0; i+1 < len(n.Content); i += 2 {
@@ -235,8 +264,12 @@ func (d *decoder) structure(n *yaml.Node, v reflect.Value, what string) {
 			continue
 		}
 		idx := slices.Index(keys, k.Value)
+		if k.Value == "" {
+			idx = -1
+		}
 		if idx < 0 {
-			d.errorf(k, "%s: unknown key %q%s; expected one of: %s", name(what), k.Value, suggest(k.Value, keys), strings.Join(keys, ", "))
+			known := slices.DeleteFunc(slices.Clone(keys), func(k string) bool { return k == "" })
+			d.errorf(k, "%s: unknown key %q%s; expected one of: %s", name(what), k.Value, suggest(k.Value, known), strings.Join(known, ", "))
 			continue
 		}
 		seen[k.Value] = true
