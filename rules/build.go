@@ -305,7 +305,8 @@ func (b *builder) parameters() {
 			if !b.declare(e.Key, e.KeyPos, "parameter") {
 				continue
 			}
-			ep := engine.Param{Name: e.Key, Label: p.Label.Value, Unit: p.Unit.Value, Pos: e.KeyPos}
+			ep := engine.Param{Name: e.Key, Label: p.Label.Value, Unit: p.Unit.Value, Pos: e.KeyPos,
+				Description: p.Description.Value, Source: p.Source.Value, Assumption: p.Assumption.Value}
 			switch {
 			case p.Value != nil && p.Values.Set:
 				b.errorf(p.Value.Pos, "parameter %s: give value or values, not both", e.Key)
@@ -426,7 +427,7 @@ func (b *builder) ruleList() {
 		if perMember {
 			env = memberEnv
 		}
-		draft := &ruleDraft{rule: &engine.Rule{Name: e.Key, Label: r.Label.Value, Unit: r.Unit.Value, PerMember: perMember, Pos: e.KeyPos}}
+		draft := &ruleDraft{rule: &engine.Rule{Name: e.Key, Label: r.Label.Value, Unit: r.Unit.Value, PerMember: perMember, Pos: e.KeyPos, Description: r.Description.Value}}
 		versions := r.Versions
 		switch {
 		case len(versions) > 0 && (r.Expr.Set || r.ByMember.Set):
@@ -532,6 +533,13 @@ func (b *builder) compile(x Expr, env formula.Env, perMember bool, what string) 
 				at("previous.%s: %s is not a parameter or a rule%s", ref.Field, ref.Field, suggest(ref.Field, b.envNames(env)))
 			} else if perMemberRule(d) {
 				at("previous.%s: last year's values are kept for parameters and global rules, and %s is per member", ref.Field, ref.Field)
+			}
+		default:
+			// formula.Compile misses unknown names inside the arguments
+			// of a function call (round(x / typo, 2)); they would run as
+			// nil. Every name read must be in the environment.
+			if _, ok := env[ref.Name]; !ok {
+				at("unknown name %s%s", ref.Name, suggest(ref.Name, b.envNames(env)))
 			}
 		}
 	}
