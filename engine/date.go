@@ -54,3 +54,12 @@ func sign(x int) int {
 	}
 	return 0
 }
+
+// After reports whether d is strictly after e.
+func (d Date) After(e Date) bool { return d.Compare(e) > 0 }
+
+// AddDays returns the day n days after d (before it when n < 0).
+func (d Date) AddDays(n int) Date {
+	t := time.Date(d.Year, d.Month, d.Day, 0, 0, 0, 0, time.UTC).AddDate(0, 0, n)
+	return Date{t.Year(), t.Month(), t.Day()}
+}

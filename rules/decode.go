@@ -84,6 +84,17 @@ func decode(name string, data []byte, v any) (*source, error) {
 
 var yamlLine = regexp.MustCompile(`^yaml: (?:line (\d+): )?`)
 
+// parserProblems are the messages of the YAML parser, as opposed to its
+// scanner: yaml.v3 reports their line counting from 0, and it is the line
+// where the enclosing mapping or list starts, or where the parser stopped.
+var parserProblems = []string{
+	"did not find expected <stream-start>", "did not find expected <document start>",
+	"did not find expected node content", "did not find expected key",
+	"did not find expected '-' indicator", "did not find expected ',' or ']'",
+	"did not find expected ',' or '}'", "found duplicate %YAML directive",
+	"found incompatible YAML document", "found undefined tag handle", "found duplicate %TAG directive",
+}
+
 // syntaxError positions a YAML syntax error on its line.
 func (d *decoder) syntaxError(err error) error {
 	msg := err.Error()
@@ -92,7 +103,27 @@ func (d *decoder) syntaxError(err error) error {
 		pos.Line, _ = strconv.Atoi(m[1])
 		msg = msg[len(m[0]):]
 	}
-	return &diag.Error{Pos: pos, Code: diag.Invalid, Msg: "invalid YAML: " + msg, Source: d.src.line(pos.Line)}
+	if pos.Line > 0 && slices.Contains(parserProblems, msg) {
+		pos.Line++
+	}
+	if strings.Contains(msg, "tab character") {
+		// yaml.v3 gives the line of the value before the tab: point at
+		// the first tab in an indentation from there.
+		for ln := max(pos.Line, 1); ln <= len(d.src.lines); ln++ {
+			text := d.src.line(ln)
+			indent := text[:len(text)-len(strings.TrimLeft(text, " \t"))]
+			if i := strings.IndexByte(indent, '\t'); i >= 0 {
+				pos.Line, pos.Col = ln, i+1
+				msg += " (indent with spaces only)"
+				break
+			}
+		}
+	}
+	format := "YAML"
+	if strings.EqualFold(path.Ext(d.src.path), ".json") {
+		format = "JSON"
+	}
+	return &diag.Error{Pos: pos, Code: diag.Invalid, Msg: "invalid " + format + ": " + msg, Source: d.src.line(pos.Line)}
 }
 
 // tomlNode reads TOML with viper and turns it into a YAML node tree.
@@ -256,7 +287,10 @@ func (d *decoder) structure(n *yaml.Node, v reflect.Value, what string) {
 		}
 		keys = append(keys, key)
 	}
-	seen := map[string]bool{}
+	seen := map[string]*yaml.Node{}
+	// suggested holds the keys that an unknown key looks like a typo of:
+	// their absence is not reported again as a missing key.
+	suggested := map[string]bool{}
 	for i := 0; i+1 < len(n.Content); i += 2 {
 		k, val := resolve(n.Content[i]), n.Content[i+1]
 		if k.Value == "<<" {
@@ -270,13 +304,18 @@ func (d *decoder) structure(n *yaml.Node, v reflect.Value, what string) {
 		if idx < 0 {
 			known := slices.DeleteFunc(slices.Clone(keys), func(k string) bool { return k == "" })
 			d.errorf(k, "%s: unknown key %q%s; expected one of: %s", name(what), k.Value, suggest(k.Value, known), strings.Join(known, ", "))
+			suggested[closest(k.Value, known)] = true
 			continue
 		}
-		seen[k.Value] = true
+		if prev := seen[k.Value]; prev != nil {
+			d.errorf(k, "%s: key %q appears twice (first on line %d)", name(what), k.Value, prev.Line)
+			continue
+		}
+		seen[k.Value] = k
 		d.value(val, v.Field(idx), join(what, k.Value))
 	}
 	for i := range t.NumField() {
-		if f := t.Field(i); f.Tag.Get("required") == "true" && !seen[fieldKey(f)] {
+		if f := t.Field(i); f.Tag.Get("required") == "true" && seen[fieldKey(f)] == nil && !suggested[fieldKey(f)] {
 			d.errorf(n, "%s: missing key %q (%s)", name(what), fieldKey(f), f.Tag.Get("doc"))
 		}
 	}
@@ -392,78 +431,98 @@ func (m *Map[T]) decode(d *decoder, n *yaml.Node, what string) {
 }
 
 // PosAt returns the file position of the rune at offset in the expression,
-// and the text of that line. Plain and quoted one-line scalars and literal
-// (|) or folded (>) blocks map exactly; other multi-line scalars map to
-// their first character.
+// and the text of that line. It lines the expression up with the file's
+// text, line by line: a plain, quoted, literal (|) or folded (>) scalar
+// gives, on each of its lines, the next runes of the value, once the line
+// breaks, folding spaces and indentation between lines are skipped. An
+// offset on such a join, or past the end, points just after the text before
+// it. Where the file's text and the value part ways (an escape in a quoted
+// scalar), the position falls back on the scalar's first character.
 func (x *Expr) PosAt(offset int) (diag.Pos, string) {
 	if x.scalar == nil || x.file == nil || x.scalar.Line == 0 {
 		return x.Pos, ""
 	}
 	n, f := x.scalar, x.file
-	pos := diag.Pos{File: f.path, Line: n.Line, Col: n.Column}
+	start := diag.Pos{File: f.path, Line: n.Line, Col: n.Column}
+	value := []rune(x.Source)
+	// The value starts on line ln, after skip runes.
+	ln, skip := n.Line, n.Column-1
 	switch n.Style {
 	case yaml.LiteralStyle, yaml.FoldedStyle:
-		return x.blockPos(offset)
+		ln, skip = n.Line+1, 0
 	case yaml.DoubleQuotedStyle, yaml.SingleQuotedStyle:
-		if !strings.Contains(n.Value, "\n") {
-			pos.Col += 1 + offset
-		}
-	default:
-		if !strings.Contains(n.Value, "\n") {
-			pos.Col += offset
-		}
+		skip++ // the opening quote
 	}
-	return pos, f.line(pos.Line)
-}
-
-// blockPos maps an offset inside a literal or folded block: each content
-// line contributes its runes past the indentation plus one joining
-// character (a newline, or a space when folded).
-func (x *Expr) blockPos(offset int) (diag.Pos, string) {
-	f := x.file
-	indent := -1
-	remaining := offset
-	for ln := x.scalar.Line + 1; ln <= len(f.lines); ln++ {
-		text := f.line(ln)
-		if strings.TrimSpace(text) == "" {
-			if indent >= 0 {
-				remaining--
-			}
-			continue
+	at, end := 0, start
+	for ; ln <= len(f.lines); ln, skip = ln+1, 0 {
+		text := []rune(f.line(ln))
+		col := min(skip, len(text))
+		for col < len(text) && isBlank(text[col]) {
+			col++
 		}
-		lead := len(text) - len(strings.TrimLeft(text, " "))
-		if indent < 0 {
-			indent = lead
+		for at < len(value) && isBlank(value[at]) {
+			at++
 		}
-		if lead < indent {
+		if at >= len(value) || offset < at {
+			return end, f.line(end.Line)
+		}
+		if col >= len(text) {
+			continue // an empty line: a line break of the value
+		}
+		k := 0
+		for col+k < len(text) && at+k < len(value) && text[col+k] == value[at+k] {
+			k++
+		}
+		if offset < at+k {
+			return diag.Pos{File: f.path, Line: ln, Col: col + 1 + offset - at}, f.line(ln)
+		}
+		if k == 0 {
 			break
 		}
-		content := []rune(text[indent:])
-		if remaining <= len(content) {
-			return diag.Pos{File: f.path, Line: ln, Col: indent + 1 + remaining}, text
+		at += k
+		end = diag.Pos{File: f.path, Line: ln, Col: col + k + 1}
+		lineEnd := len([]rune(strings.TrimRight(string(text), " \t")))
+		if col+k < lineEnd && strings.TrimSpace(string(value[at:])) != "" {
+			break // the text goes on differently: an escape
 		}
-		remaining -= len(content) + 1
 	}
-	return x.Pos, f.line(x.Pos.Line)
+	return start, f.line(start.Line)
 }
 
-// suggest returns ` (did you mean "x"?)` for the candidate closest to
-// name, when one is close enough to be a typo.
+func isBlank(r rune) bool { return r == ' ' || r == '\t' || r == '\n' || r == '\r' }
+
+// Suggest returns ` (did you mean "x"?)` for the candidate closest to
+// name, when one is close enough to be a typo, and "" otherwise.
+func Suggest(name string, candidates []string) string { return suggest(name, candidates) }
+
 func suggest(name string, candidates []string) string {
+	best := closest(name, candidates)
+	if best == "" {
+		return ""
+	}
+	return fmt.Sprintf(" (did you mean %q?)", best)
+}
+
+// closest returns the candidate closest to name when one is close enough
+// to be a typo of it, and "" otherwise.
+func closest(name string, candidates []string) string {
 	best, bestDist := "", len(name)/3+1
 	for _, c := range candidates {
 		if dist := levenshtein(name, c); dist < bestDist || (dist == bestDist && best != "" && c < best) {
 			best, bestDist = c, dist
 		}
 	}
-	if best == "" || best == name {
+	if best == name {
 		return ""
 	}
-	return fmt.Sprintf(" (did you mean %q?)", best)
+	return best
 }
 
+// levenshtein is the edit distance between a and b, counting the swap of
+// two neighbouring letters (lable, label) as one edit, as typos go.
 func levenshtein(a, b string) int {
 	ra, rb := []rune(a), []rune(b)
+	prev2 := make([]int, len(rb)+1)
 	prev := make([]int, len(rb)+1)
 	cur := make([]int, len(rb)+1)
 	for j := range prev {
@@ -477,8 +536,11 @@ func levenshtein(a, b string) int {
 				cost = 0
 			}
 			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+			if i > 1 && j > 1 && ra[i-1] == rb[j-2] && ra[i-2] == rb[j-1] {
+				cur[j] = min(cur[j], prev2[j-2]+1)
+			}
 		}
-		prev, cur = cur, prev
+		prev2, prev, cur = prev, cur, prev2
 	}
 	return prev[len(rb)]
 }

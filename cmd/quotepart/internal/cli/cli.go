@@ -97,6 +97,7 @@ current folder (or --config FILE), then the defaults.`,
 	pf := root.PersistentFlags()
 	pf.StringVar(&a.configFile, "config", "", "project file (default: ./quotepart.yaml when present)")
 	pf.String("rules", "", "folder of rule files (default: the embedded Rouen rules)")
+	pf.String("scenarios", "", "folder of scenario files (default: the embedded Rouen scenarios, with the embedded rules)")
 	pf.String("lang", "fr", "language of labels and numbers: fr or en")
 	root.SetFlagErrorFunc(func(cmd *cobra.Command, err error) error {
 		return fmt.Errorf("%v\nRun '%s --help' for usage", err, cmd.CommandPath())
@@ -221,7 +222,16 @@ func plural(n int, word string) string {
 	return fmt.Sprintf("%d %ss", n, word)
 }
 
-// intFlag reads an integer setting, with a clear error for text.
+// years reads --from and --to; zero means "the default".
+func (a *app) years() (from, to int, err error) {
+	if from, err = a.intSetting("from"); err != nil {
+		return 0, 0, err
+	}
+	to, err = a.intSetting("to")
+	return from, to, err
+}
+
+// intSetting reads an integer setting, with a clear error for text.
 func (a *app) intSetting(key string) (int, error) {
 	s := strings.TrimSpace(a.v.GetString(key))
 	if s == "" {

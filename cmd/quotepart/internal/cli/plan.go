@@ -1,0 +1,134 @@
+package cli
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/quotepart/quotepart/diag"
+	"github.com/quotepart/quotepart/engine"
+	"github.com/quotepart/quotepart/rules"
+	"github.com/quotepart/quotepart/scenarios"
+	"github.com/spf13/cobra"
+)
+
+// workspace is what a command works on: a base rule set and, when there
+// are any, the scenarios written for it.
+type workspace struct {
+	base     *rules.Set
+	catalog  *scenarios.Catalog // nil when there are no scenarios
+	rulesDir string
+}
+
+// openWorkspace loads the --rules folder (or the embedded rules) and the
+// --scenarios folder; the embedded scenarios go with the embedded rules
+// only, since they name the Rouen members and parameters.
+func (a *app) openWorkspace(cmd *cobra.Command) (*workspace, error) {
+	ws := &workspace{rulesDir: a.path(cmd, "rules")}
+	var err error
+	if ws.base, err = loadRules(ws.rulesDir); err != nil {
+		return nil, err
+	}
+	switch dir := a.path(cmd, "scenarios"); {
+	case dir != "":
+		if info, err := os.Stat(dir); err != nil || !info.IsDir() {
+			return nil, diag.Errorf(diag.Pos{File: dir}, diag.NotFound, "no such scenarios folder")
+		}
+		ws.catalog, err = scenarios.LoadDir(os.DirFS(dir), ".", filepath.ToSlash(filepath.Clean(dir)))
+	case ws.rulesDir == "":
+		ws.catalog, err = scenarios.LoadDir(scenarios.Defaults(), ".", scenarios.DefaultDir)
+	}
+	if err != nil {
+		return nil, err
+	}
+	return ws, nil
+}
+
+// job is one scenario ready to run.
+type job struct {
+	id, title string
+	set       *rules.Set
+	from, to  int
+}
+
+// resolve turns command-line names into jobs: a scenario id, or the path
+// of a scenario file. With no name, every scenario runs, or the rules
+// alone when there is no scenario.
+func (ws *workspace) resolve(names []string) ([]job, error) {
+	var chosen []*scenarios.Scenario
+	for _, name := range names {
+		s, err := ws.scenario(name)
+		if err != nil {
+			return nil, err
+		}
+		chosen = append(chosen, s)
+	}
+	if len(names) == 0 {
+		if ws.catalog == nil || len(ws.catalog.All()) == 0 {
+			m := ws.base.Model
+			return []job{{id: m.ID, title: m.Title, set: ws.base, from: m.From, to: m.To}}, nil
+		}
+		chosen = ws.catalog.All()
+	}
+	jobs := make([]job, 0, len(chosen))
+	for _, s := range chosen {
+		j, err := ws.build(s)
+		if err != nil {
+			return nil, err
+		}
+		jobs = append(jobs, j)
+	}
+	return jobs, nil
+}
+
+// scenario finds a scenario by id, or reads it from a file when name is a
+// path; its extends are resolved against the catalog.
+func (ws *workspace) scenario(name string) (*scenarios.Scenario, error) {
+	if strings.ContainsAny(name, `/\`) || rules.IsRuleFile(name) {
+		data, err := os.ReadFile(name)
+		if err != nil {
+			return nil, diag.Errorf(diag.Pos{File: name}, diag.NotFound, "cannot read the scenario file: %v", unwrapPath(err))
+		}
+		if ws.catalog == nil {
+			ws.catalog = scenarios.NewCatalog()
+		}
+		return ws.catalog.Add(filepath.ToSlash(name), data)
+	}
+	if ws.catalog == nil {
+		return nil, diag.Errorf(diag.Pos{}, diag.NotFound, "unknown scenario %q: with --rules, give --scenarios DIR or a scenario file path", name)
+	}
+	return ws.catalog.Get(name)
+}
+
+func (ws *workspace) build(s *scenarios.Scenario) (job, error) {
+	chain, err := ws.catalog.Chain(s)
+	if err != nil {
+		return job{}, err
+	}
+	applied, err := scenarios.Apply(ws.base.Files, chain)
+	if err != nil {
+		return job{}, err
+	}
+	set, err := rules.BuildDecoded(applied.Files, nil)
+	if err != nil {
+		return job{}, err
+	}
+	return job{id: s.ID, title: s.Title, set: set, from: applied.From, to: applied.To}, nil
+}
+
+// run evaluates a job; from and to, when set, override its years.
+func (j job) run(ctx context.Context, from, to int) (*engine.Result, error) {
+	if from == 0 {
+		from = j.from
+	}
+	if to == 0 {
+		to = j.to
+	}
+	res, err := engine.Run(ctx, j.set.Model, engine.Options{From: from, To: to})
+	if err != nil {
+		return nil, err
+	}
+	res.ID, res.Title = j.id, j.title
+	return res, nil
+}
