@@ -173,4 +173,3 @@ func (c *Catalog) Chain(s *Scenario) ([]*Scenario, error) {
 	slices.Reverse(chain)
 	return chain, nil
 }
-
