@@ -88,7 +88,18 @@ func BuildDecoded(files []NamedFile, decodeErrs diag.List) (*Set, error) {
 		parsed = append(parsed, f)
 	}
 	set, err := Build(parsed)
-	decodeErrs.Add(err)
+	// A value that did not decode is left zero, and checking it again
+	// would report the same mistake in other words at the same place
+	// (an empty expression, a date 0000-00-00): keep the first report.
+	reported := map[diag.Pos]bool{}
+	for _, e := range decodeErrs {
+		reported[e.Pos] = true
+	}
+	for _, e := range diag.Flatten(err) {
+		if !reported[e.Pos] {
+			decodeErrs = append(decodeErrs, e)
+		}
+	}
 	if err := decodeErrs.Err(); err != nil {
 		return nil, err
 	}
@@ -386,6 +397,9 @@ func (b *builder) declaredRules() []Entry[Rule] {
 func (b *builder) globalEnv() formula.Env {
 	env := b.baseEnv()
 	for _, e := range b.declaredRules() {
+		if !usableName(e.Key) {
+			continue
+		}
 		if perMemberRule(&e.Value) {
 			env[e.Key] = formula.NumberMap
 		} else {
@@ -398,9 +412,18 @@ func (b *builder) globalEnv() formula.Env {
 func (b *builder) memberEnv() formula.Env {
 	env := b.baseEnv()
 	for _, e := range b.declaredRules() {
-		env[e.Key] = formula.Number
+		if usableName(e.Key) {
+			env[e.Key] = formula.Number
+		}
 	}
 	return env
+}
+
+// usableName reports whether a rule's name can enter the environment of
+// expressions: a rule named like a function (round) is reported once, by
+// declare, and must not hide the function from every other expression.
+func usableName(name string) bool {
+	return formula.ValidName(name) && !formula.Reserved(name)
 }
 
 func (b *builder) baseEnv() formula.Env {
@@ -502,9 +525,15 @@ func (b *builder) compile(x Expr, env formula.Env, perMember bool, what string) 
 			return nil
 		}
 		pos, line := x.PosAt(fe.Offset)
-		msg := fe.Msg
+		msg := goTypes.Replace(fe.Msg)
 		if name, ok := strings.CutPrefix(msg, "unknown name "); ok {
 			msg += suggest(name, b.envNames(env))
+		}
+		if strings.Contains(msg, "exceeds maximum allowed nodes") {
+			// expr stops where it counted one node too many: point at
+			// the whole expression instead.
+			pos, line = x.PosAt(0)
+			msg = fmt.Sprintf("the expression is too large: more than %d nodes (operators, names and numbers); split it into several rules", formula.DefaultLimits.MaxNodes)
 		}
 		b.errs = append(b.errs, &diag.Error{Pos: pos, Code: diag.Invalid, Source: line,
 			Msg: fmt.Sprintf("%s: %s", what, msg)})
@@ -545,6 +574,9 @@ func (b *builder) compile(x Expr, env formula.Env, perMember bool, what string) 
 	}
 	return f
 }
+
+// goTypes words the Go types in expr-lang's messages as users know them.
+var goTypes = strings.NewReplacer("map[string]decimal.Decimal", "a value per member", "decimal.Decimal", "number", "string", "text")
 
 func (b *builder) declaredRule(name string) *Rule {
 	for _, e := range b.declaredRules() {

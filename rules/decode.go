@@ -2,6 +2,8 @@ package rules
 
 import (
 	"bytes"
+	"encoding/json"
+	"errors"
 	"fmt"
 	"path"
 	"reflect"
@@ -10,6 +12,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/quotepart/quotepart/diag"
 	"github.com/quotepart/quotepart/engine"
@@ -69,12 +72,12 @@ func decode(name string, data []byte, v any) (*source, error) {
 	if strings.EqualFold(path.Ext(name), ".toml") {
 		node, err := tomlNode(data)
 		if err != nil {
-			return nil, diag.Errorf(diag.Pos{File: name}, diag.Invalid, "%v", err)
+			return nil, tomlError(src, err)
 		}
 		root = *node
 		src.lines = nil
 	} else if err := yaml.Unmarshal(data, &root); err != nil {
-		return nil, d.syntaxError(err)
+		return nil, d.syntaxError(err, data)
 	}
 	if len(root.Content) > 0 {
 		d.value(root.Content[0], reflect.ValueOf(v).Elem(), "")
@@ -95,15 +98,39 @@ var parserProblems = []string{
 	"found incompatible YAML document", "found undefined tag handle", "found duplicate %TAG directive",
 }
 
-// syntaxError positions a YAML syntax error on its line.
-func (d *decoder) syntaxError(err error) error {
+// yamlHints say what usually causes the YAML errors users meet most.
+var yamlHints = map[string]string{
+	"did not find expected key":                       "check the indentation of this line",
+	"did not find expected '-' indicator":             "check the indentation of this line",
+	"mapping values are not allowed in this context":  `check the indentation, or quote a value that contains ": "`,
+	"found unexpected end of stream":                  "a quote or a bracket opened here is not closed",
+	"did not find expected ',' or '}'":                "a comma or the closing } is missing",
+	"did not find expected ',' or ']'":                "a comma or the closing ] is missing",
+	"found a tab character that violates indentation": "indent with spaces only",
+}
+
+// syntaxError positions a YAML syntax error on its line. A .json file is
+// read as YAML too, but its errors are those of a JSON reader, which knows
+// the column.
+func (d *decoder) syntaxError(err error, data []byte) error {
+	var syntax *json.SyntaxError
+	if strings.EqualFold(path.Ext(d.src.path), ".json") && errors.As(json.Unmarshal(data, new(any)), &syntax) {
+		at := min(max(int(syntax.Offset)-1, 0), len(data))
+		before := string(data[:at])
+		lineStart := strings.LastIndexByte(before, '\n') + 1
+		pos := diag.Pos{File: d.src.path, Line: strings.Count(before, "\n") + 1, Col: utf8.RuneCountInString(before[lineStart:]) + 1}
+		return &diag.Error{Pos: pos, Code: diag.Invalid, Msg: "invalid JSON: " + syntax.Error(), Source: d.src.line(pos.Line)}
+	}
 	msg := err.Error()
 	pos := diag.Pos{File: d.src.path}
 	if m := yamlLine.FindStringSubmatch(msg); m != nil {
 		pos.Line, _ = strconv.Atoi(m[1])
 		msg = msg[len(m[0]):]
 	}
-	if pos.Line > 0 && slices.Contains(parserProblems, msg) {
+	hint := yamlHints[msg]
+	if ln := problemLine(d.src.lines, msg); ln > 0 {
+		pos.Line = ln
+	} else if pos.Line > 0 && slices.Contains(parserProblems, msg) {
 		pos.Line++
 	}
 	if strings.Contains(msg, "tab character") {
@@ -114,10 +141,12 @@ func (d *decoder) syntaxError(err error) error {
 			indent := text[:len(text)-len(strings.TrimLeft(text, " \t"))]
 			if i := strings.IndexByte(indent, '\t'); i >= 0 {
 				pos.Line, pos.Col = ln, i+1
-				msg += " (indent with spaces only)"
 				break
 			}
 		}
+	}
+	if hint != "" {
+		msg += " (" + hint + ")"
 	}
 	format := "YAML"
 	if strings.EqualFold(path.Ext(d.src.path), ".json") {
@@ -126,12 +155,51 @@ func (d *decoder) syntaxError(err error) error {
 	return &diag.Error{Pos: pos, Code: diag.Invalid, Msg: "invalid " + format + ": " + msg, Source: d.src.line(pos.Line)}
 }
 
+// maxScanLines bounds the files problemLine searches, as it parses the
+// file once per line.
+const maxScanLines = 2000
+
+// problemLine finds the line a YAML syntax error is on, which yaml.v3 does
+// not always say (it may give the line where the enclosing mapping starts):
+// the first line after which the text, cut there, fails with the same
+// message. It returns 0 when no cut does.
+func problemLine(lines []string, msg string) int {
+	if len(lines) > maxScanLines {
+		return 0
+	}
+	var text strings.Builder
+	for k, l := range lines {
+		text.WriteString(l)
+		text.WriteByte('\n')
+		var n yaml.Node
+		if err := yaml.Unmarshal([]byte(text.String()), &n); err != nil && yamlLine.ReplaceAllString(err.Error(), "") == msg {
+			return k + 1
+		}
+	}
+	return 0
+}
+
+// tomlError positions a TOML syntax error where the TOML reader says it is.
+func tomlError(src *source, err error) error {
+	pos := diag.Pos{File: src.path}
+	msg := err.Error()
+	var syntax interface {
+		error
+		Position() (row, column int)
+	}
+	if errors.As(err, &syntax) {
+		pos.Line, pos.Col = syntax.Position()
+		msg = "invalid TOML: " + strings.TrimPrefix(syntax.Error(), "toml: ")
+	}
+	return &diag.Error{Pos: pos, Code: diag.Invalid, Msg: msg, Source: src.line(pos.Line)}
+}
+
 // tomlNode reads TOML with viper and turns it into a YAML node tree.
 func tomlNode(data []byte) (*yaml.Node, error) {
 	v := viper.New()
 	v.SetConfigType("toml")
 	if err := v.ReadConfig(bytes.NewReader(data)); err != nil {
-		return nil, fmt.Errorf("invalid TOML: %v", err)
+		return nil, fmt.Errorf("invalid TOML: %w", err)
 	}
 	var node yaml.Node
 	if err := node.Encode(plainDates(v.AllSettings())); err != nil {
