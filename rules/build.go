@@ -96,7 +96,9 @@ func BuildDecoded(files []NamedFile, decodeErrs diag.List) (*Set, error) {
 		reported[e.Pos] = true
 	}
 	for _, e := range diag.Flatten(err) {
-		if !reported[e.Pos] {
+		// What the whole set lacks (no service, no member) may be a
+		// section that did not decode: say it once that is fixed.
+		if !reported[e.Pos] && (e.Pos.Line > 0 || len(decodeErrs) == 0) {
 			decodeErrs = append(decodeErrs, e)
 		}
 	}

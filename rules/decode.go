@@ -259,6 +259,8 @@ type decodable interface {
 	decode(d *decoder, n *yaml.Node, what string)
 }
 
+var decodableType = reflect.TypeFor[decodable]()
+
 func resolve(n *yaml.Node) *yaml.Node {
 	for n.Kind == yaml.AliasNode && n.Alias != nil {
 		n = n.Alias
@@ -311,7 +313,8 @@ func (d *decoder) value(n *yaml.Node, v reflect.Value, what string) {
 	}
 	switch v.Kind() {
 	case reflect.Pointer:
-		if n.Tag == "!!null" {
+		// A leaf (value: with nothing) says what it expected itself.
+		if n.Tag == "!!null" && !v.Type().Implements(decodableType) {
 			d.errorf(n, "%s: expected a mapping, found nothing", name(what))
 			return
 		}
