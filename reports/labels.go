@@ -3,13 +3,16 @@ package reports
 // words holds the labels of the human-readable renderings.
 type words struct {
 	member, key, amount, fees, billed, total, manager, year, costs, feesOf, months string
+	delta, deltaPct                                                                string
 }
 
 var vocabulary = map[Lang]words{
 	French: {member: "Membre", key: "Clé", amount: "Montant", fees: "dont frais", billed: "Facturé",
-		total: "Total", manager: "gestionnaire", year: "Année", costs: "Charges\u00a0:", feesOf: "frais de gestion", months: "mois"},
+		total: "Total", manager: "gestionnaire", year: "Année", costs: "Charges\u00a0:", feesOf: "frais de gestion", months: "mois",
+		delta: "Écart", deltaPct: "Écart %"},
 	English: {member: "Member", key: "Key", amount: "Amount", fees: "of which fees", billed: "Billed",
-		total: "Total", manager: "manager", year: "Year", costs: "Costs:", feesOf: "management fees", months: "months"},
+		total: "Total", manager: "manager", year: "Year", costs: "Costs:", feesOf: "management fees", months: "months",
+		delta: "Change", deltaPct: "Change %"},
 }
 
 func wordsFor(lang Lang) words {

@@ -62,10 +62,6 @@ scenario runs (with --rules and no --scenarios, the rules alone run).`,
 			return a.writeOutput(a.path(cmd, "output"), out.Bytes())
 		},
 	}
-	f := cmd.Flags()
-	f.String("from", "", "first year (default: the scenario's, or the rules' run.from)")
-	f.String("to", "", "last year (default: the scenario's, or the rules' run.to)")
-	f.String("format", "table", "table, json (quotepart/run/v1), csv or md")
-	f.StringP("output", "o", "", "write to this file, atomically (default: standard output)")
+	addOutputFlags(cmd, "table, json (quotepart/run/v1), csv or md")
 	return cmd
 }

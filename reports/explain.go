@@ -1,0 +1,304 @@
+package reports
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"slices"
+	"strings"
+
+	"github.com/quotepart/quotepart/engine"
+	"github.com/shopspring/decimal"
+)
+
+// TraceSchema names the JSON contract of the explain command; see
+// docs/output.md.
+const TraceSchema = "quotepart/trace/v1"
+
+// Explained is a trace with the scenario it belongs to.
+type Explained struct {
+	ScenarioID, ScenarioTitle string
+	Trace                     *engine.Trace
+}
+
+// RenderTrace writes a trace as text (table or md) or JSON.
+func RenderTrace(w io.Writer, f Format, lang Lang, e Explained) error {
+	switch f {
+	case JSON:
+		return traceJSON(w, e)
+	case Table, Markdown:
+		return traceText(w, lang, e)
+	}
+	return fmt.Errorf("explain writes table, md or json, not %s", f)
+}
+
+type traceWords struct {
+	amount, billed, managerNote, pool, key, exactPart, rounded, extraCent, floorNote, fees, feeRate,
+	rules, params, since, source, assumption, months, reads, sum, colon, open, close string
+}
+
+var traceVocabulary = map[Lang]traceWords{
+	French: {amount: "Montant", billed: "facturé", managerNote: "le gestionnaire ne se facture pas",
+		pool: "Charge", key: "clé", exactPart: "part exacte", rounded: "arrondie au centime",
+		extraCent: "+0,01 € au titre des plus forts restes", floorNote: "arrondi au centime inférieur",
+		fees: "frais de gestion", feeRate: "taux des frais", rules: "Règles (dans l'ordre d'évaluation)",
+		params: "Paramètres", since: "depuis le", source: "source", assumption: "hypothèse", months: "mois",
+		reads: "lit", sum: "Somme des parts", colon: "\u00a0:", open: "«\u00a0", close: "\u00a0»"},
+	English: {amount: "Amount", billed: "billed", managerNote: "the manager does not bill itself",
+		pool: "Pool", key: "key", exactPart: "exact part", rounded: "rounded to the cent",
+		extraCent: "+€0.01 from the largest remainders", floorNote: "rounded down to the cent",
+		fees: "management fees", feeRate: "fee rate", rules: "Rules (in evaluation order)",
+		params: "Parameters", since: "since", source: "source", assumption: "assumption", months: "months",
+		reads: "reads", sum: "Sum of the parts", colon: ":", open: "“", close: "”"},
+}
+
+func traceText(w io.Writer, lang Lang, e Explained) error {
+	tw := traceVocabulary[lang]
+	if lang != English {
+		tw = traceVocabulary[French]
+	}
+	t := e.Trace
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s — %d — %s (%s)\n\n", t.Member.Label, t.Year, e.ScenarioTitle, e.ScenarioID)
+	billed := Money(t.Member.Billed, lang)
+	if t.Member.Manager {
+		billed += " (" + tw.managerNote + ")"
+	}
+	fmt.Fprintf(&b, "%s%s %s, %s %s\n", tw.amount, tw.colon, Money(t.Member.Amount, lang), tw.billed, billed)
+	var terms []string
+	for _, p := range t.Pools {
+		terms = append(terms, Money(p.Part.Amount, lang))
+		if !p.Part.Fees.IsZero() {
+			terms = append(terms, Money(p.Part.Fees, lang))
+		}
+	}
+	fmt.Fprintf(&b, "  = %s\n", strings.Join(terms, " + "))
+	for _, p := range t.Pools {
+		fmt.Fprintf(&b, "\n%s %s%s%s (%s), %s %s\n", tw.pool, tw.open, p.Pool.Label, tw.close, p.Pool.ID, tw.key, p.Pool.Key)
+		for i, ev := range p.Amount {
+			writeEvaluation(&b, "  ", p.Pool.ID, ev, t.Months, len(p.Amount), tw.months)
+			if i < len(p.Key) {
+				writeEvaluation(&b, "  ", p.Pool.Key+"["+t.Member.ID+"]", p.Key[i], t.Months, len(p.Key), tw.months)
+			}
+		}
+		fmt.Fprintf(&b, "  %s %s, %s %s\n", p.Pool.Label, Money(p.Pool.Amount, lang), tw.fees, Money(p.Pool.Fees, lang))
+		product, feeProduct := "", ""
+		if len(p.Amount) == 1 && len(p.Key) == 1 && len(t.FeeRate) <= 1 {
+			weight := ""
+			if p.Amount[0].Months < 12 {
+				weight = fmt.Sprintf(" × %d/12", p.Amount[0].Months)
+			}
+			product = fmt.Sprintf("%s × %s%s = ", p.Amount[0].Value, p.Key[0].Value, weight)
+			if len(t.FeeRate) == 1 {
+				feeProduct = fmt.Sprintf("%s × %s × %s%s = ", p.Amount[0].Value, t.FeeRate[0].Value, p.Key[0].Value, weight)
+			}
+		} else {
+			product = fmt.Sprintf("Σ %s × %s × %s/12 = ", tw.amount, tw.key, tw.months)
+			feeProduct = fmt.Sprintf("Σ %s × %s × %s × %s/12 = ", tw.amount, tw.feeRate, tw.key, tw.months)
+		}
+		writePart(&b, tw, lang, tw.exactPart, product, p.Part.Exact, p.Part.Amount)
+		if p.Fees && !p.Pool.Fees.IsZero() {
+			writePart(&b, tw, lang, tw.exactPart+" ("+tw.fees+")", feeProduct, p.Part.ExactFees, p.Part.Fees)
+		}
+	}
+	if len(t.FeeRate) > 0 {
+		fmt.Fprintf(&b, "\n%s\n", capitalize(tw.feeRate))
+		for _, ev := range t.FeeRate {
+			writeEvaluation(&b, "  ", tw.feeRate, ev, t.Months, len(t.FeeRate), tw.months)
+		}
+	}
+	fmt.Fprintf(&b, "\n%s\n", tw.rules)
+	for _, r := range t.Rules {
+		for _, ev := range r.Evaluations {
+			name := r.Rule.Name
+			if ev.Member != "" {
+				name += "[" + ev.Member + "]"
+			}
+			writeEvaluation(&b, "  ", name, ev, t.Months, segmentsOf(r.Evaluations, ev.Member), tw.months)
+		}
+	}
+	fmt.Fprintf(&b, "\n%s\n", tw.params)
+	for _, p := range t.Params {
+		for _, v := range p.Values {
+			fmt.Fprintf(&b, "  %s = %s %s (%s %s)  [%s]\n", p.Param.Name, v.Value, p.Param.Unit, tw.since, v.From, v.Pos)
+		}
+		if p.Param.Source != "" {
+			fmt.Fprintf(&b, "      %s%s %s\n", tw.source, tw.colon, oneLine(p.Param.Source))
+		}
+		if p.Param.Assumption != "" {
+			fmt.Fprintf(&b, "      %s%s %s\n", tw.assumption, tw.colon, oneLine(p.Param.Assumption))
+		}
+	}
+	fmt.Fprintf(&b, "\n%s%s %s\n", tw.sum, tw.colon, Money(t.Total(), lang))
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+func segmentsOf(evs []engine.Evaluation, member string) int {
+	n := 0
+	for _, ev := range evs {
+		if ev.Member == member {
+			n++
+		}
+	}
+	return n
+}
+
+// writeEvaluation writes `name = formula   [file:line:col]`, the inputs it
+// read, and the value it produced; a segment shorter than the year says
+// which months it covers.
+func writeEvaluation(b *strings.Builder, indent, name string, ev engine.Evaluation, yearMonths, segments int, months string) {
+	when := ""
+	if segments > 1 || ev.Months < yearMonths {
+		when = fmt.Sprintf(" (%s %d–%d)", months, ev.FromMonth, ev.FromMonth+ev.Months-1)
+	}
+	fmt.Fprintf(b, "%s%s%s = %s   [%s]\n", indent, name, when, oneLine(ev.Source), ev.Pos)
+	var in []string
+	for _, i := range ev.Inputs {
+		if i.PerMember != nil {
+			ids := make([]string, 0, len(i.PerMember))
+			for id := range i.PerMember {
+				ids = append(ids, id)
+			}
+			slices.Sort(ids)
+			var parts []string
+			for _, id := range ids {
+				parts = append(parts, fmt.Sprintf("%s: %s", id, i.PerMember[id]))
+			}
+			in = append(in, fmt.Sprintf("%s = {%s}", i.Name, strings.Join(parts, ", ")))
+			continue
+		}
+		in = append(in, fmt.Sprintf("%s = %s", i.Name, i.Value))
+	}
+	if len(in) > 0 {
+		fmt.Fprintf(b, "%s    %s\n", indent, strings.Join(in, " ; "))
+	}
+	fmt.Fprintf(b, "%s    → %s\n", indent, ev.Value)
+}
+
+func writePart(b *strings.Builder, tw traceWords, lang Lang, what, product string, exact, rounded decimal.Decimal) {
+	note := tw.floorNote
+	if !rounded.Equal(exact.RoundFloor(2)) && !rounded.IsNegative() {
+		note += ", " + tw.extraCent
+	}
+	fmt.Fprintf(b, "  %s%s %s%s\n      → %s (%s)\n", what, tw.colon, product, exact, Money(rounded, lang), note)
+}
+
+func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }
+
+func capitalize(s string) string {
+	if s == "" {
+		return s
+	}
+	r := []rune(s)
+	return strings.ToUpper(string(r[0])) + string(r[1:])
+}
+
+type (
+	traceDoc struct {
+		Schema   string          `json:"schema"`
+		Scenario scenarioRef     `json:"scenario"`
+		Member   memberDoc       `json:"member"`
+		Year     int             `json:"year"`
+		Months   int             `json:"months"`
+		Pools    []poolTraceDoc  `json:"pools"`
+		FeeRate  []evaluationDoc `json:"fee_rate,omitempty"`
+		Rules    []ruleTraceDoc  `json:"rules"`
+		Params   []paramDoc      `json:"parameters"`
+		Sum      string          `json:"sum"`
+	}
+	poolTraceDoc struct {
+		ID        string          `json:"id"`
+		Label     string          `json:"label"`
+		Key       string          `json:"key"`
+		Amount    string          `json:"amount"`
+		Fees      string          `json:"fees"`
+		Formula   []evaluationDoc `json:"amount_formula"`
+		KeyValue  []evaluationDoc `json:"key_formula"`
+		Exact     string          `json:"part_exact"`
+		Part      string          `json:"part"`
+		ExactFees string          `json:"fees_exact"`
+		PartFees  string          `json:"part_fees"`
+	}
+	ruleTraceDoc struct {
+		Name        string          `json:"name"`
+		Label       string          `json:"label,omitempty"`
+		PerMember   bool            `json:"per_member"`
+		Evaluations []evaluationDoc `json:"evaluations"`
+	}
+	evaluationDoc struct {
+		FromMonth int        `json:"from_month"`
+		Months    int        `json:"months"`
+		Member    string     `json:"member,omitempty"`
+		Formula   string     `json:"formula"`
+		Position  string     `json:"position"`
+		Inputs    []inputDoc `json:"inputs"`
+		Value     string     `json:"value"`
+	}
+	inputDoc struct {
+		Name      string            `json:"name"`
+		Kind      string            `json:"kind"`
+		Value     string            `json:"value"`
+		PerMember map[string]string `json:"per_member,omitempty"`
+	}
+	paramDoc struct {
+		Name       string          `json:"name"`
+		Unit       string          `json:"unit"`
+		Source     string          `json:"source,omitempty"`
+		Assumption string          `json:"assumption,omitempty"`
+		Values     []datedValueDoc `json:"values"`
+	}
+	datedValueDoc struct {
+		From     string `json:"from"`
+		Value    string `json:"value"`
+		Position string `json:"position"`
+	}
+)
+
+func evaluationsJSON(evs []engine.Evaluation) []evaluationDoc {
+	out := []evaluationDoc{}
+	for _, ev := range evs {
+		d := evaluationDoc{FromMonth: ev.FromMonth, Months: ev.Months, Member: ev.Member, Formula: ev.Source,
+			Position: ev.Pos.String(), Inputs: []inputDoc{}, Value: ev.Value.String()}
+		for _, in := range ev.Inputs {
+			id := inputDoc{Name: in.Name, Kind: in.Kind, Value: in.Value.String()}
+			if in.PerMember != nil {
+				id.PerMember = map[string]string{}
+				for k, v := range in.PerMember {
+					id.PerMember[k] = v.String()
+				}
+			}
+			d.Inputs = append(d.Inputs, id)
+		}
+		out = append(out, d)
+	}
+	return out
+}
+
+func traceJSON(w io.Writer, e Explained) error {
+	t := e.Trace
+	m := t.Member
+	doc := traceDoc{Schema: TraceSchema, Scenario: scenarioRef{e.ScenarioID, e.ScenarioTitle},
+		Member: memberDoc{ID: m.ID, Label: m.Label, Manager: m.Manager, Share: Key(m.Share), Amount: Cents(m.Amount), Fees: Cents(m.Fees), Billed: Cents(m.Billed)},
+		Year:   t.Year, Months: t.Months, Pools: []poolTraceDoc{}, Rules: []ruleTraceDoc{}, Params: []paramDoc{},
+		FeeRate: evaluationsJSON(t.FeeRate), Sum: Cents(t.Total())}
+	for _, p := range t.Pools {
+		doc.Pools = append(doc.Pools, poolTraceDoc{ID: p.Pool.ID, Label: p.Pool.Label, Key: p.Pool.Key,
+			Amount: Cents(p.Pool.Amount), Fees: Cents(p.Pool.Fees), Formula: evaluationsJSON(p.Amount), KeyValue: evaluationsJSON(p.Key),
+			Exact: p.Part.Exact.String(), Part: Cents(p.Part.Amount), ExactFees: p.Part.ExactFees.String(), PartFees: Cents(p.Part.Fees)})
+	}
+	for _, r := range t.Rules {
+		doc.Rules = append(doc.Rules, ruleTraceDoc{Name: r.Rule.Name, Label: r.Rule.Label, PerMember: r.Rule.PerMember, Evaluations: evaluationsJSON(r.Evaluations)})
+	}
+	for _, p := range t.Params {
+		pd := paramDoc{Name: p.Param.Name, Unit: p.Param.Unit, Source: oneLine(p.Param.Source), Assumption: oneLine(p.Param.Assumption), Values: []datedValueDoc{}}
+		for _, v := range p.Values {
+			pd.Values = append(pd.Values, datedValueDoc{From: v.From.String(), Value: v.Value.String(), Position: v.Pos.String()})
+		}
+		doc.Params = append(doc.Params, pd)
+	}
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	enc.SetEscapeHTML(false)
+	return enc.Encode(doc)
+}
