@@ -1,0 +1,128 @@
+package cli
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"path/filepath"
+	"strconv"
+	"testing"
+
+	"github.com/quotepart/quotepart/engine"
+	"github.com/quotepart/quotepart/reports"
+	"github.com/quotepart/quotepart/rules"
+	"github.com/quotepart/quotepart/scenarios"
+	"github.com/shopspring/decimal"
+)
+
+// defaultJobs builds every embedded scenario on the embedded rules, as the
+// CLI does with no flags.
+func defaultJobs(t *testing.T) []job {
+	t.Helper()
+	base, err := rules.LoadDefaults()
+	if err != nil {
+		t.Fatal(err)
+	}
+	catalog, err := scenarios.LoadDir(scenarios.Defaults(), ".", scenarios.DefaultDir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ws := &workspace{base: base, catalog: catalog}
+	jobs, err := ws.resolve(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(jobs) < 4 {
+		t.Fatalf("got %d default scenarios, want at least 4", len(jobs))
+	}
+	return jobs
+}
+
+// TestDefaultScenarioGoldens pins the bills of every default scenario over
+// all the years the rules cover, so that any change in the numbers shows in
+// review. QUOTEPART_UPDATE=1 go test ./... rewrites the goldens.
+func TestDefaultScenarioGoldens(t *testing.T) {
+	for _, j := range defaultJobs(t) {
+		t.Run(j.id, func(t *testing.T) {
+			res, err := j.run(context.Background(), j.set.Model.FirstYear, j.set.Model.LastYear)
+			if err != nil {
+				t.Fatal(err)
+			}
+			r, err := reports.For(reports.JSON, reports.French)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got bytes.Buffer
+			if err := r.Render(&got, []*engine.Result{res}); err != nil {
+				t.Fatal(err)
+			}
+			golden := filepath.Join("testdata", "golden", j.id+".json")
+			if os.Getenv("QUOTEPART_UPDATE") != "" {
+				if err := os.WriteFile(golden, got.Bytes(), 0o644); err != nil {
+					t.Fatal(err)
+				}
+			}
+			want, err := os.ReadFile(golden)
+			if err != nil {
+				t.Fatalf("%v (run QUOTEPART_UPDATE=1 go test ./... to create it)", err)
+			}
+			if !bytes.Equal(got.Bytes(), want) {
+				t.Errorf("bills of %s changed; review and run QUOTEPART_UPDATE=1 go test ./... if intended\n%s", j.id, firstDifference(got.String(), string(want)))
+			}
+		})
+	}
+}
+
+func firstDifference(got, want string) string {
+	g, w := bytes.Split([]byte(got), []byte("\n")), bytes.Split([]byte(want), []byte("\n"))
+	for i := range min(len(g), len(w)) {
+		if !bytes.Equal(g[i], w[i]) {
+			return "line " + strconv.Itoa(i+1) + ":\n got: " + string(g[i]) + "\nwant: " + string(w[i])
+		}
+	}
+	return "lengths differ"
+}
+
+
+// TestExplainAddsUp explains every member of every year of every default
+// scenario and checks that the trace sums back to the amount run reports,
+// and that each part's rounding moved it by less than a cent.
+func TestExplainAddsUp(t *testing.T) {
+	cent := decimal.New(1, -2)
+	for _, j := range defaultJobs(t) {
+		res, err := j.run(context.Background(), j.set.Model.FirstYear, j.set.Model.LastYear)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for yi := range res.Years {
+			y := &res.Years[yi]
+			for _, m := range y.Members {
+				tr, err := engine.Explain(j.set.Model, y, m.ID)
+				if err != nil {
+					t.Fatalf("%s %d %s: %v", j.id, y.Year, m.ID, err)
+				}
+				if !tr.Total().Equal(m.Amount) {
+					t.Errorf("%s %d %s: trace sums to %s, run says %s", j.id, y.Year, m.ID, tr.Total(), m.Amount)
+				}
+				for _, p := range tr.Pools {
+					if p.Part.Amount.Sub(p.Part.Exact).Abs().GreaterThanOrEqual(cent) || p.Part.Fees.Sub(p.Part.ExactFees).Abs().GreaterThanOrEqual(cent) {
+						t.Errorf("%s %d %s pool %s: rounding moved the part by a cent or more: %s → %s", j.id, y.Year, m.ID, p.Pool.ID, p.Part.Exact, p.Part.Amount)
+					}
+					if len(p.Amount) != len(y.Segments) || len(p.Key) == 0 {
+						t.Errorf("%s %d %s pool %s: %d amount evaluations for %d segments, %d key evaluations", j.id, y.Year, m.ID, p.Pool.ID, len(p.Amount), len(y.Segments), len(p.Key))
+					}
+				}
+				wantBilled := m.Amount
+				if m.Manager {
+					wantBilled = decimal.Zero
+				}
+				if !m.Billed.Equal(wantBilled) {
+					t.Errorf("%s %d %s: billed %s, want %s", j.id, y.Year, m.ID, m.Billed, wantBilled)
+				}
+				if len(tr.Rules) == 0 || len(tr.Params) == 0 {
+					t.Errorf("%s %d %s: trace names no rule or no parameter", j.id, y.Year, m.ID)
+				}
+			}
+		}
+	}
+}
