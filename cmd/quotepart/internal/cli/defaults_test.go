@@ -83,7 +83,6 @@ func firstDifference(got, want string) string {
 	return "lengths differ"
 }
 
-
 // TestExplainAddsUp explains every member of every year of every default
 // scenario and checks that the trace sums back to the amount run reports,
 // and that each part's rounding moved it by less than a cent.
