@@ -461,8 +461,10 @@ func (b *builder) ruleList() {
 		case len(versions) == 0:
 			versions = []Version{{From: Date{Node: Node{Set: true, Pos: e.KeyPos}, Value: b.m.Start}, Expr: r.Expr, ByMember: r.ByMember}}
 		}
+		ordered := true
 		for i, v := range versions {
 			if i > 0 && !versions[i-1].From.Value.Before(v.From.Value) {
+				ordered = false
 				b.errorf(v.From.Pos, "rule %s: versions must be in date order, and %s does not come after %s", e.Key, v.From.Value, versions[i-1].From.Value)
 			}
 			what := "rule " + e.Key
@@ -492,7 +494,7 @@ func (b *builder) ruleList() {
 			}
 			draft.rule.Versions = append(draft.rule.Versions, ev)
 		}
-		if len(draft.rule.Versions) > 0 && b.m.Start.Before(draft.rule.Versions[0].From) {
+		if ordered && len(draft.rule.Versions) > 0 && b.m.Start.Before(draft.rule.Versions[0].From) {
 			b.errorf(versions[0].From.Pos, "rule %s has no formula before %s, but the service starts on %s", e.Key, draft.rule.Versions[0].From, b.m.Start)
 		}
 		b.rules[e.Key] = draft
