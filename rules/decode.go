@@ -426,8 +426,16 @@ func parseNumber(n *yaml.Node) (decimal.Decimal, error) {
 		}
 		return decimal.Decimal{}, fmt.Errorf("expected a number, found %q%s", n.Value, hint)
 	}
+	if e := v.Exponent(); e > maxExponent || e < -maxExponent {
+		return decimal.Decimal{}, fmt.Errorf("expected a number, found %q, whose power of ten is beyond ±%d", n.Value, maxExponent)
+	}
 	return v, nil
 }
+
+// maxExponent bounds the power of ten a number may be written with: far
+// beyond any amount, rate or key, and small enough that comparing two
+// numbers never builds one of millions of digits (1e99999999 would).
+const maxExponent = 100
 
 func (x *Int) decode(d *decoder, n *yaml.Node, what string) {
 	x.Set, x.Pos = true, d.pos(n)

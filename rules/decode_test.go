@@ -106,6 +106,8 @@ func TestDecodeErrors(t *testing.T) {
 		{"n: true", `f.yaml:2:4: n: expected a number, found "true"`},
 		{"n: {a: 1}", "f.yaml:2:4: n: expected a number, found a mapping"},
 		{"pn:", "f.yaml:2:4: pn: expected a number, found nothing"},
+		{"i: 1e99999999", `f.yaml:2:4: i: expected a number, found "1e99999999", whose power of ten is beyond ±100`},
+		{"n: 1e-101", `f.yaml:2:4: n: expected a number, found "1e-101", whose power of ten is beyond ±100`},
 		{"i: 2026.5", `f.yaml:2:4: i: expected a whole number, found "2026.5"`},
 		{"i: 10000000", `f.yaml:2:4: i: expected a whole number, found "10000000"`},
 		{"b: oui", `f.yaml:2:4: b: expected true or false, found "oui"`},
