@@ -26,4 +26,5 @@ require (
 	golang.org/x/sys v0.34.0 // indirect
 	golang.org/x/text v0.28.0 // indirect
 	golang.org/x/tools v0.35.0 // indirect
+	gonum.org/v1/gonum v0.17.0 // indirect
 )

@@ -1,0 +1,296 @@
+package engine
+
+import (
+	"fmt"
+	"slices"
+
+	"github.com/quotepart/quotepart/diag"
+	"github.com/quotepart/quotepart/formula"
+	"github.com/shopspring/decimal"
+)
+
+// Dimension is one of the three ways a project request is weighed.
+type Dimension int
+
+const (
+	Money  Dimension = iota // EUR
+	Staff                   // ETC
+	Carbon                  // kgCO2e
+)
+
+// Dimensions lists the dimensions in report order.
+var Dimensions = []Dimension{Money, Staff, Carbon}
+
+// Unit returns the unit a dimension is counted in.
+func (d Dimension) Unit() string { return [...]string{"EUR", "ETC", "kgCO2e"}[d] }
+
+func (d Dimension) String() string { return [...]string{"financial", "hr", "environmental"}[d] }
+
+// Side says whether a line costs (effort) or brings (gain).
+type Side int
+
+const (
+	Effort Side = iota
+	Gain
+)
+
+func (s Side) String() string { return [...]string{"effort", "gain"}[s] }
+
+// Project is a project request weighed by the PMO office.
+type Project struct {
+	ID, Title, Category string
+	RequestedBy         []string
+	Description         string
+	Assumption          string
+	FirstYear, LastYear int
+	Lines               []Line
+	Pos                 diag.Pos
+}
+
+// Line is one effort or gain of a project, year by year.
+type Line struct {
+	Label     string
+	Kind      string // investment, running, savings, build, run, freed, manufacturing, energy, avoided...
+	Dimension Dimension
+	Side      Side
+	// Values holds a formula per year; a year left out counts 0.
+	Values map[int]*Formula
+	// Uncertainty, when set, scales every year's value of the line by one
+	// draw of a factor.
+	Uncertainty *Uncertainty
+	Pos         diag.Pos
+}
+
+// Valuation holds what turns the three dimensions into one amount and
+// discounts it: all formulas over the rule set's parameters and rules,
+// evaluated per year (the discount rate in the base year).
+type Valuation struct {
+	BaseYear     int
+	DiscountRate *Formula // e.g. 0.032
+	ETCCost      *Formula // EUR per ETC and year
+	CarbonValue  *Formula // EUR per kgCO2e
+}
+
+// YearEnv returns the environment formulas of a year are evaluated in: the
+// parameters and global rules in force, and year.
+type YearEnv func(year int) (map[string]any, error)
+
+// EnvFromResult builds a YearEnv from a run: a year's values are those of
+// its first segment, the state on 1 January or at the service's start.
+func EnvFromResult(r *Result) YearEnv {
+	return func(year int) (map[string]any, error) {
+		for i := range r.Years {
+			y := &r.Years[i]
+			if y.Year != year || len(y.Segments) == 0 {
+				continue
+			}
+			env := make(map[string]any, len(y.Segments[0].Values)+2)
+			for k, v := range y.Segments[0].Values {
+				env[k] = v
+			}
+			env[formula.Year] = decimal.NewFromInt(int64(year))
+			env[formula.Previous] = y.Previous
+			return env, nil
+		}
+		return nil, fmt.Errorf("no values for %d: the run covers %s", year, yearSpan(r))
+	}
+}
+
+func yearSpan(r *Result) string {
+	if len(r.Years) == 0 {
+		return "no year"
+	}
+	return fmt.Sprintf("%d–%d", r.Years[0].Year, r.Years[len(r.Years)-1].Year)
+}
+
+// Assessed is a project with its values computed: every line's value per
+// year, and the year's valuation factors.
+type Assessed struct {
+	Project *Project
+	Years   []int // FirstYear..LastYear of the evaluation horizon
+	// Values[line][yearIndex] is the line's value, before uncertainty.
+	Values [][]decimal.Decimal
+	// Valuation per year index.
+	ETCCost, CarbonValue, Discount []decimal.Decimal
+}
+
+// Horizon is the years over which projects are weighed together.
+type Horizon struct{ From, To int }
+
+// Assess evaluates every line of every project for each year of the
+// horizon, and the valuation factors.
+func Assess(projects []Project, val Valuation, h Horizon, env YearEnv) ([]Assessed, error) {
+	var vm formula.VM
+	years := make([]int, 0, h.To-h.From+1)
+	for y := h.From; y <= h.To; y++ {
+		years = append(years, y)
+	}
+	envs := make([]map[string]any, len(years))
+	for i, y := range years {
+		e, err := env(y)
+		if err != nil {
+			return nil, diag.Errorf(diag.Pos{}, diag.Invalid, "projects: %v", err)
+		}
+		envs[i] = e
+	}
+	eval := func(f *Formula, yi int, what string) (decimal.Decimal, error) {
+		v, err := vm.Number(f.Program, envs[yi])
+		if err != nil {
+			return v, &diag.Error{Pos: f.Pos, Code: diag.Runtime, Source: f.Line, Msg: fmt.Sprintf("%s, year %d: %v", what, years[yi], err)}
+		}
+		return v, nil
+	}
+	// The valuation factors are the same for every project.
+	etcCost, carbon, discount := make([]decimal.Decimal, len(years)), make([]decimal.Decimal, len(years)), make([]decimal.Decimal, len(years))
+	baseIndex := slices.Index(years, val.BaseYear)
+	if baseIndex < 0 {
+		return nil, diag.Errorf(diag.Pos{}, diag.Invalid, "projects: the base year of discounting %d is outside the years %d–%d", val.BaseYear, h.From, h.To)
+	}
+	rate, err := eval(val.DiscountRate, baseIndex, "the discount rate")
+	if err != nil {
+		return nil, err
+	}
+	one := decimal.NewFromInt(1)
+	for yi, y := range years {
+		if etcCost[yi], err = eval(val.ETCCost, yi, "the cost of an ETC"); err != nil {
+			return nil, err
+		}
+		if carbon[yi], err = eval(val.CarbonValue, yi, "the value of carbon"); err != nil {
+			return nil, err
+		}
+		// 1 / (1 + r)^(y - base), exact to formula.DivisionScale places.
+		p := one
+		for range abs(y - val.BaseYear) {
+			p = p.Mul(one.Add(rate))
+		}
+		if y >= val.BaseYear {
+			discount[yi] = one.DivRound(p, formula.DivisionScale)
+		} else {
+			discount[yi] = p
+		}
+	}
+	out := make([]Assessed, 0, len(projects))
+	for pi := range projects {
+		p := &projects[pi]
+		a := Assessed{Project: p, Years: years, ETCCost: etcCost, CarbonValue: carbon, Discount: discount,
+			Values: make([][]decimal.Decimal, len(p.Lines))}
+		for li, l := range p.Lines {
+			a.Values[li] = make([]decimal.Decimal, len(years))
+			for yi, y := range years {
+				f := l.Values[y]
+				if f == nil {
+					continue
+				}
+				v, err := eval(f, yi, fmt.Sprintf("project %s, line %q", p.ID, l.Label))
+				if err != nil {
+					return nil, err
+				}
+				if v.IsNegative() {
+					return nil, &diag.Error{Pos: f.Pos, Code: diag.Invalid, Source: f.Line,
+						Msg: fmt.Sprintf("project %s, line %q, year %d: %s %s is negative; write efforts and gains as positive amounts on their side", p.ID, l.Label, y, v, l.Dimension.Unit())}
+				}
+				a.Values[li][yi] = v
+			}
+		}
+		out = append(out, a)
+	}
+	return out, nil
+}
+
+func abs(x int) int {
+	if x < 0 {
+		return -x
+	}
+	return x
+}
+
+// DimensionFigures are a dimension's yearly efforts and gains and what
+// follows from them.
+type DimensionFigures struct {
+	Efforts, Gains, Net, Cumulative    []decimal.Decimal // per year
+	TotalEfforts, TotalGains, TotalNet decimal.Decimal
+	// Ratio is gains / efforts over the horizon, to 4 places; HasRatio is
+	// false when there is no effort.
+	Ratio    decimal.Decimal
+	HasRatio bool
+	// Payback is the first year from which the cumulative net stays at or
+	// above zero after having been below; 0 when it never does or never
+	// needed to.
+	Payback int
+}
+
+// Indicators are a project's (or a portfolio's) figures.
+type Indicators struct {
+	Years      []int
+	Dimensions [3]DimensionFigures
+	// NPV is the financial net discounted to the base year, to the cent.
+	NPV decimal.Decimal
+	// Monetized is the discounted net of the three dimensions valued in
+	// EUR (ETC at their yearly cost, CO2e at the value of carbon), to the
+	// cent. It is shown beside the three dimensions, never instead.
+	Monetized decimal.Decimal
+}
+
+// Indicators computes the figures of a set of assessed projects taken
+// together (one project, or a portfolio), without uncertainty.
+func Figures(set []Assessed) Indicators {
+	var ind Indicators
+	if len(set) == 0 {
+		return ind
+	}
+	years := set[0].Years
+	ind.Years = years
+	n := len(years)
+	for d := range ind.Dimensions {
+		df := &ind.Dimensions[d]
+		df.Efforts, df.Gains, df.Net, df.Cumulative = zeros(n), zeros(n), zeros(n), zeros(n)
+	}
+	for _, a := range set {
+		for li, l := range a.Project.Lines {
+			df := &ind.Dimensions[l.Dimension]
+			for yi, v := range a.Values[li] {
+				if l.Side == Effort {
+					df.Efforts[yi] = df.Efforts[yi].Add(v)
+				} else {
+					df.Gains[yi] = df.Gains[yi].Add(v)
+				}
+			}
+		}
+	}
+	a := set[0]
+	npv, monetized := decimal.Zero, decimal.Zero
+	for d := range ind.Dimensions {
+		df := &ind.Dimensions[d]
+		cum := decimal.Zero
+		wasBelow := false
+		df.TotalEfforts, df.TotalGains = decimal.Zero, decimal.Zero
+		for yi := range years {
+			df.Net[yi] = df.Gains[yi].Sub(df.Efforts[yi])
+			cum = cum.Add(df.Net[yi])
+			df.Cumulative[yi] = cum
+			df.TotalEfforts = df.TotalEfforts.Add(df.Efforts[yi])
+			df.TotalGains = df.TotalGains.Add(df.Gains[yi])
+			if cum.IsNegative() {
+				wasBelow, df.Payback = true, 0
+			} else if wasBelow && df.Payback == 0 {
+				df.Payback = years[yi]
+			}
+			value := df.Net[yi]
+			switch Dimension(d) {
+			case Staff:
+				value = value.Mul(a.ETCCost[yi])
+			case Carbon:
+				value = value.Mul(a.CarbonValue[yi])
+			default:
+				npv = npv.Add(value.Mul(a.Discount[yi]))
+			}
+			monetized = monetized.Add(value.Mul(a.Discount[yi]))
+		}
+		df.TotalNet = df.TotalGains.Sub(df.TotalEfforts)
+		if !df.TotalEfforts.IsZero() {
+			df.Ratio, df.HasRatio = df.TotalGains.DivRound(df.TotalEfforts, 4), true
+		}
+	}
+	ind.NPV, ind.Monetized = npv.Round(2), monetized.Round(2)
+	return ind
+}
