@@ -103,3 +103,22 @@ type Pool struct {
 	Fees bool
 	Pos  diag.Pos
 }
+
+// GlobalEnv returns the names a formula outside any member may read, with
+// sample values of their types: parameters and global rules as numbers,
+// per-member rules as maps by member id, year and previous. Project lines
+// and other formulas compiled against a built model use it.
+func (m *Model) GlobalEnv() formula.Env {
+	env := formula.Env{formula.Year: formula.Number, formula.Previous: formula.NumberMap}
+	for _, p := range m.Params {
+		env[p.Name] = formula.Number
+	}
+	for _, r := range m.Rules {
+		if r.PerMember {
+			env[r.Name] = formula.NumberMap
+		} else {
+			env[r.Name] = formula.Number
+		}
+	}
+	return env
+}

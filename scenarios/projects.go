@@ -1,0 +1,298 @@
+package scenarios
+
+import (
+	"fmt"
+	"io/fs"
+	"path"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/quotepart/quotepart/diag"
+	"github.com/quotepart/quotepart/engine"
+	"github.com/quotepart/quotepart/rules"
+)
+
+// ProjectsDir is the folder, inside a scenarios folder, that holds the
+// project requests and the evaluation settings.
+const ProjectsDir = "projets"
+
+// ProjectFile is a project request file, or the evaluation settings file
+// (evaluation:) of a projects folder.
+type ProjectFile struct {
+	Project    *ProjectHeader  `yaml:"project" doc:"the request: id, title, requesting members, category, years"`
+	Lines      []ProjectLine   `yaml:"lines" doc:"efforts and gains, one line each"`
+	Evaluation *EvaluationSpec `yaml:"evaluation" doc:"how requests are valued and discounted (in one file of the folder)"`
+}
+
+// ProjectHeader names and describes a project request.
+type ProjectHeader struct {
+	ID          rules.Text       `yaml:"id" required:"true" doc:"identifier, e.g. ged-archives"`
+	Title       rules.Text       `yaml:"title" required:"true" doc:"title shown in reports"`
+	RequestedBy []rules.Text     `yaml:"requested_by" required:"true" doc:"ids of the members asking for it"`
+	Category    rules.Text       `yaml:"category" required:"true" doc:"category, e.g. sécurité, archives, sobriété"`
+	Description rules.Text       `yaml:"description" doc:"what the project does"`
+	Assumption  rules.Text       `yaml:"assumption" doc:"what is estimated or illustrative"`
+	Source      rules.Text       `yaml:"source" doc:"where the figures come from"`
+	Years       *rules.YearRange `yaml:"years" required:"true" doc:"years the project runs"`
+}
+
+// ProjectLine is one effort or gain.
+type ProjectLine struct {
+	Label       rules.Text            `yaml:"label" required:"true" doc:"what the line is"`
+	Dimension   rules.Text            `yaml:"dimension" required:"true" doc:"financial (EUR), hr (ETC) or environmental (kgCO2e)"`
+	Side        rules.Text            `yaml:"side" required:"true" doc:"effort or gain"`
+	Kind        rules.Text            `yaml:"kind" doc:"investment, running, savings; build, run, freed; manufacturing, energy, avoided"`
+	Values      rules.Map[rules.Expr] `yaml:"values" required:"true" doc:"value per year (a number or an expression over the rules' parameters), positive"`
+	Uncertainty *UncertaintySpec      `yaml:"uncertainty" doc:"the law of a factor scaling every year's value (1 = as written)"`
+	Source      rules.Text            `yaml:"source" doc:"where the figure comes from"`
+	Assumption  rules.Text            `yaml:"assumption" doc:"why the figure is an estimate"`
+}
+
+// UncertaintySpec is the law of a line's factor.
+type UncertaintySpec struct {
+	Distribution rules.Text    `yaml:"distribution" required:"true" doc:"triangular, pert, normal, lognormal or uniform"`
+	Low          *rules.Number `yaml:"low" doc:"lowest factor (triangular, pert, uniform)"`
+	Mode         *rules.Number `yaml:"mode" doc:"most likely factor (triangular, pert)"`
+	High         *rules.Number `yaml:"high" doc:"highest factor (triangular, pert, uniform)"`
+	Mean         *rules.Number `yaml:"mean" doc:"mean factor (normal); mean of the factor's logarithm (lognormal)"`
+	SD           *rules.Number `yaml:"sd" doc:"standard deviation of the factor (normal), of its logarithm (lognormal)"`
+}
+
+// EvaluationSpec says how requests are valued: expressions over the rules.
+type EvaluationSpec struct {
+	Scenario     rules.Text       `yaml:"scenario" doc:"scenario whose values (costs, parameters) the evaluation reads"`
+	Years        *rules.YearRange `yaml:"years" required:"true" doc:"the horizon of the evaluation"`
+	BaseYear     rules.Int        `yaml:"base_year" required:"true" doc:"year amounts are discounted to"`
+	DiscountRate rules.Expr       `yaml:"discount_rate" required:"true" doc:"discount rate, e.g. taux_actualisation"`
+	ETCCost      rules.Expr       `yaml:"etc_cost" required:"true" doc:"cost of an ETC for a year, EUR"`
+	CarbonValue  rules.Expr       `yaml:"carbon_value" required:"true" doc:"value of a kgCO2e for a year, EUR"`
+	Description  rules.Text       `yaml:"description" doc:"notes on the method"`
+}
+
+// Projects is a folder of project requests with its evaluation settings,
+// decoded but not compiled: compiling needs the rule set the expressions
+// read.
+type Projects struct {
+	Files      []NamedProject
+	Evaluation *EvaluationSpec
+	evalPath   string
+}
+
+// NamedProject is a decoded project file and its path.
+type NamedProject struct {
+	Path string
+	File *ProjectFile
+}
+
+// IDs lists the project ids in file order.
+func (p *Projects) IDs() []string {
+	var ids []string
+	for _, f := range p.Files {
+		ids = append(ids, f.File.Project.ID.Value)
+	}
+	return ids
+}
+
+// LoadProjects reads the project files directly inside dir of fsys. A
+// missing folder is no error: it means no project (nil, nil).
+func LoadProjects(fsys fs.FS, dir, display string) (*Projects, error) {
+	entries, err := fs.ReadDir(fsys, dir)
+	if err != nil {
+		return nil, nil
+	}
+	ps := &Projects{}
+	var errs diag.List
+	seen := map[string]diag.Pos{}
+	for _, e := range entries {
+		if e.IsDir() || !rules.IsRuleFile(e.Name()) {
+			continue
+		}
+		name := path.Join(display, e.Name())
+		data, err := fs.ReadFile(fsys, path.Join(dir, e.Name()))
+		if err != nil {
+			errs.Addf(diag.Pos{File: name}, diag.NotFound, "cannot read: %v", err)
+			continue
+		}
+		f := new(ProjectFile)
+		if err := rules.Decode(name, data, f); err != nil {
+			errs.Add(err)
+			continue
+		}
+		switch {
+		case f.Evaluation != nil && f.Project == nil && len(f.Lines) == 0:
+			if ps.Evaluation != nil {
+				errs.Addf(f.Evaluation.BaseYear.Pos, diag.Invalid, "evaluation settings are declared twice: first in %s", ps.evalPath)
+				continue
+			}
+			ps.Evaluation, ps.evalPath = f.Evaluation, name
+		case f.Project != nil && f.Evaluation == nil:
+			id := f.Project.ID
+			if prev, ok := seen[id.Value]; ok {
+				errs.Addf(id.Pos, diag.Invalid, "project %s is declared twice: first at %s", id.Value, prev)
+				continue
+			}
+			seen[id.Value] = id.Pos
+			ps.Files = append(ps.Files, NamedProject{Path: name, File: f})
+		default:
+			errs.Addf(diag.Pos{File: name}, diag.Invalid, "a project file has a project: section and lines:, an evaluation file an evaluation: section, and not both")
+		}
+	}
+	if len(ps.Files) > 0 && ps.Evaluation == nil {
+		errs.Addf(diag.Pos{File: display}, diag.NotFound, "no evaluation settings (a file with an evaluation: section) among the project files")
+	}
+	if err := errs.Err(); err != nil {
+		return nil, err
+	}
+	return ps, nil
+}
+
+// Compiled is a projects folder compiled against a rule set.
+type Compiled struct {
+	Projects  []engine.Project
+	Valuation engine.Valuation
+	Horizon   engine.Horizon
+	// Scenario is the scenario whose values the evaluation reads.
+	Scenario string
+}
+
+var (
+	dimensions = map[string]engine.Dimension{"financial": engine.Money, "hr": engine.Staff, "environmental": engine.Carbon}
+	sides      = map[string]engine.Side{"effort": engine.Effort, "gain": engine.Gain}
+	laws       = map[string]engine.Distribution{"triangular": engine.Triangular, "pert": engine.PERT,
+		"normal": engine.Normal, "lognormal": engine.LogNormal, "uniform": engine.Uniform}
+)
+
+// Compile compiles every project line and the evaluation settings against
+// a built rule set. ids, when given, chooses the projects.
+func (ps *Projects) Compile(m *engine.Model, ids []string) (*Compiled, error) {
+	env := m.GlobalEnv()
+	ev := ps.Evaluation
+	var errs diag.List
+	c := &Compiled{Horizon: engine.Horizon{From: ev.Years.From.Value, To: ev.Years.To.Value}, Scenario: ev.Scenario.Value}
+	if c.Horizon.From > c.Horizon.To || c.Horizon.From < m.FirstYear || c.Horizon.To > m.LastYear {
+		errs.Addf(ev.Years.From.Pos, diag.Invalid, "evaluation years %d–%d must lie within the years the rules cover, %d–%d", c.Horizon.From, c.Horizon.To, m.FirstYear, m.LastYear)
+	}
+	c.Valuation.BaseYear = ev.BaseYear.Value
+	if c.Valuation.BaseYear < c.Horizon.From || c.Valuation.BaseYear > c.Horizon.To {
+		errs.Addf(ev.BaseYear.Pos, diag.Invalid, "the base year %d is outside the evaluation years %d–%d", c.Valuation.BaseYear, c.Horizon.From, c.Horizon.To)
+	}
+	compile := func(x rules.Expr, what string) *engine.Formula {
+		f, err := rules.CompileExpr(x, env, what)
+		errs.Add(err)
+		return f
+	}
+	c.Valuation.DiscountRate = compile(ev.DiscountRate, "the discount rate")
+	c.Valuation.ETCCost = compile(ev.ETCCost, "the cost of an ETC")
+	c.Valuation.CarbonValue = compile(ev.CarbonValue, "the value of carbon")
+	known := ps.IDs()
+	for _, id := range ids {
+		if !slices.Contains(known, id) {
+			errs.Addf(diag.Pos{}, diag.NotFound, "unknown project %q%s; known: %s", id, rules.Suggest(id, known), strings.Join(known, ", "))
+		}
+	}
+	for _, nf := range ps.Files {
+		h := nf.File.Project
+		if len(ids) > 0 && !slices.Contains(ids, h.ID.Value) {
+			continue
+		}
+		p := engine.Project{ID: h.ID.Value, Title: h.Title.Value, Category: h.Category.Value,
+			Description: h.Description.Value, Assumption: h.Assumption.Value,
+			FirstYear: h.Years.From.Value, LastYear: h.Years.To.Value, Pos: h.ID.Pos}
+		if p.FirstYear > p.LastYear || p.FirstYear < c.Horizon.From || p.LastYear > c.Horizon.To {
+			errs.Addf(h.Years.From.Pos, diag.Invalid, "project %s: years %d–%d must lie within the evaluation years %d–%d", p.ID, p.FirstYear, p.LastYear, c.Horizon.From, c.Horizon.To)
+		}
+		for _, r := range h.RequestedBy {
+			if !slices.ContainsFunc(m.Members, func(mem engine.Member) bool { return mem.ID == r.Value }) {
+				errs.Addf(r.Pos, diag.NotFound, "project %s: %q is not a member%s", p.ID, r.Value, rules.Suggest(r.Value, memberIDs(m)))
+			}
+			p.RequestedBy = append(p.RequestedBy, r.Value)
+		}
+		if len(nf.File.Lines) == 0 {
+			errs.Addf(h.ID.Pos, diag.Invalid, "project %s has no line: give its efforts and gains under lines:", p.ID)
+		}
+		for li := range nf.File.Lines {
+			if l, ok := compileLine(&nf.File.Lines[li], &p, compile, &errs); ok {
+				p.Lines = append(p.Lines, l)
+			}
+		}
+		c.Projects = append(c.Projects, p)
+	}
+	if err := errs.Err(); err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
+func memberIDs(m *engine.Model) []string {
+	var ids []string
+	for _, mem := range m.Members {
+		ids = append(ids, mem.ID)
+	}
+	return ids
+}
+
+func compileLine(pl *ProjectLine, p *engine.Project, compile func(rules.Expr, string) *engine.Formula, errs *diag.List) (engine.Line, bool) {
+	what := fmt.Sprintf("project %s, line %q", p.ID, pl.Label.Value)
+	l := engine.Line{Label: pl.Label.Value, Kind: pl.Kind.Value, Values: map[int]*engine.Formula{}, Pos: pl.Label.Pos}
+	ok := true
+	if d, found := dimensions[pl.Dimension.Value]; found {
+		l.Dimension = d
+	} else {
+		errs.Addf(pl.Dimension.Pos, diag.Invalid, "%s: unknown dimension %q%s; expected financial, hr or environmental", what, pl.Dimension.Value, rules.Suggest(pl.Dimension.Value, []string{"financial", "hr", "environmental"}))
+		ok = false
+	}
+	if s, found := sides[pl.Side.Value]; found {
+		l.Side = s
+	} else {
+		errs.Addf(pl.Side.Pos, diag.Invalid, "%s: unknown side %q; expected effort or gain", what, pl.Side.Value)
+		ok = false
+	}
+	for _, e := range pl.Values.Entries {
+		y, err := strconv.Atoi(e.Key)
+		if err != nil || y < p.FirstYear || y > p.LastYear {
+			errs.Addf(e.KeyPos, diag.Invalid, "%s: %q is not a year of the project, %d–%d", what, e.Key, p.FirstYear, p.LastYear)
+			ok = false
+			continue
+		}
+		if f := compile(e.Value, fmt.Sprintf("%s, year %d", what, y)); f != nil {
+			l.Values[y] = f
+		}
+	}
+	if u := pl.Uncertainty; u != nil {
+		law, found := laws[u.Distribution.Value]
+		if !found {
+			errs.Addf(u.Distribution.Pos, diag.Invalid, "%s: unknown distribution %q%s; expected triangular, pert, normal, lognormal or uniform", what, u.Distribution.Value, rules.Suggest(u.Distribution.Value, []string{"triangular", "pert", "normal", "lognormal", "uniform"}))
+			return l, false
+		}
+		eu := &engine.Uncertainty{Dist: law, Pos: u.Distribution.Pos}
+		need := map[engine.Distribution][]string{engine.Triangular: {"low", "mode", "high"}, engine.PERT: {"low", "mode", "high"},
+			engine.Uniform: {"low", "high"}, engine.Normal: {"mean", "sd"}, engine.LogNormal: {"mean", "sd"}}[law]
+		given := map[string]*rules.Number{"low": u.Low, "mode": u.Mode, "high": u.High, "mean": u.Mean, "sd": u.SD}
+		for name, n := range given {
+			if n != nil && !slices.Contains(need, name) {
+				errs.Addf(n.Pos, diag.Invalid, "%s: a %s law takes %s, not %s", what, u.Distribution.Value, strings.Join(need, ", "), name)
+				ok = false
+			}
+		}
+		for _, name := range need {
+			if given[name] == nil {
+				errs.Addf(u.Distribution.Pos, diag.Invalid, "%s: a %s law needs %s", what, u.Distribution.Value, strings.Join(need, ", "))
+				return l, false
+			}
+		}
+		f := func(n *rules.Number) float64 {
+			if n == nil {
+				return 0
+			}
+			return n.Value.InexactFloat64()
+		}
+		eu.Low, eu.Mode, eu.High, eu.Mean, eu.SD = f(u.Low), f(u.Mode), f(u.High), f(u.Mean), f(u.SD)
+		if err := eu.Validate(); err != nil {
+			errs.Addf(u.Distribution.Pos, diag.Invalid, "%s: %v", what, err)
+			ok = false
+		}
+		l.Uncertainty = eu
+	}
+	return l, ok
+}
