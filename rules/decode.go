@@ -155,28 +155,30 @@ func (d *decoder) syntaxError(err error, data []byte) error {
 	return &diag.Error{Pos: pos, Code: diag.Invalid, Msg: "invalid " + format + ": " + msg, Source: d.src.line(pos.Line)}
 }
 
-// maxScanLines bounds the files problemLine searches, as it parses the
-// file once per line.
-const maxScanLines = 2000
-
 // problemLine finds the line a YAML syntax error is on, which yaml.v3 does
 // not always say (it may give the line where the enclosing mapping starts):
 // the first line after which the text, cut there, fails with the same
-// message. It returns 0 when no cut does.
+// message. A cut inside a block that the rest of the file closes could fail
+// too, but not with the same message, so the first such cut is found by
+// bisection. It returns 0 when the whole text does not fail that way.
 func problemLine(lines []string, msg string) int {
-	if len(lines) > maxScanLines {
+	fails := func(k int) bool {
+		var n yaml.Node
+		err := yaml.Unmarshal([]byte(strings.Join(lines[:k], "\n")), &n)
+		return err != nil && yamlLine.ReplaceAllString(err.Error(), "") == msg
+	}
+	lo, hi := 0, len(lines) // fails(lo) is false, fails(hi) true
+	if !fails(hi) {
 		return 0
 	}
-	var text strings.Builder
-	for k, l := range lines {
-		text.WriteString(l)
-		text.WriteByte('\n')
-		var n yaml.Node
-		if err := yaml.Unmarshal([]byte(text.String()), &n); err != nil && yamlLine.ReplaceAllString(err.Error(), "") == msg {
-			return k + 1
+	for lo+1 < hi {
+		if mid := (lo + hi) / 2; fails(mid) {
+			hi = mid
+		} else {
+			lo = mid
 		}
 	}
-	return 0
+	return hi
 }
 
 // tomlError positions a TOML syntax error where the TOML reader says it is.
