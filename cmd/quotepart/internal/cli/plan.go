@@ -8,8 +8,10 @@ import (
 
 	"github.com/quotepart/quotepart/diag"
 	"github.com/quotepart/quotepart/engine"
+	"github.com/quotepart/quotepart/formula"
 	"github.com/quotepart/quotepart/rules"
 	"github.com/quotepart/quotepart/scenarios"
+	"github.com/shopspring/decimal"
 	"github.com/spf13/cobra"
 )
 
@@ -18,6 +20,7 @@ import (
 type workspace struct {
 	base     *rules.Set
 	catalog  *scenarios.Catalog // nil when there are no scenarios
+	projects *scenarios.Projects
 	rulesDir string
 }
 
@@ -36,13 +39,75 @@ func (a *app) openWorkspace(cmd *cobra.Command) (*workspace, error) {
 			return nil, diag.Errorf(diag.Pos{File: dir}, diag.NotFound, "no such scenarios folder")
 		}
 		ws.catalog, err = scenarios.LoadDir(os.DirFS(dir), ".", filepath.ToSlash(filepath.Clean(dir)))
+		if err == nil {
+			ws.projects, err = scenarios.LoadProjects(os.DirFS(dir), scenarios.ProjectsDir, filepath.ToSlash(filepath.Join(dir, scenarios.ProjectsDir)))
+		}
 	case ws.rulesDir == "":
 		ws.catalog, err = scenarios.LoadDir(scenarios.Defaults(), ".", scenarios.DefaultDir)
+		if err == nil {
+			ws.projects, err = scenarios.LoadProjects(scenarios.Defaults(), scenarios.ProjectsDir, scenarios.DefaultDir+"/"+scenarios.ProjectsDir)
+		}
 	}
 	if err != nil {
 		return nil, err
 	}
 	return ws, nil
+}
+
+// assess runs the scenario the evaluation reads its values from over the
+// evaluation's years, compiles the chosen projects (all when ids is empty)
+// and evaluates their lines.
+func (ws *workspace) assess(ctx context.Context, ids []string) (*scenarios.Compiled, []engine.Assessed, error) {
+	j, err := ws.valuesJob()
+	if err != nil {
+		return nil, nil, err
+	}
+	compiled, err := ws.projects.Compile(j.set.Model, ids)
+	if err != nil {
+		return nil, nil, err
+	}
+	res, err := j.run(ctx, compiled.Horizon.From, compiled.Horizon.To)
+	if err != nil {
+		return nil, nil, err
+	}
+	set, err := engine.Assess(compiled.Projects, compiled.Valuation, compiled.Horizon, engine.EnvFromResult(res))
+	if err != nil {
+		return nil, nil, err
+	}
+	return compiled, set, nil
+}
+
+// valuesJob is the scenario named by the evaluation settings, or the
+// rules alone.
+func (ws *workspace) valuesJob() (job, error) {
+	name := ws.projects.Evaluation.Scenario.Value
+	if name == "" {
+		m := ws.base.Model
+		return job{id: m.ID, title: m.Title, set: ws.base, from: m.From, to: m.To}, nil
+	}
+	jobs, err := ws.resolve([]string{name})
+	if err != nil {
+		return job{}, err
+	}
+	return jobs[0], nil
+}
+
+// discountRate evaluates the discount rate in the base year, for display.
+func (ws *workspace) discountRate(c *scenarios.Compiled) (decimal.Decimal, error) {
+	j, err := ws.valuesJob()
+	if err != nil {
+		return decimal.Decimal{}, err
+	}
+	res, err := j.run(context.Background(), c.Valuation.BaseYear, c.Valuation.BaseYear)
+	if err != nil {
+		return decimal.Decimal{}, err
+	}
+	env, err := engine.EnvFromResult(res)(c.Valuation.BaseYear)
+	if err != nil {
+		return decimal.Decimal{}, err
+	}
+	var vm formula.VM
+	return vm.Number(c.Valuation.DiscountRate.Program, env)
 }
 
 // job is one scenario ready to run.

@@ -1,0 +1,431 @@
+package reports
+
+import (
+	"encoding/csv"
+	"encoding/json"
+	"fmt"
+	"io"
+	"math"
+	"strconv"
+	"strings"
+
+	"github.com/quotepart/quotepart/engine"
+	"github.com/shopspring/decimal"
+)
+
+// EvaluateSchema names the JSON contract of the evaluate command; see
+// docs/output.md.
+const EvaluateSchema = "quotepart/evaluate/v1"
+
+// Evaluation is what the evaluate command shows: each request's figures in
+// the three dimensions, the portfolio of all the requests shown, their
+// spread under uncertainty and, when asked, the selected portfolio.
+type Evaluation struct {
+	Scenario     string // whose values the evaluation read
+	BaseYear     int
+	DiscountRate decimal.Decimal
+	Projects     []EvaluatedProject
+	Portfolio    EvaluatedProject // all the projects shown, together
+	Draws        int              // 0 without simulation
+	Seed         uint64
+	Selection    *engine.Selection
+}
+
+// EvaluatedProject is one request (or the portfolio) with its figures.
+type EvaluatedProject struct {
+	Project *engine.Project // nil for the portfolio
+	Figures engine.Indicators
+	Spread  *engine.Simulated
+}
+
+type evalWords struct {
+	category, requestedBy, efforts, gains, net, cumulative, total, ratio, payback, npv, monetized,
+	uncertainty, draws, seed, rank, project, perEuro, chosen, yes, no, portfolio, selection, limit, used,
+	binding, relief, entering, leaving, budget, staff, carbon, none, colon string
+	dims [3]string
+}
+
+var evalVocabulary = map[Lang]evalWords{
+	French: {category: "catégorie", requestedBy: "demandé par", efforts: "efforts", gains: "gains", net: "net",
+		cumulative: "cumulé", total: "Total", ratio: "gains/efforts", payback: "retour", npv: "VAN",
+		monetized: "valeur monétisée", uncertainty: "Incertitude", draws: "tirages", seed: "graine", rank: "Rang",
+		project: "Projet", perEuro: "valeur par euro", chosen: "retenu", yes: "oui", no: "non",
+		portfolio: "Ensemble des demandes", selection: "Portefeuille retenu", limit: "plafond", used: "utilisé",
+		binding: "saturé", relief: "avec 10 % de plus", entering: "entrent", leaving: "sortent",
+		budget: "budget", staff: "ETC", carbon: "carbone (net, kgCO2e)", none: "aucun", colon: "\u00a0:",
+		dims: [3]string{"Financier (EUR)", "RH (ETC)", "Environnement (kgCO2e)"}},
+	English: {category: "category", requestedBy: "requested by", efforts: "efforts", gains: "gains", net: "net",
+		cumulative: "cumulative", total: "Total", ratio: "gains/efforts", payback: "payback", npv: "NPV",
+		monetized: "monetized value", uncertainty: "Uncertainty", draws: "draws", seed: "seed", rank: "Rank",
+		project: "Project", perEuro: "value per euro", chosen: "chosen", yes: "yes", no: "no",
+		portfolio: "All the requests", selection: "Selected portfolio", limit: "limit", used: "used",
+		binding: "binding", relief: "with 10 % more", entering: "enter", leaving: "leave",
+		budget: "budget", staff: "ETC", carbon: "carbon (net, kgCO2e)", none: "none", colon: ":",
+		dims: [3]string{"Financial (EUR)", "HR (ETC)", "Environmental (kgCO2e)"}},
+}
+
+// RenderEvaluation writes an evaluation as a table, Markdown, JSON or CSV.
+func RenderEvaluation(w io.Writer, f Format, lang Lang, e *Evaluation) error {
+	switch f {
+	case JSON:
+		return evaluationJSON(w, e)
+	case CSV:
+		return evaluationCSV(w, e)
+	case Table, Markdown:
+		return evaluationText(w, f, lang, e)
+	}
+	return fmt.Errorf("unknown format %q", f)
+}
+
+// dimensionNumber formats a figure of a dimension: money to the cent, ETC
+// to two places, kgCO2e to one.
+func dimensionNumber(d engine.Dimension, v decimal.Decimal, lang Lang) string {
+	switch d {
+	case engine.Money:
+		return Number(v, 2, lang)
+	case engine.Staff:
+		return Number(v, 2, lang)
+	}
+	return Number(v, 1, lang)
+}
+
+func floatMoney(v float64, lang Lang) string {
+	return Money(decimal.NewFromFloat(v).Round(2), lang)
+}
+
+func share(v float64, lang Lang) string {
+	return Percent(decimal.NewFromFloat(v).Round(4), lang)
+}
+
+func evaluationText(w io.Writer, f Format, lang Lang, e *Evaluation) error {
+	ew := evalVocabulary[English]
+	if lang != English {
+		ew = evalVocabulary[French]
+	}
+	var b strings.Builder
+	heading := func(level int, s string) {
+		if f == Markdown {
+			fmt.Fprintf(&b, "%s %s\n\n", strings.Repeat("#", level+1), escapeMarkdown(s))
+		} else {
+			b.WriteString(s + "\n")
+		}
+	}
+	table := func(rows [][]string, right []bool) {
+		if f == Markdown {
+			for i, r := range rows {
+				cells := make([]string, len(r))
+				for j, c := range r {
+					cells[j] = escapeMarkdown(c)
+				}
+				fmt.Fprintf(&b, "| %s |\n", strings.Join(cells, " | "))
+				if i == 0 {
+					seps := make([]string, len(r))
+					for j := range r {
+						seps[j] = "---"
+						if right[j] {
+							seps[j] = "---:"
+						}
+					}
+					fmt.Fprintf(&b, "|%s|\n", strings.Join(seps, "|"))
+				}
+			}
+			b.WriteString("\n")
+			return
+		}
+		writeColumns(&b, "  ", rows, right)
+	}
+	for i, p := range append(append([]EvaluatedProject{}, e.Projects...), e.Portfolio) {
+		if i > 0 || f == Table {
+			b.WriteString("\n")
+		}
+		if p.Project != nil {
+			heading(1, fmt.Sprintf("%s — %s", p.Project.ID, p.Project.Title))
+			line := fmt.Sprintf("%s%s %s · %s%s %s · %d–%d", ew.category, ew.colon, p.Project.Category,
+				ew.requestedBy, ew.colon, strings.Join(p.Project.RequestedBy, ", "), p.Project.FirstYear, p.Project.LastYear)
+			if f == Markdown {
+				b.WriteString(escapeMarkdown(line) + "\n\n")
+			} else {
+				b.WriteString("  " + line + "\n")
+			}
+		} else {
+			heading(1, ew.portfolio)
+		}
+		head := []string{"", ""}
+		for _, y := range p.Figures.Years {
+			head = append(head, strconv.Itoa(y))
+		}
+		head = append(head, ew.total, ew.ratio, ew.payback)
+		rows := [][]string{head}
+		for _, d := range engine.Dimensions {
+			df := p.Figures.Dimensions[d]
+			for k, series := range [][]decimal.Decimal{df.Efforts, df.Gains, df.Net} {
+				name := []string{ew.efforts, ew.gains, ew.net}[k]
+				label := ""
+				if k == 0 {
+					label = ew.dims[d]
+				}
+				row := []string{label, name}
+				for _, v := range series {
+					row = append(row, dimensionNumber(d, v, lang))
+				}
+				total := []decimal.Decimal{df.TotalEfforts, df.TotalGains, df.TotalNet}[k]
+				ratio, payback := "", ""
+				if k == 2 {
+					ratio = "—"
+					if df.HasRatio {
+						ratio = Number(df.Ratio, 2, lang)
+					}
+					payback = "—"
+					if df.Payback > 0 {
+						payback = strconv.Itoa(df.Payback)
+					}
+				}
+				rows = append(rows, append(row, dimensionNumber(d, total, lang), ratio, payback))
+			}
+		}
+		right := make([]bool, len(head))
+		for j := 2; j < len(right); j++ {
+			right[j] = true
+		}
+		table(rows, right)
+		summary := fmt.Sprintf("%s (%s, base %d)%s %s · %s%s %s", ew.npv, Percent(e.DiscountRate, lang), e.BaseYear, ew.colon,
+			Money(p.Figures.NPV, lang), ew.monetized, ew.colon, Money(p.Figures.Monetized, lang))
+		writeLine(&b, f, summary)
+		if s := p.Spread; s != nil {
+			writeLine(&b, f, fmt.Sprintf("%s (%d %s, %s %d)%s %s P10 %s · P50 %s · P90 %s · P(%s > 0) = %s · %s P50 %s",
+				ew.uncertainty, e.Draws, ew.draws, ew.seed, e.Seed, ew.colon, ew.npv,
+				floatMoney(s.NPV.P10, lang), floatMoney(s.NPV.P50, lang), floatMoney(s.NPV.P90, lang), ew.npv,
+				share(s.NPV.Positive, lang), ew.monetized, floatMoney(s.Monetized.P50, lang)))
+		}
+	}
+	if sel := e.Selection; sel != nil {
+		b.WriteString("\n")
+		heading(1, fmt.Sprintf("%s%s %s", ew.selection, ew.colon, Money(sel.Value, lang)))
+		rows := [][]string{{ew.rank, ew.project, ew.monetized, ew.perEuro, ew.chosen}}
+		for i, r := range sel.Ranking {
+			chosen := ew.no
+			if r.Chosen {
+				chosen = ew.yes
+			} else if r.Reason != "" {
+				chosen += " (" + r.Reason + ")"
+			}
+			rows = append(rows, []string{strconv.Itoa(i + 1), r.ID, Money(r.Value, lang), Number(r.PerEuro, 2, lang), chosen})
+		}
+		table(rows, []bool{true, false, true, true, false})
+		rows = [][]string{{"", ew.limit, ew.used, ew.binding, ew.relief}}
+		for _, c := range sel.Constraints {
+			name := map[string]string{"budget": ew.budget, "staff": ew.staff, "carbon": ew.carbon}[c.Kind]
+			if c.Year > 0 {
+				name += " " + strconv.Itoa(c.Year)
+			}
+			unit := engine.Money
+			switch c.Kind {
+			case "staff":
+				unit = engine.Staff
+			case "carbon":
+				unit = engine.Carbon
+			}
+			bind, relief := ew.no, ""
+			if c.Binding {
+				bind = ew.yes
+				if r := c.Relief; r != nil {
+					relief = fmt.Sprintf("+%s ; %s %s ; %s %s", Money(r.Gain, lang), ew.entering, listOr(r.Entering, ew.none), ew.leaving, listOr(r.Leaving, ew.none))
+				}
+			}
+			rows = append(rows, []string{name, dimensionNumber(unit, c.Limit, lang), dimensionNumber(unit, c.Used, lang), bind, relief})
+		}
+		if len(sel.Constraints) > 0 {
+			table(rows, []bool{false, true, true, false, false})
+		}
+	}
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+func writeLine(b *strings.Builder, f Format, s string) {
+	if f == Markdown {
+		b.WriteString(escapeMarkdown(s) + "\n\n")
+		return
+	}
+	b.WriteString("  " + s + "\n")
+}
+
+func listOr(xs []string, none string) string {
+	if len(xs) == 0 {
+		return none
+	}
+	return strings.Join(xs, ", ")
+}
+
+type (
+	evalDoc struct {
+		Schema       string        `json:"schema"`
+		Scenario     string        `json:"scenario"`
+		BaseYear     int           `json:"base_year"`
+		DiscountRate string        `json:"discount_rate"`
+		Draws        int           `json:"draws"`
+		Seed         uint64        `json:"seed"`
+		Projects     []projectDoc  `json:"projects"`
+		Portfolio    projectDoc    `json:"portfolio"`
+		Selection    *selectionDoc `json:"selection,omitempty"`
+	}
+	projectDoc struct {
+		ID          string         `json:"id"`
+		Title       string         `json:"title,omitempty"`
+		Category    string         `json:"category,omitempty"`
+		RequestedBy []string       `json:"requested_by,omitempty"`
+		Years       []int          `json:"years"`
+		Dimensions  []dimensionDoc `json:"dimensions"`
+		NPV         string         `json:"npv"`
+		Monetized   string         `json:"monetized"`
+		Spread      *spreadsDoc    `json:"uncertainty,omitempty"`
+	}
+	dimensionDoc struct {
+		Dimension  string   `json:"dimension"`
+		Unit       string   `json:"unit"`
+		Efforts    []string `json:"efforts"`
+		Gains      []string `json:"gains"`
+		Net        []string `json:"net"`
+		Cumulative []string `json:"cumulative"`
+		Total      string   `json:"total_net"`
+		Ratio      *string  `json:"ratio"`
+		Payback    *int     `json:"payback_year"`
+	}
+	spreadsDoc struct {
+		NPV       spreadDoc   `json:"npv"`
+		Monetized spreadDoc   `json:"monetized"`
+		Net       []spreadDoc `json:"net"`
+	}
+	spreadDoc struct {
+		Mean     string `json:"mean"`
+		P10      string `json:"p10"`
+		P50      string `json:"p50"`
+		P90      string `json:"p90"`
+		Positive string `json:"probability_positive"`
+	}
+	selectionDoc struct {
+		Value       string          `json:"value"`
+		Chosen      []string        `json:"chosen"`
+		Ranking     []rankedDoc     `json:"ranking"`
+		Constraints []constraintDoc `json:"constraints"`
+	}
+	rankedDoc struct {
+		ID      string `json:"id"`
+		Value   string `json:"value"`
+		PerEuro string `json:"value_per_euro"`
+		Chosen  bool   `json:"chosen"`
+		Reason  string `json:"reason,omitempty"`
+	}
+	constraintDoc struct {
+		Kind    string     `json:"kind"`
+		Year    int        `json:"year,omitempty"`
+		Limit   string     `json:"limit"`
+		Used    string     `json:"used"`
+		Binding bool       `json:"binding"`
+		Relief  *reliefDoc `json:"relief,omitempty"`
+	}
+	reliefDoc struct {
+		Limit    string   `json:"limit"`
+		Gain     string   `json:"gain"`
+		Entering []string `json:"entering"`
+		Leaving  []string `json:"leaving"`
+	}
+)
+
+// fixed renders a simulated figure with a fixed number of decimals, so
+// that JSON output is identical across platforms for the same draws.
+func fixed(v float64, places int32) string {
+	if math.IsNaN(v) || math.IsInf(v, 0) {
+		return "0"
+	}
+	return decimal.NewFromFloat(v).StringFixed(places)
+}
+
+func spreadJSON(s engine.Spread, places int32) spreadDoc {
+	return spreadDoc{Mean: fixed(s.Mean, places), P10: fixed(s.P10, places), P50: fixed(s.P50, places), P90: fixed(s.P90, places), Positive: fixed(s.Positive, 4)}
+}
+
+func projectJSON(p EvaluatedProject) projectDoc {
+	d := projectDoc{ID: "portfolio", Years: p.Figures.Years, NPV: Cents(p.Figures.NPV), Monetized: Cents(p.Figures.Monetized)}
+	if p.Project != nil {
+		d.ID, d.Title, d.Category, d.RequestedBy = p.Project.ID, p.Project.Title, p.Project.Category, p.Project.RequestedBy
+	}
+	strs := func(xs []decimal.Decimal) []string {
+		out := make([]string, len(xs))
+		for i, x := range xs {
+			out[i] = x.String()
+		}
+		return out
+	}
+	for _, dim := range engine.Dimensions {
+		df := p.Figures.Dimensions[dim]
+		dd := dimensionDoc{Dimension: dim.String(), Unit: dim.Unit(), Efforts: strs(df.Efforts), Gains: strs(df.Gains),
+			Net: strs(df.Net), Cumulative: strs(df.Cumulative), Total: df.TotalNet.String()}
+		if df.HasRatio {
+			r := df.Ratio.String()
+			dd.Ratio = &r
+		}
+		if df.Payback > 0 {
+			y := df.Payback
+			dd.Payback = &y
+		}
+		d.Dimensions = append(d.Dimensions, dd)
+	}
+	if s := p.Spread; s != nil {
+		sd := &spreadsDoc{NPV: spreadJSON(s.NPV, 2), Monetized: spreadJSON(s.Monetized, 2)}
+		for _, n := range s.Net {
+			sd.Net = append(sd.Net, spreadJSON(n, 2))
+		}
+		d.Spread = sd
+	}
+	return d
+}
+
+func evaluationJSON(w io.Writer, e *Evaluation) error {
+	doc := evalDoc{Schema: EvaluateSchema, Scenario: e.Scenario, BaseYear: e.BaseYear, DiscountRate: e.DiscountRate.String(),
+		Draws: e.Draws, Seed: e.Seed, Projects: []projectDoc{}, Portfolio: projectJSON(e.Portfolio)}
+	for _, p := range e.Projects {
+		doc.Projects = append(doc.Projects, projectJSON(p))
+	}
+	if sel := e.Selection; sel != nil {
+		sd := &selectionDoc{Value: Cents(sel.Value), Chosen: append([]string{}, sel.Chosen...), Ranking: []rankedDoc{}, Constraints: []constraintDoc{}}
+		for _, r := range sel.Ranking {
+			sd.Ranking = append(sd.Ranking, rankedDoc{ID: r.ID, Value: Cents(r.Value), PerEuro: r.PerEuro.String(), Chosen: r.Chosen, Reason: r.Reason})
+		}
+		for _, c := range sel.Constraints {
+			cd := constraintDoc{Kind: c.Kind, Year: c.Year, Limit: c.Limit.String(), Used: c.Used.String(), Binding: c.Binding}
+			if r := c.Relief; r != nil {
+				cd.Relief = &reliefDoc{Limit: r.Limit.String(), Gain: Cents(r.Gain), Entering: append([]string{}, r.Entering...), Leaving: append([]string{}, r.Leaving...)}
+			}
+			sd.Constraints = append(sd.Constraints, cd)
+		}
+		doc.Selection = sd
+	}
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	enc.SetEscapeHTML(false)
+	return enc.Encode(doc)
+}
+
+// evaluationCSV writes one row per project, dimension and year.
+func evaluationCSV(w io.Writer, e *Evaluation) error {
+	cw := csv.NewWriter(w)
+	rows := [][]string{{"project", "dimension", "unit", "year", "efforts", "gains", "net", "cumulative"}}
+	for _, p := range append(append([]EvaluatedProject{}, e.Projects...), e.Portfolio) {
+		id := "portfolio"
+		if p.Project != nil {
+			id = p.Project.ID
+		}
+		for _, dim := range engine.Dimensions {
+			df := p.Figures.Dimensions[dim]
+			for i, y := range p.Figures.Years {
+				rows = append(rows, []string{SafeCell(id), dim.String(), dim.Unit(), strconv.Itoa(y),
+					df.Efforts[i].String(), df.Gains[i].String(), df.Net[i].String(), df.Cumulative[i].String()})
+			}
+		}
+	}
+	if err := cw.WriteAll(rows); err != nil {
+		return err
+	}
+	return cw.Error()
+}
