@@ -175,4 +175,3 @@ func parseYearly(flag, s string, h engine.Horizon) (map[int]decimal.Decimal, err
 	}
 	return out, nil
 }
-
