@@ -1,0 +1,160 @@
+package casetest
+
+import (
+	"errors"
+	"io/fs"
+	"path"
+	"strings"
+
+	"github.com/quotepart/quotepart/diag"
+	"github.com/quotepart/quotepart/rules"
+)
+
+// Loaded is a decoded test file and the path it is reported under.
+type Loaded struct {
+	Path string
+	File *File
+}
+
+// IsTestFile reports whether a file name is a test file: *.test.yaml or
+// *.test.yml. Rule and scenario loaders skip these names.
+func IsTestFile(name string) bool {
+	lower := strings.ToLower(name)
+	return strings.HasSuffix(lower, ".test.yaml") || strings.HasSuffix(lower, ".test.yml")
+}
+
+// Decode decodes one test file. Every error found is returned, positioned
+// file:line:col; the result is nil when there is any.
+func Decode(name string, data []byte) (*Loaded, error) {
+	f := new(File)
+	if err := rules.Decode(name, data, f); err != nil {
+		return nil, err
+	}
+	var errs diag.List
+	if len(f.Tests) == 0 {
+		errs.Addf(diag.Pos{File: name}, diag.Invalid, "no test case: write them as a list under tests:")
+	}
+	names := map[string]diag.Pos{}
+	for i := range f.Tests {
+		c := &f.Tests[i]
+		if c.Overrides != nil && c.Overrides.Add != nil {
+			c.Overrides.Add.SetSource(name, data)
+		}
+		if prev, ok := names[c.Name.Value]; ok {
+			errs.Addf(c.Name.Pos, diag.Invalid, "test case %q appears twice in this file (first at line %d): give each case its own name", c.Name.Value, prev.Line)
+		}
+		names[c.Name.Value] = c.Name.Pos
+		errs = append(errs, c.checkShape()...)
+	}
+	if err := errs.Err(); err != nil {
+		return nil, err
+	}
+	return &Loaded{Path: name, File: f}, nil
+}
+
+// checkShape verifies what can be verified without the rules: names,
+// tolerances, expectations that say what they expect.
+func (c *Case) checkShape() diag.List {
+	var errs diag.List
+	if strings.TrimSpace(c.Name.Value) == "" {
+		errs.Addf(c.Name.Pos, diag.Invalid, "name: give the case a name")
+	}
+	if len(c.Expect) == 0 {
+		errs.Addf(c.Name.Pos, diag.Invalid, "test case %q expects nothing: list the expected values under expect:", c.Name.Value)
+	}
+	tolerance := func(n *rules.Number, key string) {
+		if n != nil && n.Value.IsNegative() {
+			errs.Addf(n.Pos, diag.Invalid, "%s: a tolerance cannot be negative, found %s", key, n.Value)
+		}
+	}
+	tolerance(c.AbsoluteError, "absolute_error")
+	tolerance(c.RelativeError, "relative_error")
+	seen := map[int]bool{}
+	for _, y := range c.Years {
+		if seen[y.Value] {
+			errs.Addf(y.Pos, diag.Invalid, "years: %d is listed twice", y.Value)
+		}
+		seen[y.Value] = true
+	}
+	for i := range c.Expect {
+		e := &c.Expect[i]
+		tolerance(e.AbsoluteError, "absolute_error")
+		tolerance(e.RelativeError, "relative_error")
+		at := e.pos()
+		k, ok := kindOf(e)
+		if !ok {
+			errs.Addf(at, diag.Invalid, "expect: %s cannot go together; an expectation names one of: %s", strings.Join(e.subjects(), " and "), kindList())
+			continue
+		}
+		ms := e.measures()
+		if len(ms) == 0 {
+			errs.Addf(at, diag.Invalid, "expect: no expected value; for %s, give %s", k.name, strings.Join(k.measures, ", "))
+		}
+		for _, m := range ms {
+			if !contains(k.measures, m.key) {
+				errs.Addf(m.value.Pos, diag.Invalid, "%s: not a measure of a %s; give %s", m.key, k.name, strings.Join(k.measures, ", "))
+			}
+		}
+	}
+	return errs
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+// pos is where an expectation starts: its first subject or measure.
+func (e *Expectation) pos() diag.Pos {
+	var first diag.Pos
+	consider := func(n rules.Node) {
+		if n.Set && (first.IsZero() || n.Pos.Compare(first) < 0) {
+			first = n.Pos
+		}
+	}
+	for _, t := range []rules.Text{e.Member, e.Pool, e.Rule, e.Parameter} {
+		consider(t.Node)
+	}
+	consider(e.Year.Node)
+	for _, m := range e.measures() {
+		consider(m.value.Node)
+	}
+	return first
+}
+
+// LoadDir reads the test files directly inside dir of fsys, in name order,
+// reporting them as display/name. A folder with no test file gives no
+// error and no file.
+func LoadDir(fsys fs.FS, dir, display string) ([]*Loaded, error) {
+	entries, err := fs.ReadDir(fsys, dir)
+	if err != nil {
+		var pe *fs.PathError
+		if errors.As(err, &pe) {
+			err = pe.Err
+		}
+		return nil, diag.Errorf(diag.Pos{File: display}, diag.NotFound, "cannot read the folder: %v", err)
+	}
+	var errs diag.List
+	var out []*Loaded
+	for _, e := range entries {
+		if e.IsDir() || !IsTestFile(e.Name()) {
+			continue
+		}
+		name := path.Join(display, e.Name())
+		data, err := fs.ReadFile(fsys, path.Join(dir, e.Name()))
+		if err != nil {
+			errs.Addf(diag.Pos{File: name}, diag.NotFound, "cannot read: %v", err)
+			continue
+		}
+		l, err := Decode(name, data)
+		errs.Add(err)
+		if l != nil {
+			out = append(out, l)
+		}
+	}
+	return out, errs.Err()
+}

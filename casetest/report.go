@@ -1,0 +1,334 @@
+package casetest
+
+import (
+	"encoding/json"
+	"encoding/xml"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/quotepart/quotepart/diag"
+)
+
+// Reporter writes a Report in one format. Output is deterministic: the
+// order of the files and cases, no clock.
+type Reporter interface {
+	Report(w io.Writer, r *Report) error
+}
+
+// Formats lists the report formats.
+var Formats = []string{"text", "json", "junit"}
+
+// NewReporter returns the reporter of a format: text, json or junit.
+func NewReporter(format string) (Reporter, error) {
+	switch strings.ToLower(format) {
+	case "text", "":
+		return TextReporter{}, nil
+	case "json":
+		return JSONReporter{}, nil
+	case "junit":
+		return JUnitReporter{}, nil
+	}
+	return nil, fmt.Errorf("unknown format %q: expected one of %s", format, strings.Join(Formats, ", "))
+}
+
+// JSONSchema names the JSON contract of the test report.
+const JSONSchema = "quotepart/test/v1"
+
+// TextReporter writes one line per case, the expected and actual values of
+// every failed check under its case, the coverage when computed, and a
+// closing line "PASS: n passed, 0 failed" or "FAIL: n passed, m failed"
+// (errored cases count as failed there).
+type TextReporter struct{}
+
+func (TextReporter) Report(w io.Writer, r *Report) error {
+	var b strings.Builder
+	for _, c := range r.Cases {
+		status := map[Status]string{Passed: "ok   ", Failed: "FAIL ", Errored: "ERROR"}[c.Status]
+		fmt.Fprintf(&b, "%s %s: %s%s\n", status, lineOnly(c.Pos), c.Name, scenarioNote(c.Scenario))
+		if c.Err != nil {
+			for _, line := range strings.Split(diag.Flatten(c.Err).Detail(), "\n") {
+				fmt.Fprintf(&b, "      %s\n", line)
+			}
+		}
+		for _, ch := range c.Failures() {
+			writeFailure(&b, "      ", ch)
+		}
+	}
+	if cov := r.Coverage; cov != nil {
+		b.WriteString("\n")
+		writeCoverage(&b, cov)
+	}
+	passed, failed, errored := r.Counts()
+	verdict := "PASS"
+	if failed+errored > 0 {
+		verdict = "FAIL"
+	}
+	if errored > 0 {
+		fmt.Fprintf(&b, "%s could not run: the rules failed\n", plural(errored, "case"))
+	}
+	fmt.Fprintf(&b, "%s: %d passed, %d failed\n", verdict, passed, failed+errored)
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+func scenarioNote(s string) string {
+	if s == "" {
+		return ""
+	}
+	return " [" + s + "]"
+}
+
+// lineOnly renders a position as file:line, the way a case is named.
+func lineOnly(p diag.Pos) string {
+	p.Col = 0
+	return p.String()
+}
+
+// checkTitle words what a check is about: "2026, member ville, key".
+func checkTitle(ch Check) string {
+	t := fmt.Sprintf("%d", ch.Year)
+	if ch.Months != "" {
+		t += " (" + ch.Months + ")"
+	}
+	if ch.Subject != "year" {
+		t += ", " + ch.Subject
+	}
+	return t + ", " + ch.Measure
+}
+
+func writeFailure(b *strings.Builder, indent string, ch Check) {
+	fmt.Fprintf(b, "%s%s: %s\n", indent, ch.Pos, checkTitle(ch))
+	if ch.Problem != "" {
+		fmt.Fprintf(b, "%s    %s\n", indent, ch.Problem)
+		return
+	}
+	fmt.Fprintf(b, "%s    expected    %s\n", indent, ch.Expected.String())
+	fmt.Fprintf(b, "%s    actual      %s\n", indent, ch.Actual.String())
+	fmt.Fprintf(b, "%s    difference  %s (tolerance: %s)\n", indent, signed(ch.Difference.String()), ch.Tolerance())
+}
+
+func signed(s string) string {
+	if strings.HasPrefix(s, "-") || s == "0" {
+		return s
+	}
+	return "+" + s
+}
+
+func plural(n int, word string) string {
+	if n == 1 {
+		return "1 " + word
+	}
+	return fmt.Sprintf("%d %ss", n, word)
+}
+
+func writeCoverage(b *strings.Builder, cov *Coverage) {
+	fmt.Fprintf(b, "coverage: %d of %d rule versions and parameters exercised (%s %%)\n", cov.Covered, cov.Total, cov.Percent().StringFixed(1))
+	width := 0
+	for _, u := range cov.Units {
+		width = max(width, len(lineOnly(u.Pos)))
+	}
+	for _, u := range cov.Units {
+		mark := "  "
+		if !u.Covered {
+			mark = "✗ "
+		}
+		name := u.Kind + " " + u.Name
+		if u.Version != "" {
+			name += " (from " + u.Version + ")"
+		}
+		state := "exercised"
+		if !u.Covered {
+			state = "not exercised"
+		}
+		fmt.Fprintf(b, "  %s%-*s  %s: %s\n", mark, width, lineOnly(u.Pos), name, state)
+	}
+}
+
+// JSONReporter writes the quotepart/test/v1 document: a summary, every
+// case with every check (passed ones too), and the coverage when computed.
+// Numbers are decimal strings.
+type JSONReporter struct{}
+
+type (
+	jsonDoc struct {
+		Schema   string        `json:"schema"`
+		OK       bool          `json:"ok"`
+		Summary  jsonSummary   `json:"summary"`
+		Cases    []jsonCase    `json:"cases"`
+		Coverage *jsonCoverage `json:"coverage,omitempty"`
+	}
+	jsonSummary struct {
+		Cases   int `json:"cases"`
+		Passed  int `json:"passed"`
+		Failed  int `json:"failed"`
+		Errored int `json:"errored"`
+	}
+	jsonCase struct {
+		Name     string      `json:"name"`
+		File     string      `json:"file"`
+		Line     int         `json:"line"`
+		Scenario string      `json:"scenario,omitempty"`
+		Years    []int       `json:"years"`
+		Status   Status      `json:"status"`
+		Error    string      `json:"error,omitempty"`
+		Checks   []jsonCheck `json:"checks"`
+	}
+	jsonCheck struct {
+		File          string  `json:"file"`
+		Line          int     `json:"line"`
+		Col           int     `json:"col"`
+		Year          int     `json:"year"`
+		Months        string  `json:"months,omitempty"`
+		Subject       string  `json:"subject"`
+		Measure       string  `json:"measure"`
+		Expected      string  `json:"expected"`
+		Actual        *string `json:"actual"`
+		Difference    *string `json:"difference"`
+		AbsoluteError *string `json:"absolute_error,omitempty"`
+		RelativeError *string `json:"relative_error,omitempty"`
+		Passed        bool    `json:"passed"`
+		Problem       string  `json:"problem,omitempty"`
+	}
+	jsonCoverage struct {
+		Covered int        `json:"covered"`
+		Total   int        `json:"total"`
+		Percent string     `json:"percent"`
+		Units   []jsonUnit `json:"units"`
+	}
+	jsonUnit struct {
+		Kind    string `json:"kind"`
+		Name    string `json:"name"`
+		Version string `json:"version,omitempty"`
+		File    string `json:"file"`
+		Line    int    `json:"line"`
+		Covered bool   `json:"covered"`
+	}
+)
+
+func strPtr(s string) *string { return &s }
+
+func (JSONReporter) Report(w io.Writer, r *Report) error {
+	passed, failed, errored := r.Counts()
+	doc := jsonDoc{Schema: JSONSchema, OK: r.OK(), Cases: []jsonCase{},
+		Summary: jsonSummary{Cases: len(r.Cases), Passed: passed, Failed: failed, Errored: errored}}
+	for _, c := range r.Cases {
+		jc := jsonCase{Name: c.Name, File: c.File, Line: c.Pos.Line, Scenario: c.Scenario, Years: c.Years, Status: c.Status, Checks: []jsonCheck{}}
+		if c.Err != nil {
+			jc.Error = c.Err.Error()
+		}
+		for _, ch := range c.Checks {
+			jch := jsonCheck{File: ch.Pos.File, Line: ch.Pos.Line, Col: ch.Pos.Col, Year: ch.Year, Months: ch.Months,
+				Subject: ch.Subject, Measure: ch.Measure, Expected: ch.Expected.String(), Passed: ch.Passed, Problem: ch.Problem}
+			if ch.Problem == "" {
+				jch.Actual, jch.Difference = strPtr(ch.Actual.String()), strPtr(ch.Difference.String())
+			}
+			if ch.Absolute != nil {
+				jch.AbsoluteError = strPtr(ch.Absolute.String())
+			}
+			if ch.Relative != nil {
+				jch.RelativeError = strPtr(ch.Relative.String())
+			}
+			jc.Checks = append(jc.Checks, jch)
+		}
+		doc.Cases = append(doc.Cases, jc)
+	}
+	if cov := r.Coverage; cov != nil {
+		jc := &jsonCoverage{Covered: cov.Covered, Total: cov.Total, Percent: cov.Percent().StringFixed(1), Units: []jsonUnit{}}
+		for _, u := range cov.Units {
+			jc.Units = append(jc.Units, jsonUnit{Kind: u.Kind, Name: u.Name, Version: u.Version, File: u.Pos.File, Line: u.Pos.Line, Covered: u.Covered})
+		}
+		doc.Coverage = jc
+	}
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	enc.SetEscapeHTML(false)
+	return enc.Encode(doc)
+}
+
+// JUnitReporter writes JUnit XML as GitLab, GitHub Actions reporters and
+// Jenkins read it: <testsuites> with the totals, one <testsuite> per test
+// file, one <testcase> per case with a <failure> (values differ) or an
+// <error> (the rules failed at run time) whose text is the text report's.
+// Times are left out: the report does not depend on the clock.
+type JUnitReporter struct{}
+
+type (
+	junitSuites struct {
+		XMLName  xml.Name     `xml:"testsuites"`
+		Name     string       `xml:"name,attr"`
+		Tests    int          `xml:"tests,attr"`
+		Failures int          `xml:"failures,attr"`
+		Errors   int          `xml:"errors,attr"`
+		Skipped  int          `xml:"skipped,attr"`
+		Suites   []junitSuite `xml:"testsuite"`
+	}
+	junitSuite struct {
+		Name     string      `xml:"name,attr"`
+		Tests    int         `xml:"tests,attr"`
+		Failures int         `xml:"failures,attr"`
+		Errors   int         `xml:"errors,attr"`
+		Skipped  int         `xml:"skipped,attr"`
+		Cases    []junitCase `xml:"testcase"`
+	}
+	junitCase struct {
+		Name       string        `xml:"name,attr"`
+		Classname  string        `xml:"classname,attr"`
+		File       string        `xml:"file,attr"`
+		Line       int           `xml:"line,attr"`
+		Assertions int           `xml:"assertions,attr"`
+		Failure    *junitProblem `xml:"failure,omitempty"`
+		Error      *junitProblem `xml:"error,omitempty"`
+	}
+	junitProblem struct {
+		Message string `xml:"message,attr"`
+		Type    string `xml:"type,attr"`
+		Text    string `xml:",chardata"`
+	}
+)
+
+func (JUnitReporter) Report(w io.Writer, r *Report) error {
+	doc := junitSuites{Name: "quotepart test"}
+	index := map[string]int{}
+	for _, c := range r.Cases {
+		i, ok := index[c.File]
+		if !ok {
+			i = len(doc.Suites)
+			index[c.File] = i
+			doc.Suites = append(doc.Suites, junitSuite{Name: c.File})
+		}
+		s := &doc.Suites[i]
+		jc := junitCase{Name: c.Name, Classname: c.File, File: c.File, Line: c.Pos.Line, Assertions: len(c.Checks)}
+		switch c.Status {
+		case Failed:
+			var b strings.Builder
+			fails := c.Failures()
+			for _, ch := range fails {
+				writeFailure(&b, "", ch)
+			}
+			jc.Failure = &junitProblem{Type: "mismatch", Text: b.String(),
+				Message: fmt.Sprintf("%d of %d expected values differ; first: %s", len(fails), len(c.Checks), checkTitle(fails[0]))}
+			s.Failures++
+		case Errored:
+			jc.Error = &junitProblem{Type: "rules", Message: diag.Flatten(c.Err)[0].Error(), Text: diag.Flatten(c.Err).Detail()}
+			s.Errors++
+		}
+		s.Tests++
+		s.Cases = append(s.Cases, jc)
+	}
+	for _, s := range doc.Suites {
+		doc.Tests += s.Tests
+		doc.Failures += s.Failures
+		doc.Errors += s.Errors
+	}
+	if _, err := io.WriteString(w, xml.Header); err != nil {
+		return err
+	}
+	enc := xml.NewEncoder(w)
+	enc.Indent("", "  ")
+	if err := enc.Encode(doc); err != nil {
+		return err
+	}
+	_, err := io.WriteString(w, "\n")
+	return err
+}
