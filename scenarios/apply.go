@@ -21,8 +21,15 @@ type Applied struct {
 // Apply lays the overlays of chain, root first, over the base rule files.
 // base is not modified. All errors found are returned together, positioned
 // in the scenario files.
+//
+// A portfolio is left out: it needs the projects evaluated on the applied
+// rules, which Build does.
 func Apply(base []rules.NamedFile, chain []*Scenario) (*Applied, error) {
-	a := &applier{files: cloneFiles(base)}
+	return apply(base, chain, nil)
+}
+
+func apply(base []rules.NamedFile, chain []*Scenario, portfolio *flows) (*Applied, error) {
+	a := &applier{files: cloneFiles(base), flows: portfolio}
 	svc := a.service()
 	if svc == nil {
 		return nil, diag.Errorf(diag.Pos{}, diag.Invalid, "the rules declare no service")
@@ -36,9 +43,16 @@ func Apply(base []rules.NamedFile, chain []*Scenario) (*Applied, error) {
 	for _, s := range chain {
 		if y := s.File.Scenario.Years; y != nil {
 			out.From, out.To = y.From.Value, y.To.Value
-			if out.From > out.To || out.From < a.first || out.To > a.last {
+			if out.From > out.To {
+				a.errs.Addf(y.From.Pos, diag.Invalid, "scenario %s: years: from %d is after to %d", s.ID, out.From, out.To)
+			} else if out.From < a.first || out.To > a.last {
 				a.errs.Addf(y.From.Pos, diag.Invalid, "scenario %s: years %d–%d must lie within the years the rules cover, %d–%d", s.ID, out.From, out.To, a.first, a.last)
 			}
+		}
+	}
+	for _, s := range chain {
+		if s.File.Portfolio != nil {
+			a.portfolioOwner = s
 		}
 	}
 	for _, s := range chain {
@@ -52,10 +66,13 @@ func Apply(base []rules.NamedFile, chain []*Scenario) (*Applied, error) {
 }
 
 type applier struct {
-	files       []rules.NamedFile
-	start       engine.Date
-	first, last int
-	errs        diag.List
+	flows *flows // the portfolio's yearly amounts, once evaluated
+	// portfolioOwner is the last scenario of the chain with a portfolio.
+	portfolioOwner *Scenario
+	files          []rules.NamedFile
+	start          engine.Date
+	first, last    int
+	errs           diag.List
 }
 
 // cloneFiles copies the files deep enough that overlays, which replace
@@ -94,7 +111,9 @@ func (a *applier) apply(s *Scenario, from, to int) {
 				a.errorf(d.Pos, "scenario %s: member %s joins on %s, outside the scenario's years %d–%d", s.ID, m.ID.Value, d.Value, from, to)
 			}
 		}
-		a.files = append(a.files, rules.NamedFile{Path: s.Path, File: f.Add})
+		// A copy, as for base: a later scenario of the chain may change
+		// what this one adds, and must not change the scenario itself.
+		a.files = append(a.files, cloneFiles([]rules.NamedFile{{Path: s.Path, File: f.Add}})...)
 	}
 	for _, e := range f.Members.Entries {
 		a.member(s, e)
@@ -110,6 +129,9 @@ func (a *applier) apply(s *Scenario, from, to int) {
 	}
 	if len(f.Amounts.Entries) > 0 {
 		a.amounts(s)
+	}
+	if f.Portfolio != nil && a.flows != nil && a.lastPortfolio(s) {
+		a.portfolio(s, a.flows)
 	}
 }
 
@@ -320,11 +342,15 @@ func (a *applier) shift(s *Scenario, c StaffChange, unit rules.Text, delta decim
 	at := c.From.Value
 	vs := a.values(p)
 	var out []dated
+	// current is the value in force on at, which the change shifts from
+	// at on; the values before at are kept as they are.
 	current := -1
 	for i, v := range vs {
+		if !v.from.After(at) {
+			current = i
+		}
 		if v.from.Before(at) {
 			out = append(out, v)
-			current = i
 		}
 	}
 	if current < 0 {
@@ -337,9 +363,7 @@ func (a *applier) shift(s *Scenario, c StaffChange, unit rules.Text, delta decim
 		n.Pos = c.From.Pos
 		return dated{from: v.from, entry: rules.Entry[rules.Number]{Key: v.from.String(), KeyPos: c.From.Pos, Value: n}}
 	}
-	if vs[current].from != at {
-		out = append(out, shifted(dated{from: at, entry: vs[current].entry}))
-	}
+	out = append(out, shifted(dated{from: at, entry: vs[current].entry}))
 	for _, v := range vs[current+1:] {
 		out = append(out, shifted(v))
 	}
@@ -416,4 +440,10 @@ func (a *applier) poolIDs() []string {
 		}
 	}
 	return ids
+}
+
+// lastPortfolio reports whether s's portfolio is the one that counts: a
+// scenario's portfolio replaces the one of the scenario it extends.
+func (a *applier) lastPortfolio(s *Scenario) bool {
+	return s == a.portfolioOwner
 }

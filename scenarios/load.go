@@ -161,7 +161,7 @@ func (c *Catalog) Chain(s *Scenario) ([]*Scenario, error) {
 		}
 		if seen[parent.ID] {
 			var ids []string
-			for _, x := range slices.Backward(chain) {
+			for _, x := range chain {
 				ids = append(ids, x.ID)
 			}
 			return nil, diag.Errorf(ext.Pos, diag.Invalid, "scenarios extend each other in a cycle: %s → %s", strings.Join(ids, " → "), parent.ID)

@@ -11,6 +11,18 @@ type File struct {
 	Members    rules.Map[MemberChange]      `yaml:"members" doc:"changes to existing members (leaving, joining later, attributes), by id"`
 	ETC        []StaffChange                `yaml:"etc" doc:"staff changes: posts added to or removed from a unit, or moved between units"`
 	Amounts    rules.Map[Amount]            `yaml:"amounts" doc:"amounts added to a pool over a period, by id"`
+	Portfolio  *Portfolio                   `yaml:"portfolio" doc:"project requests adopted: their net costs and staff flow into the bills"`
+}
+
+// Portfolio names the project requests a scenario adopts and how their
+// yearly net costs are shared: the financial net (efforts − gains) by a
+// key, the staff net (ETC efforts − ETC freed, at the evaluation's cost of
+// an ETC) like a payroll pool, fees included.
+type Portfolio struct {
+	Projects  []rules.Text `yaml:"projects" required:"true" doc:"ids of the adopted project requests"`
+	Key       rules.Text   `yaml:"key" required:"true" doc:"per-member rule sharing the projects' net financial cost"`
+	StaffPool rules.Text   `yaml:"staff_pool" required:"true" doc:"pool whose key and fees share the projects' net staff cost"`
+	Label     rules.Text   `yaml:"label" doc:"name of the portfolio in reports"`
 }
 
 // Header names and describes a scenario.

@@ -10,7 +10,6 @@ import (
 
 	"github.com/quotepart/quotepart/engine"
 	"github.com/quotepart/quotepart/reports"
-	"github.com/quotepart/quotepart/rules"
 	"github.com/quotepart/quotepart/scenarios"
 	"github.com/shopspring/decimal"
 )
@@ -19,21 +18,16 @@ import (
 // CLI does with no flags.
 func defaultJobs(t *testing.T) []job {
 	t.Helper()
-	base, err := rules.LoadDefaults()
+	ws, err := loadWorkspace("", "")
 	if err != nil {
 		t.Fatal(err)
 	}
-	catalog, err := scenarios.LoadDir(scenarios.Defaults(), ".", scenarios.DefaultDir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	ws := &workspace{base: base, catalog: catalog}
 	jobs, err := ws.resolve(nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(jobs) < 4 {
-		t.Fatalf("got %d default scenarios, want at least 4", len(jobs))
+	if len(jobs) < 5 {
+		t.Fatalf("got %d default scenarios, want at least 5", len(jobs))
 	}
 	return jobs
 }
@@ -120,6 +114,98 @@ func TestExplainAddsUp(t *testing.T) {
 				}
 				if len(tr.Rules) == 0 || len(tr.Params) == 0 {
 					t.Errorf("%s %d %s: trace names no rule or no parameter", j.id, y.Year, m.ID)
+				}
+			}
+		}
+	}
+}
+
+// TestPortfolioFlowsIntoBills checks that adopting the SDSI portfolio
+// changes each member's bill by exactly its parts of the two pools the
+// portfolio adds, and that those pools hold the projects' yearly net cost
+// and net staff at the cost of an ETC.
+func TestPortfolioFlowsIntoBills(t *testing.T) {
+	var base, sdsi *job
+	jobs := defaultJobs(t)
+	for i := range jobs {
+		switch jobs[i].id {
+		case "convention-2026":
+			base = &jobs[i]
+		case "sdsi-2027-2030":
+			sdsi = &jobs[i]
+		}
+	}
+	if base == nil || sdsi == nil {
+		t.Fatal("the default scenarios convention-2026 and sdsi-2027-2030 are missing")
+	}
+	ctx := context.Background()
+	before, err := base.run(ctx, 2026, 2030)
+	if err != nil {
+		t.Fatal(err)
+	}
+	after, err := sdsi.run(ctx, 2026, 2030)
+	if err != nil {
+		t.Fatal(err)
+	}
+	added := map[string]bool{scenarios.PortfolioCostPool: true, scenarios.PortfolioStaffPool: true}
+	moved := decimal.Zero
+	for yi := range after.Years {
+		ya, yb := &after.Years[yi], &before.Years[yi]
+		for mi, m := range ya.Members {
+			portfolioPart := decimal.Zero
+			for _, p := range ya.Pools {
+				if added[p.ID] {
+					portfolioPart = portfolioPart.Add(p.Parts[mi].Amount).Add(p.Parts[mi].Fees)
+				}
+			}
+			delta := m.Amount.Sub(yb.Members[mi].Amount)
+			if !delta.Equal(portfolioPart) {
+				t.Errorf("%d %s: the bill moved by %s, its parts of the portfolio pools are %s", ya.Year, m.ID, delta, portfolioPart)
+			}
+			moved = moved.Add(delta)
+		}
+	}
+	if moved.IsZero() {
+		t.Fatal("the portfolio changed no bill")
+	}
+	// The pools hold what the projects say: net cost, and net ETC × cost.
+	ws, err := loadWorkspace("", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := ws.catalog.Get("sdsi-2027-2030")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ids []string
+	for _, p := range s.File.Portfolio.Projects {
+		ids = append(ids, p.Value)
+	}
+	_, set, err := ws.assess(ctx, ids)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fig := engine.Figures(set)
+	for yi, y := range fig.Years {
+		var ay *engine.Year
+		for i := range after.Years {
+			if after.Years[i].Year == y {
+				ay = &after.Years[i]
+			}
+		}
+		money, staff := fig.Dimensions[engine.Money], fig.Dimensions[engine.Staff]
+		wantCost := money.Efforts[yi].Sub(money.Gains[yi]).Round(2)
+		cost := ay.Segments[0].Values["cout_moyen_etc"]
+		wantStaff := staff.Efforts[yi].Sub(staff.Gains[yi]).Mul(cost).Round(2)
+		for _, p := range ay.Pools {
+			switch p.ID {
+			case scenarios.PortfolioCostPool:
+				if !p.Amount.Equal(wantCost) {
+					t.Errorf("%d: portfolio cost pool %s, want %s", y, p.Amount, wantCost)
+				}
+			case scenarios.PortfolioStaffPool:
+				if !p.Amount.Equal(wantStaff) {
+					t.Errorf("%d: portfolio staff pool %s, want %s", y, p.Amount, wantStaff)
 				}
 			}
 		}

@@ -28,12 +28,18 @@ type workspace struct {
 // --scenarios folder; the embedded scenarios go with the embedded rules
 // only, since they name the Rouen members and parameters.
 func (a *app) openWorkspace(cmd *cobra.Command) (*workspace, error) {
-	ws := &workspace{rulesDir: a.path(cmd, "rules")}
+	return loadWorkspace(a.path(cmd, "rules"), a.path(cmd, "scenarios"))
+}
+
+// loadWorkspace loads a rules folder and a scenarios folder; empty names
+// mean the embedded defaults.
+func loadWorkspace(rulesDir, scenariosDir string) (*workspace, error) {
+	ws := &workspace{rulesDir: rulesDir}
 	var err error
 	if ws.base, err = loadRules(ws.rulesDir); err != nil {
 		return nil, err
 	}
-	switch dir := a.path(cmd, "scenarios"); {
+	switch dir := scenariosDir; {
 	case dir != "":
 		if info, err := os.Stat(dir); err != nil || !info.IsDir() {
 			return nil, diag.Errorf(diag.Pos{File: dir}, diag.NotFound, "no such scenarios folder")
@@ -171,11 +177,7 @@ func (ws *workspace) build(s *scenarios.Scenario) (job, error) {
 	if err != nil {
 		return job{}, err
 	}
-	applied, err := scenarios.Apply(ws.base.Files, chain)
-	if err != nil {
-		return job{}, err
-	}
-	set, err := rules.BuildDecoded(applied.Files, nil)
+	set, applied, err := scenarios.Build(context.Background(), ws.base.Files, chain, ws.projects)
 	if err != nil {
 		return job{}, err
 	}

@@ -1,0 +1,145 @@
+package scenarios
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/quotepart/quotepart/diag"
+	"github.com/quotepart/quotepart/engine"
+	"github.com/quotepart/quotepart/rules"
+	"github.com/shopspring/decimal"
+)
+
+// Names of what a portfolio adds to the rules: two dated parameters and
+// the two pools that bill them.
+const (
+	PortfolioCostPool  = "projets_portefeuille"
+	PortfolioStaffPool = "projets_portefeuille_personnel"
+	portfolioCost      = "projets_portefeuille_cout_net"
+	portfolioStaff     = "projets_portefeuille_etc_net"
+)
+
+// flows are a portfolio's yearly net financial cost and net staff.
+type flows struct {
+	years       []int
+	cost, staff []decimal.Decimal
+	etcCost     rules.Expr
+}
+
+// Build applies chain to the base rule files and builds the rule set. When
+// the chain adopts a portfolio, the projects are first evaluated on the
+// scenario without it, over the evaluation years, and their yearly net
+// financial cost and net staff then enter the rules as two pools; so a
+// project line may read the scenario's own parameters.
+func Build(ctx context.Context, base []rules.NamedFile, chain []*Scenario, projects *Projects) (*rules.Set, *Applied, error) {
+	applied, err := apply(base, chain, nil)
+	if err != nil {
+		return nil, nil, err
+	}
+	set, err := rules.BuildDecoded(applied.Files, nil)
+	if err != nil {
+		return nil, nil, err
+	}
+	var spec *Portfolio
+	var owner *Scenario
+	for _, s := range chain {
+		if s.File.Portfolio != nil {
+			spec, owner = s.File.Portfolio, s
+		}
+	}
+	if spec == nil {
+		return set, applied, nil
+	}
+	where := spec.Key.Pos
+	if len(spec.Projects) > 0 {
+		where = spec.Projects[0].Pos
+	}
+	if projects == nil || projects.Evaluation == nil {
+		return nil, nil, diag.Errorf(where, diag.NotFound, "scenario %s adopts projects, but there are no project requests beside the scenarios (folder %s/)", owner.ID, ProjectsDir)
+	}
+	var ids []string
+	for _, p := range spec.Projects {
+		ids = append(ids, p.Value)
+	}
+	compiled, err := projects.Compile(set.Model, ids)
+	if err != nil {
+		return nil, nil, err
+	}
+	res, err := engine.Run(ctx, set.Model, engine.Options{From: compiled.Horizon.From, To: compiled.Horizon.To})
+	if err != nil {
+		return nil, nil, err
+	}
+	assessed, err := engine.Assess(compiled.Projects, compiled.Valuation, compiled.Horizon, engine.EnvFromResult(res))
+	if err != nil {
+		return nil, nil, err
+	}
+	fig := engine.Figures(assessed)
+	f := &flows{years: fig.Years, etcCost: projects.Evaluation.ETCCost}
+	for i := range fig.Years {
+		f.cost = append(f.cost, fig.Dimensions[engine.Money].Efforts[i].Sub(fig.Dimensions[engine.Money].Gains[i]))
+		f.staff = append(f.staff, fig.Dimensions[engine.Staff].Efforts[i].Sub(fig.Dimensions[engine.Staff].Gains[i]))
+	}
+	applied, err = apply(base, chain, f)
+	if err != nil {
+		return nil, nil, err
+	}
+	set, err = rules.BuildDecoded(applied.Files, nil)
+	if err != nil {
+		return nil, nil, err
+	}
+	return set, applied, nil
+}
+
+// portfolio adds the two pools of s's portfolio, billed from the flows.
+func (a *applier) portfolio(s *Scenario, f *flows) {
+	spec := s.File.Portfolio
+	staffPool := a.findPool(spec.StaffPool.Value)
+	if staffPool == nil {
+		a.errorf(spec.StaffPool.Pos, "scenario %s: portfolio staff_pool %q is not a pool%s", s.ID, spec.StaffPool.Value, rules.Suggest(spec.StaffPool.Value, a.poolIDs()))
+		return
+	}
+	label := spec.Label.Value
+	if label == "" {
+		label = "Portefeuille de projets"
+	}
+	at := spec.Key.Node
+	dated := func(values []decimal.Decimal) rules.Map[rules.Number] {
+		m := rules.Map[rules.Number]{Node: at}
+		add := func(d engine.Date, v decimal.Decimal) {
+			m.Entries = append(m.Entries, rules.Entry[rules.Number]{Key: d.String(), KeyPos: at.Pos, Value: rules.Number{Node: at, Value: v}})
+		}
+		first := engine.NewDate(f.years[0], 1, 1)
+		if a.start.Before(first) {
+			add(a.start, decimal.Zero)
+		}
+		for i, y := range f.years {
+			add(engine.NewDate(y, 1, 1), values[i])
+		}
+		add(engine.NewDate(f.years[len(f.years)-1]+1, 1, 1), decimal.Zero)
+		return m
+	}
+	text := func(v string) rules.Text { return rules.Text{Node: at, Value: v} }
+	extra := &rules.File{}
+	extra.SetSource(s.Path, s.data)
+	extra.Parameters.Entries = []rules.Entry[rules.Parameter]{
+		{Key: portfolioCost, KeyPos: at.Pos, Value: rules.Parameter{
+			Label: text(label + " : coût net"), Unit: text("EUR"),
+			Description: text("Coût financier net des projets adoptés (efforts − gains), par année."),
+			Source:      text(fmt.Sprintf("Évaluation des demandes de projets du scénario %s.", s.ID)),
+			Values:      dated(f.cost)}},
+		{Key: portfolioStaff, KeyPos: at.Pos, Value: rules.Parameter{
+			Label: text(label + " : ETC nets"), Unit: text("ETC nets"),
+			Description: text("ETC nets des projets adoptés (efforts − ETC libérés), par année."),
+			Source:      text(fmt.Sprintf("Évaluation des demandes de projets du scénario %s.", s.ID)),
+			Values:      dated(f.staff)}},
+	}
+	extra.Pools.Entries = []rules.Entry[rules.Pool]{
+		{Key: PortfolioCostPool, KeyPos: at.Pos, Value: rules.Pool{
+			Label: text(label + " (coût net)"), Key: spec.Key,
+			Amount: rules.Expr{Node: at, Source: portfolioCost}}},
+		{Key: PortfolioStaffPool, KeyPos: at.Pos, Value: rules.Pool{
+			Label: text(label + " (personnel)"), Key: staffPool.Key, Fees: staffPool.Fees,
+			Amount: rules.Expr{Node: at, Source: fmt.Sprintf("%s * (%s)", portfolioStaff, f.etcCost.Source)}}},
+	}
+	a.files = append(a.files, rules.NamedFile{Path: s.Path, File: extra})
+}
