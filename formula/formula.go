@@ -51,11 +51,15 @@ type Error struct {
 func (e *Error) Error() string { return fmt.Sprintf("%s (at %d)", e.Msg, e.Offset) }
 
 // Ref is a name an expression reads. For member.x and previous.x, Name is
-// "member" or "previous" and Field is x.
+// "member" or "previous" and Field is x. For a constant key looked up in a
+// name — cle["ville"], cle.ville, "ville" in cle — Key is the key, so that
+// a loader can check it names a member.
 type Ref struct {
-	Name   string
-	Field  string
-	Offset int
+	Name      string
+	Field     string
+	Key       string
+	Offset    int
+	KeyOffset int // where Key is written, when set
 }
 
 // Program is a compiled expression.
@@ -207,6 +211,12 @@ func (w *refWalker) walk(n ast.Node) {
 			w.refs = append(w.refs, Ref{Name: id.Value, Field: prop.Value, Offset: n.Property.Location().From})
 			return
 		}
+		if id, ok := n.Node.(*ast.IdentifierNode); ok && w.bound[id.Value] == 0 {
+			if prop, ok := n.Property.(*ast.StringNode); ok {
+				w.refs = append(w.refs, Ref{Name: id.Value, Key: prop.Value, Offset: n.Location().From, KeyOffset: n.Property.Location().From})
+				return
+			}
+		}
 		w.walk(n.Node)
 		w.walk(n.Property)
 	case *ast.CallNode:
@@ -224,6 +234,12 @@ func (w *refWalker) walk(n ast.Node) {
 	case *ast.UnaryNode:
 		w.walk(n.Node)
 	case *ast.BinaryNode:
+		key, isKey := n.Left.(*ast.StringNode)
+		id, isID := n.Right.(*ast.IdentifierNode)
+		if n.Operator == "in" && isKey && isID && w.bound[id.Value] == 0 {
+			w.refs = append(w.refs, Ref{Name: id.Value, Key: key.Value, Offset: id.Location().From, KeyOffset: key.Location().From})
+			return
+		}
 		w.walk(n.Left)
 		w.walk(n.Right)
 	case *ast.ConditionalNode:

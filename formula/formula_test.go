@@ -173,3 +173,19 @@ func TestRefs(t *testing.T) {
 		t.Fatal("Refs(member[a]) succeeded, want an error: attributes must be named")
 	}
 }
+
+func TestRefsKeys(t *testing.T) {
+	refs, err := Refs(`cle["ville"] + cle.ccas + ("darnetal" in pop ? 1 : 0)`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, r := range refs {
+		if r.Key != "" {
+			got = append(got, r.Name+"["+r.Key+"]")
+		}
+	}
+	if want := "cle[ville] cle[ccas] pop[darnetal]"; strings.Join(got, " ") != want {
+		t.Fatalf("keyed refs = %v, want %s", got, want)
+	}
+}

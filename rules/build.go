@@ -551,6 +551,13 @@ func (b *builder) compile(x Expr, env formula.Env, perMember bool, what string) 
 			b.errs = append(b.errs, &diag.Error{Pos: pos, Code: diag.Invalid, Source: line,
 				Msg: fmt.Sprintf("%s: ", what) + fmt.Sprintf(format, args...)})
 		}
+		if ref.Key != "" && b.members[ref.Key] == nil {
+			if d := b.declaredRule(ref.Name); d != nil && perMemberRule(d) {
+				pos, line := x.PosAt(ref.KeyOffset)
+				b.errs = append(b.errs, &diag.Error{Pos: pos, Code: diag.Invalid, Source: line,
+					Msg: fmt.Sprintf("%s: %q is not a member%s; %s is per member, by member id", what, ref.Key, suggest(ref.Key, b.memberIDs()), ref.Name)})
+			}
+		}
 		switch ref.Name {
 		case formula.Member:
 			if !perMember {
