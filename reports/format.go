@@ -3,6 +3,7 @@ package reports
 import (
 	"fmt"
 	"strings"
+	"unicode"
 
 	"github.com/shopspring/decimal"
 )
@@ -97,3 +98,18 @@ func Key(d decimal.Decimal) string {
 
 // Cents formats money for machines: a decimal string with two decimals.
 func Cents(d decimal.Decimal) string { return d.StringFixed(2) }
+
+// plainText replaces control characters (line breaks, tabs, terminal escape
+// sequences' ESC) by spaces, so that a label cannot break a table row or
+// drive the terminal.
+func plainText(s string) string {
+	if strings.IndexFunc(s, unicode.IsControl) < 0 {
+		return s
+	}
+	return strings.Map(func(r rune) rune {
+		if unicode.IsControl(r) {
+			return ' '
+		}
+		return r
+	}, s)
+}

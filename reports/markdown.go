@@ -42,5 +42,5 @@ func (m markdownRenderer) Render(w io.Writer, results []*engine.Result) error {
 var markdownEscaper = strings.NewReplacer("|", `\|`, "*", `\*`, "_", `\_`, "`", "\\`", "<", "&lt;", ">", "&gt;", "[", `\[`, "]", `\]`)
 
 // escapeMarkdown keeps user text from breaking a table or turning into
-// markup.
-func escapeMarkdown(s string) string { return markdownEscaper.Replace(s) }
+// markup: line breaks and other control characters become spaces.
+func escapeMarkdown(s string) string { return markdownEscaper.Replace(plainText(s)) }

@@ -21,7 +21,7 @@ func (t tableRenderer) Render(w io.Writer, results []*engine.Result) error {
 		if i > 0 {
 			b.WriteString("\n")
 		}
-		fmt.Fprintf(&b, "%s (%s)\n", r.Title, r.ID)
+		fmt.Fprintf(&b, "%s (%s)\n", plainText(r.Title), plainText(r.ID))
 		for _, y := range r.Years {
 			b.WriteString("\n")
 			heading := fmt.Sprint(y.Year)
@@ -32,7 +32,7 @@ func (t tableRenderer) Render(w io.Writer, results []*engine.Result) error {
 			rows := [][]string{{wd.member, wd.key, wd.amount, wd.fees, wd.billed}}
 			shares, fees, billed := decimal.Zero, decimal.Zero, decimal.Zero
 			for _, m := range y.Members {
-				label := m.Label
+				label := plainText(m.Label)
 				if m.Manager {
 					label += " (" + wd.manager + ")"
 				}
@@ -43,7 +43,7 @@ func (t tableRenderer) Render(w io.Writer, results []*engine.Result) error {
 			writeColumns(&b, "  ", rows, []bool{false, true, true, true, true})
 			var costs []string
 			for _, p := range y.Pools {
-				c := p.Label + " " + Money(p.Amount, t.lang)
+				c := plainText(p.Label) + " " + Money(p.Amount, t.lang)
 				if !p.Fees.IsZero() {
 					c += " + " + wd.feesOf + " " + Money(p.Fees, t.lang)
 				}

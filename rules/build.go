@@ -193,9 +193,23 @@ func (b *builder) build() {
 	b.pools()
 	if fees != nil {
 		b.m.FeeRate = b.compile(fees.Rate, b.globalEnv(), false, "the fee rate")
+	} else {
+		b.feesWithoutRate()
 	}
 	b.referenceKey(service)
 	b.order()
+}
+
+// feesWithoutRate reports the pools that ask for fees when no fees:
+// section gives their rate: they would silently carry none.
+func (b *builder) feesWithoutRate() {
+	for _, nf := range b.set.Files {
+		for _, e := range nf.File.Pools.Entries {
+			if f := e.Value.Fees; f.Value {
+				b.errorf(f.Pos, "pool %s has fees: true, but no fees: section gives the fee rate", e.Key)
+			}
+		}
+	}
 }
 
 func (b *builder) service(s *Service) {
@@ -209,6 +223,11 @@ func (b *builder) service(s *Service) {
 		}
 		if s.Start.Set && m.FirstYear < m.Start.Year {
 			b.errorf(s.Years.From.Pos, "service years start in %d, before the service itself starts on %s", m.FirstYear, m.Start)
+		}
+		// Months count from their first day: a service starting after 1
+		// December counts no month of its first year.
+		if first := m.Start; s.Start.Set && first.Day > 1 && first.Month == 12 && m.FirstYear == first.Year {
+			b.errorf(s.Years.From.Pos, "service years start in %d, but the service, starting on %s, counts no month of %d: months count from their first day; start the years in %d", m.FirstYear, m.Start, m.FirstYear, m.FirstYear+1)
 		}
 		if s.Start.Set && m.Start.Year > m.LastYear {
 			b.errorf(s.Start.Pos, "the service starts on %s, after the last year %d", m.Start, m.LastYear)
