@@ -21,6 +21,9 @@ import (
 type Workspace struct {
 	Rules     *rules.Set
 	Scenarios *scenarios.Catalog
+	// Projects are the project requests scenarios may adopt in a
+	// portfolio (nil when there are none).
+	Projects *scenarios.Projects
 }
 
 // Options choose what runs.
@@ -143,7 +146,7 @@ func Run(ctx context.Context, ws Workspace, files []*Loaded, opt Options) (*Repo
 			if opt.Run != nil && !opt.Run.MatchString(c.Name.Value) {
 				continue
 			}
-			if p := r.prepare(f.Path, c); p != nil {
+			if p := r.prepare(ctx, f.Path, c); p != nil {
 				todo = append(todo, p)
 			}
 		}
@@ -206,7 +209,7 @@ type preparedCase struct {
 
 // ruleSet builds the rule set of a case: the rules, the scenario chain,
 // the case's overrides.
-func (r *runner) ruleSet(file string, c *Case) *caseSet {
+func (r *runner) ruleSet(ctx context.Context, file string, c *Case) *caseSet {
 	key := "\x00" + c.Scenario.Value
 	if c.Overrides == nil {
 		if cs, ok := r.sets[key]; ok {
@@ -239,7 +242,7 @@ func (r *runner) ruleSet(file string, c *Case) *caseSet {
 			ID: "overrides", Title: c.Name.Value, Path: file,
 			File: &scenarios.File{
 				Scenario: &scenarios.Header{ID: rules.Text{Value: "overrides"}, Title: c.Name},
-				Add:      o.Add, Parameters: o.Parameters, Rules: o.Rules, Members: o.Members, ETC: o.ETC, Amounts: o.Amounts,
+				Add:      o.Add, Parameters: o.Parameters, Rules: o.Rules, Members: o.Members, ETC: o.ETC, Amounts: o.Amounts, Portfolio: o.Portfolio,
 			},
 		})
 	}
@@ -247,13 +250,12 @@ func (r *runner) ruleSet(file string, c *Case) *caseSet {
 		cs.set = base
 		return r.keep(key, c, cs)
 	}
-	applied, err := scenarios.Apply(base.Files, chain)
+	set, applied, err := scenarios.Build(ctx, base.Files, chain, r.ws.Projects)
 	if err != nil {
 		cs.err = err
 		return r.keep(key, c, cs)
 	}
-	cs.from, cs.to = applied.From, applied.To
-	cs.set, cs.err = rules.BuildDecoded(applied.Files, nil)
+	cs.set, cs.from, cs.to = set, applied.From, applied.To
 	return r.keep(key, c, cs)
 }
 
@@ -266,8 +268,8 @@ func (r *runner) keep(key string, c *Case, cs *caseSet) *caseSet {
 
 // prepare builds a case's rule set and checks every name and year it
 // expects; it returns nil after recording errors.
-func (r *runner) prepare(file string, c *Case) *preparedCase {
-	cs := r.ruleSet(file, c)
+func (r *runner) prepare(ctx context.Context, file string, c *Case) *preparedCase {
+	cs := r.ruleSet(ctx, file, c)
 	if cs.err != nil {
 		r.errs.Add(cs.err)
 		return nil

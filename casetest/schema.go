@@ -35,6 +35,7 @@ type Overrides struct {
 	Members    rules.Map[scenarios.MemberChange]      `yaml:"members" doc:"changes to existing members (leaving, joining later, attributes), by id"`
 	ETC        []scenarios.StaffChange                `yaml:"etc" doc:"staff changes: posts added to or removed from a unit, or moved between units"`
 	Amounts    rules.Map[scenarios.Amount]            `yaml:"amounts" doc:"amounts added to a pool over a period, by id"`
+	Portfolio  *scenarios.Portfolio                   `yaml:"portfolio" doc:"project requests adopted: their net costs and staff flow into the bills"`
 }
 
 // Expectation is one or more expected values about one subject: a member,

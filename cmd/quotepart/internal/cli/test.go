@@ -152,7 +152,7 @@ func (a *app) testGroups(cmd *cobra.Command, args []string) ([]testGroup, error)
 					errs.Add(err)
 					continue
 				}
-				ws.Scenarios = w.catalog
+				ws.Scenarios, ws.Projects = w.catalog, w.projects
 			}
 			files, err := casetest.LoadDir(os.DirFS(p), ".", filepath.ToSlash(filepath.Clean(p)))
 			errs.Add(err)
@@ -191,7 +191,7 @@ func (a *app) testGroups(cmd *cobra.Command, args []string) ([]testGroup, error)
 			return nil, err
 		}
 	}
-	return append(groups, testGroup{ws: casetest.Workspace{Rules: ws.base, Scenarios: ws.catalog}, files: files}), nil
+	return append(groups, testGroup{ws: casetest.Workspace{Rules: ws.base, Scenarios: ws.catalog, Projects: ws.projects}, files: files}), nil
 }
 
 func countCases(files []*casetest.Loaded, opt casetest.Options) int {
