@@ -225,9 +225,10 @@ func (b *builder) service(s *Service) {
 			b.errorf(s.Years.From.Pos, "service years start in %d, before the service itself starts on %s", m.FirstYear, m.Start)
 		}
 		// Months count from their first day: a service starting after 1
-		// December counts no month of its first year.
+		// December counts no month of its first year, which is legal but
+		// rarely meant.
 		if first := m.Start; s.Start.Set && first.Day > 1 && first.Month == 12 && m.FirstYear == first.Year {
-			b.errorf(s.Years.From.Pos, "service years start in %d, but the service, starting on %s, counts no month of %d: months count from their first day; start the years in %d", m.FirstYear, m.Start, m.FirstYear, m.FirstYear+1)
+			b.warnings.Addf(s.Years.From.Pos, diag.Invalid, "service years start in %d, but the service, starting on %s, counts no month of %d (months count from their first day): that year bills nothing; start the years in %d", m.FirstYear, m.Start, m.FirstYear, m.FirstYear+1)
 		}
 		if s.Start.Set && m.Start.Year > m.LastYear {
 			b.errorf(s.Start.Pos, "the service starts on %s, after the last year %d", m.Start, m.LastYear)
