@@ -27,6 +27,15 @@ type source struct {
 	lines []string
 }
 
+// splitLines cuts text into lines where YAML does: at \r\n, \n, \r, and
+// the Unicode line breaks yaml.v3 counts (NEL, LS, PS), so that the lines
+// of a file saved on Windows carry no \r and line numbers agree.
+func splitLines(text string) []string {
+	return lineBreaks.Split(text, -1)
+}
+
+var lineBreaks = regexp.MustCompile("\r\n|[\n\r\u0085\u2028\u2029]")
+
 func (s *source) line(n int) string {
 	if n < 1 || n > len(s.lines) {
 		return ""
@@ -62,11 +71,11 @@ func Decode(name string, data []byte, v any) error {
 // SetSource gives a File decoded as part of another document (a scenario's
 // additions) the text it came from, for the snippets of its errors.
 func (f *File) SetSource(name string, data []byte) {
-	f.source = &source{path: name, lines: strings.Split(string(data), "\n")}
+	f.source = &source{path: name, lines: splitLines(string(data))}
 }
 
 func decode(name string, data []byte, v any) (*source, error) {
-	src := &source{path: name, lines: strings.Split(string(data), "\n")}
+	src := &source{path: name, lines: splitLines(string(data))}
 	d := &decoder{src: src}
 	var root yaml.Node
 	if strings.EqualFold(path.Ext(name), ".toml") {
@@ -116,9 +125,9 @@ func (d *decoder) syntaxError(err error, data []byte) error {
 	var syntax *json.SyntaxError
 	if strings.EqualFold(path.Ext(d.src.path), ".json") && errors.As(json.Unmarshal(data, new(any)), &syntax) {
 		at := min(max(int(syntax.Offset)-1, 0), len(data))
-		before := string(data[:at])
-		lineStart := strings.LastIndexByte(before, '\n') + 1
-		pos := diag.Pos{File: d.src.path, Line: strings.Count(before, "\n") + 1, Col: utf8.RuneCountInString(before[lineStart:]) + 1}
+		before := splitLines(string(data[:at]))
+		last := before[len(before)-1]
+		pos := diag.Pos{File: d.src.path, Line: len(before), Col: utf8.RuneCountInString(last) + 1}
 		return &diag.Error{Pos: pos, Code: diag.Invalid, Msg: "invalid JSON: " + syntax.Error(), Source: d.src.line(pos.Line)}
 	}
 	msg := err.Error()

@@ -1,6 +1,7 @@
 package rules_test
 
 import (
+	"regexp"
 	"strings"
 	"testing"
 
@@ -228,6 +229,12 @@ func TestDecodeFileSyntax(t *testing.T) {
 	}
 }
 
+// yamlLines cuts text into lines where YAML does (yaml.v3 counts \r\n, \n,
+// \r, NEL, LS and PS as line breaks).
+func yamlLines(text string) []string {
+	return regexp.MustCompile("\r\n|[\n\r\u0085\u2028\u2029]").Split(text, -1)
+}
+
 // posAtDocs are rule-file fragments whose fee rate is written in each
 // scalar style YAML has.
 var posAtDocs = []struct {
@@ -252,6 +259,8 @@ var posAtDocs = []struct {
 	{"literal, leading blank line", "fees:\n  rate: |\n\n    a +\n    b * c\n", true},
 	{"literal keep", "fees:\n  rate: |+\n    a +\n    b * c\n\n", true},
 	{"literal then a key", "fees:\n  rate: |-\n    a +\n    b\n  label: a\n", true},
+	{"folded, Windows line ends", "fees:\r\n  rate: >-\r\n    a +\r\n\r\n    b * c\r\n", true},
+	{"literal, old Mac line ends", "fees:\r  rate: |\r    a +\r    b * c\r", true},
 	{"double quoted with escapes", "fees:\n  rate: \"a + \\\"x\\\" + b\"\n", false},
 	{"single quoted with escape", "fees:\n  rate: 'it''s + b'\n", false},
 }
@@ -267,7 +276,7 @@ func TestPosAtMapsEveryRune(t *testing.T) {
 				t.Fatal(err)
 			}
 			x := f.Fees.Rate
-			lines := strings.Split(tt.doc, "\n")
+			lines := yamlLines(tt.doc)
 			fallback := 0
 			for i, r := range []rune(x.Source) {
 				pos, line := x.PosAt(i)

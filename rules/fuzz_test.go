@@ -101,7 +101,7 @@ func FuzzDecodeFile(f *testing.F) {
 	addSeeds(f)
 	f.Fuzz(func(t *testing.T, data []byte, ext uint8) {
 		name := "f" + fuzzExts[int(ext)%len(fuzzExts)]
-		lines := strings.Split(string(data), "\n")
+		lines := yamlLines(string(data))
 		file, err := rules.DecodeFile(name, data)
 		checkErrors(t, err, name, len(lines))
 		if err == nil && file == nil {
@@ -131,7 +131,7 @@ func FuzzLoad(f *testing.F) {
 		name := "regles" + fuzzExts[int(ext)%len(fuzzExts)]
 		set, err := rules.Load(fstest.MapFS{name: {Data: data}}, ".", "r")
 		if err != nil {
-			checkErrors(t, err, path.Join("r", name), len(strings.Split(string(data), "\n")))
+			checkErrors(t, err, path.Join("r", name), len(yamlLines(string(data))))
 			return
 		}
 		if set.Model == nil {
