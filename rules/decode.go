@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"path"
 	"reflect"
 	"regexp"
@@ -85,10 +86,21 @@ func decode(name string, data []byte, v any) (*source, error) {
 		}
 		root = *node
 		src.lines = nil
-	} else if err := yaml.Unmarshal(data, &root); err != nil {
-		return nil, d.syntaxError(err, data)
+	} else {
+		// A file holds one document: a second one (after ---) would
+		// otherwise be dropped without a word.
+		dec := yaml.NewDecoder(bytes.NewReader(data))
+		var next yaml.Node
+		if err := dec.Decode(&root); err != nil && err != io.EOF {
+			return nil, d.syntaxError(err, data)
+		} else if err := dec.Decode(&next); err != nil && err != io.EOF {
+			return nil, d.syntaxError(err, data)
+		} else if err == nil && len(next.Content) > 0 && next.Content[0].Tag != "!!null" {
+			d.errorf(next.Content[0], "a second YAML document (after ---): a file holds one; put this one in a file of its own")
+		}
 	}
-	if len(root.Content) > 0 {
+	// A document with nothing in it (---, ~) is an empty file.
+	if len(root.Content) > 0 && root.Content[0].Tag != "!!null" {
 		d.value(root.Content[0], reflect.ValueOf(v).Elem(), "")
 	}
 	return src, d.errs.Err()
@@ -172,9 +184,17 @@ func (d *decoder) syntaxError(err error, data []byte) error {
 // bisection. It returns 0 when the whole text does not fail that way.
 func problemLine(lines []string, msg string) int {
 	fails := func(k int) bool {
-		var n yaml.Node
-		err := yaml.Unmarshal([]byte(strings.Join(lines[:k], "\n")), &n)
-		return err != nil && yamlLine.ReplaceAllString(err.Error(), "") == msg
+		dec := yaml.NewDecoder(strings.NewReader(strings.Join(lines[:k], "\n")))
+		for {
+			var n yaml.Node
+			err := dec.Decode(&n)
+			if err == io.EOF {
+				return false
+			}
+			if err != nil {
+				return yamlLine.ReplaceAllString(err.Error(), "") == msg
+			}
+		}
 	}
 	lo, hi := 0, len(lines) // fails(lo) is false, fails(hi) true
 	if !fails(hi) {
@@ -257,6 +277,11 @@ type decoder struct {
 }
 
 func (d *decoder) pos(n *yaml.Node) diag.Pos {
+	if last := len(d.src.lines); n.Line > last && last > 0 {
+		// yaml.v3 puts a value missing at the end of the file on the
+		// line after: point just after the last character instead.
+		return diag.Pos{File: d.src.path, Line: last, Col: utf8.RuneCountInString(d.src.lines[last-1]) + 1}
+	}
 	return diag.Pos{File: d.src.path, Line: n.Line, Col: n.Column}
 }
 

@@ -211,11 +211,15 @@ func TestDecodeFileSyntax(t *testing.T) {
 		{"a.json", "{\"service\": {\"id\": \"a\" \"title\": \"b\"}}", "a.json:1:24: invalid JSON: invalid character '\"' after object key:value pair"},
 		{"a.toml", "[service]\nid = \"a\"\ntitle = b\n", "a.toml:3:9: invalid TOML"},
 		{"a.yaml", "a:\n  b: 1\n\tc: 2\n", "a.yaml:3:1: invalid YAML: found a tab character"},
+		// A second document would be dropped: it is an error, and so is
+		// a syntax error in it.
+		{"a.yaml", "fees: {rate: 1}\n---\nmembers: []\n", "a.yaml:3:1: a second YAML document (after ---)"},
+		{"a.yaml", "fees: {rate: 1}\n---\nmembers: [\n", "a.yaml:3: invalid YAML"},
 	}
 	for _, tt := range tests {
-		f, err := rules.DecodeFile(tt.name, []byte(tt.data))
-		if f != nil || err == nil {
-			t.Errorf("DecodeFile(%s) = %v, %v; want a syntax error", tt.name, f, err)
+		_, err := rules.DecodeFile(tt.name, []byte(tt.data))
+		if err == nil {
+			t.Errorf("DecodeFile(%q) succeeded, want %s", tt.data, tt.want)
 			continue
 		}
 		if got := err.Error(); !strings.HasPrefix(got, tt.want) {
