@@ -24,7 +24,11 @@ func IsTestFile(name string) bool {
 }
 
 // Decode decodes one test file. Every error found is returned, positioned
-// file:line:col; the result is nil when there is any.
+// file:line:col. When the file decoded but breaks rules of the format
+// that need no rule set (a negative tolerance, a subject without a value),
+// the file is returned with the errors, so that Validate can report the
+// mistakes that need the rules in the same run; it is nil when the YAML
+// did not decode.
 func Decode(name string, data []byte) (*Loaded, error) {
 	f := new(File)
 	if err := rules.Decode(name, data, f); err != nil {
@@ -46,10 +50,7 @@ func Decode(name string, data []byte) (*Loaded, error) {
 		names[c.Name.Value] = c.Name.Pos
 		errs = append(errs, c.checkShape()...)
 	}
-	if err := errs.Err(); err != nil {
-		return nil, err
-	}
-	return &Loaded{Path: name, File: f}, nil
+	return &Loaded{Path: name, File: f}, errs.Err()
 }
 
 // checkShape verifies what can be verified without the rules: names,
@@ -128,7 +129,8 @@ func (e *Expectation) pos() diag.Pos {
 
 // LoadDir reads the test files directly inside dir of fsys, in name order,
 // reporting them as display/name. A folder with no test file gives no
-// error and no file.
+// error and no file. Files that decoded are returned even with errors, as
+// Decode does.
 func LoadDir(fsys fs.FS, dir, display string) ([]*Loaded, error) {
 	entries, err := fs.ReadDir(fsys, dir)
 	if err != nil {

@@ -117,14 +117,14 @@ type Check struct {
 }
 
 // Tolerance words the tolerance of a check: "exact", "±0.005",
-// "±1 % (relative 0.01)".
+// "±4.5 (relative 0.01)".
 func (c *Check) Tolerance() string {
 	var parts []string
 	if c.Absolute != nil {
 		parts = append(parts, "±"+c.Absolute.String())
 	}
 	if c.Relative != nil {
-		parts = append(parts, fmt.Sprintf("±%s × |expected| (relative)", c.Relative.String()))
+		parts = append(parts, fmt.Sprintf("±%s (relative %s)", c.Relative.Mul(c.Expected.Abs()).String(), c.Relative.String()))
 	}
 	if len(parts) == 0 {
 		return "exact"
@@ -138,19 +138,7 @@ func (c *Check) Tolerance() string {
 // error, a diag.List, and nothing runs. Otherwise the Report says which
 // cases passed.
 func Run(ctx context.Context, ws Workspace, files []*Loaded, opt Options) (*Report, error) {
-	r := &runner{ws: ws, sets: map[string]*caseSet{}, results: map[resultKey]*runResult{}}
-	var todo []*preparedCase
-	for _, f := range files {
-		for i := range f.File.Tests {
-			c := &f.File.Tests[i]
-			if opt.Run != nil && !opt.Run.MatchString(c.Name.Value) {
-				continue
-			}
-			if p := r.prepare(ctx, f.Path, c); p != nil {
-				todo = append(todo, p)
-			}
-		}
-	}
+	r, todo := prepareAll(ctx, ws, files, opt)
 	if err := r.errs.Err(); err != nil {
 		return nil, err
 	}
@@ -169,6 +157,31 @@ func Run(ctx context.Context, ws Workspace, files []*Loaded, opt Options) (*Repo
 		rep.Coverage = cov.result()
 	}
 	return rep, nil
+}
+
+// Validate checks, without running them, that the selected cases name
+// scenarios, members, pools, rules, parameters and years that exist; it
+// returns every mistake found, as Run would.
+func Validate(ctx context.Context, ws Workspace, files []*Loaded, opt Options) error {
+	r, _ := prepareAll(ctx, ws, files, opt)
+	return r.errs.Err()
+}
+
+func prepareAll(ctx context.Context, ws Workspace, files []*Loaded, opt Options) (*runner, []*preparedCase) {
+	r := &runner{ws: ws, sets: map[string]*caseSet{}, results: map[resultKey]*runResult{}}
+	var todo []*preparedCase
+	for _, f := range files {
+		for i := range f.File.Tests {
+			c := &f.File.Tests[i]
+			if opt.Run != nil && !opt.Run.MatchString(c.Name.Value) {
+				continue
+			}
+			if p := r.prepare(ctx, f.Path, c); p != nil {
+				todo = append(todo, p)
+			}
+		}
+	}
+	return r, todo
 }
 
 type runner struct {
@@ -293,8 +306,12 @@ func (r *runner) prepare(ctx context.Context, file string, c *Case) *preparedCas
 	slices.Sort(p.years)
 	for i := range c.Expect {
 		e := &c.Expect[i]
-		k, _ := kindOf(e) // checked when decoding
+		k, ok := kindOf(e)
 		p.kinds = append(p.kinds, k)
+		if !ok {
+			p.expectYears = append(p.expectYears, nil)
+			continue // reported when decoding
+		}
 		if err := k.resolve(m, e); err != nil {
 			r.errs.Add(err)
 			p.expectYears = append(p.expectYears, nil)

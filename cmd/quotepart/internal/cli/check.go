@@ -235,7 +235,11 @@ func checkText(w io.Writer, ts []checkTarget, opt checkOptions) {
 		}
 		if opt.strict && len(t.findings) > 0 {
 			for _, f := range t.findings {
-				fmt.Fprintf(w, "%s [%s]\n", f.Detail(), f.Check)
+				head, snippet, _ := strings.Cut(f.Detail(), "\n")
+				fmt.Fprintf(w, "%s [%s]\n", head, f.Check)
+				if snippet != "" {
+					fmt.Fprintln(w, snippet)
+				}
 			}
 			fmt.Fprintf(w, "%s: %s (--strict: warnings are errors)\n", t.name, plural(len(t.findings), "error"))
 			continue

@@ -65,7 +65,13 @@ unknown key, a negative tolerance, a member or a year that does not exist).`,
 			}
 			groups, err := a.testGroups(cmd, args)
 			if err != nil {
-				return err
+				var loadErrs diag.List
+				loadErrs.Add(err)
+				// Say what else is wrong in the files that decoded.
+				for _, g := range groups {
+					loadErrs.Add(casetest.Validate(cmd.Context(), g.ws, g.files, opt))
+				}
+				return loadErrs.Err()
 			}
 			report := &casetest.Report{}
 			var errs diag.List
@@ -129,7 +135,9 @@ type testGroup struct {
 	files []*casetest.Loaded
 }
 
-// testGroups resolves the PATH arguments of test.
+// testGroups resolves the PATH arguments of test. With an error, it also
+// returns the groups whose files decoded, so that their other mistakes can
+// be reported in the same run.
 func (a *app) testGroups(cmd *cobra.Command, args []string) ([]testGroup, error) {
 	var groups []testGroup
 	var errs diag.List
@@ -146,7 +154,7 @@ func (a *app) testGroups(cmd *cobra.Command, args []string) ([]testGroup, error)
 				continue
 			}
 			ws := casetest.Workspace{Rules: set}
-			if dir := a.path(cmd, "scenarios"); dir != "" {
+			if a.path(cmd, "scenarios") != "" {
 				w, err := a.openWorkspace(cmd)
 				if err != nil {
 					errs.Add(err)
@@ -170,28 +178,24 @@ func (a *app) testGroups(cmd *cobra.Command, args []string) ([]testGroup, error)
 			}
 		}
 	}
-	if err := errs.Err(); err != nil {
-		return nil, err
-	}
-	if len(args) > 0 && len(single) == 0 {
-		return groups, nil
-	}
-	ws, err := a.openWorkspace(cmd)
-	if err != nil {
-		return nil, err
-	}
-	files := single
-	if len(args) == 0 {
-		if ws.rulesDir == "" {
-			files, err = casetest.LoadDir(rules.Defaults(), ".", rules.DefaultDir)
-		} else if info, serr := os.Stat(ws.rulesDir); serr == nil && info.IsDir() {
-			files, err = casetest.LoadDir(os.DirFS(ws.rulesDir), ".", filepath.ToSlash(filepath.Clean(ws.rulesDir)))
-		}
+	if len(args) == 0 || len(single) > 0 {
+		ws, err := a.openWorkspace(cmd)
 		if err != nil {
-			return nil, err
+			errs.Add(err)
+			return groups, errs.Err()
 		}
+		files := single
+		if len(args) == 0 {
+			if ws.rulesDir == "" {
+				files, err = casetest.LoadDir(rules.Defaults(), ".", rules.DefaultDir)
+			} else if info, serr := os.Stat(ws.rulesDir); serr == nil && info.IsDir() {
+				files, err = casetest.LoadDir(os.DirFS(ws.rulesDir), ".", filepath.ToSlash(filepath.Clean(ws.rulesDir)))
+			}
+			errs.Add(err)
+		}
+		groups = append(groups, testGroup{ws: casetest.Workspace{Rules: ws.base, Scenarios: ws.catalog, Projects: ws.projects}, files: files})
 	}
-	return append(groups, testGroup{ws: casetest.Workspace{Rules: ws.base, Scenarios: ws.catalog, Projects: ws.projects}, files: files}), nil
+	return groups, errs.Err()
 }
 
 func countCases(files []*casetest.Loaded, opt casetest.Options) int {
