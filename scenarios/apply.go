@@ -148,6 +148,12 @@ func (a *applier) member(s *Scenario, e rules.Entry[MemberChange]) {
 				return
 			}
 			m := &f.Members[i]
+			if c.Joined.Set && !c.Left.Set && m.Left.Set && m.Left.Value.Before(c.Joined.Value) {
+				// Said here: the build would point at the left: written
+				// elsewhere, in the rules or in a parent scenario.
+				a.errorf(c.Joined.Pos, "scenario %s: member %s joins on %s, after it leaves on %s (%s); give left: too", s.ID, e.Key, c.Joined.Value, m.Left.Value, m.Left.Pos)
+				return
+			}
 			if c.Joined.Set {
 				m.Joined = c.Joined
 			}
