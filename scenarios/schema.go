@@ -38,7 +38,7 @@ type Header struct {
 // ParameterOverride gives an existing parameter new values: every value
 // the rules give from the override's first date on is replaced.
 type ParameterOverride struct {
-	Value      *rules.Number           `yaml:"value" doc:"a single value, in force from the scenario's first year"`
+	Value      *rules.Number           `yaml:"value" doc:"a single value replacing every value, in force from the service's start"`
 	Values     rules.Map[rules.Number] `yaml:"values" doc:"values by effective date (YYYY-MM-DD)"`
 	Source     rules.Text              `yaml:"source" doc:"published source of the new values"`
 	Assumption rules.Text              `yaml:"assumption" doc:"why the new values are estimates"`
