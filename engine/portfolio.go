@@ -3,8 +3,10 @@ package engine
 import (
 	"cmp"
 	"fmt"
+	"math"
 	"slices"
 
+	"github.com/quotepart/quotepart/diag"
 	"github.com/shopspring/decimal"
 	"gonum.org/v1/gonum/mat"
 	"gonum.org/v1/gonum/optimize/convex/lp"
@@ -55,8 +57,9 @@ type Ranked struct {
 	// PerEuro is the value per EUR of financial effort, 0 without effort.
 	PerEuro decimal.Decimal
 	Chosen  bool
-	// Reason says why a project is left out whatever the limits: it brings
-	// no value, or it does not fit the limits on its own.
+	// Reason says why a project is left out whatever the others: it brings
+	// no value, or it cannot fit the limits, even beside every carbon
+	// reduction the other requests offer.
 	Reason string
 }
 
@@ -117,7 +120,10 @@ func Select(set []Assessed, lim Limits) (*Selection, error) {
 	for k, c := range specs {
 		limits[k] = c.limit
 	}
-	chosen, nodes := solve(items, limits)
+	chosen, nodes, ok := solve(items, limits)
+	if !ok {
+		return nil, diag.Errorf(diag.Pos{}, diag.Invalid, "no set of the %d requests meets the limits: no combination reaches the reduction a negative limit asks for", len(set))
+	}
 	sel.Nodes = nodes
 	sel.Value = decimal.Zero
 	inSet := map[string]bool{}
@@ -131,11 +137,12 @@ func Select(set []Assessed, lim Limits) (*Selection, error) {
 		if r.Chosen {
 			sel.Chosen = append(sel.Chosen, r.ID)
 		}
-		it := items[slices.IndexFunc(items, func(x item) bool { return x.id == r.ID })]
+		i := slices.IndexFunc(items, func(x item) bool { return x.id == r.ID })
 		switch {
-		case !it.value.IsPositive():
+		case r.Chosen:
+		case !items[i].value.IsPositive():
 			r.Reason = "no value"
-		case !fitsAlone(it, limits):
+		case !canFit(items, i, limits):
 			r.Reason = "over the limits on its own"
 		}
 	}
@@ -149,7 +156,7 @@ func Select(set []Assessed, lim Limits) (*Selection, error) {
 		if con.Binding {
 			raised := slices.Clone(limits)
 			raised[k] = c.limit.Add(c.limit.Abs().Mul(ReliefStep)).Round(2)
-			more, _ := solve(items, raised)
+			more, _, _ := solve(items, raised)
 			relief := &Relief{Limit: raised[k], Gain: decimal.Zero}
 			for _, i := range more {
 				relief.Gain = relief.Gain.Add(items[i].value)
@@ -202,8 +209,16 @@ func weightOf(ind Indicators, c constraintSpec) decimal.Decimal {
 	}
 }
 
-func fitsAlone(it item, limits []decimal.Decimal) bool {
-	for k, w := range it.weight {
+// canFit reports whether item i could meet each limit in some company: its
+// weight, lowered by every reduction the other items offer on that limit
+// (carbon), stays within it. When it cannot, no selection can hold it.
+func canFit(items []item, i int, limits []decimal.Decimal) bool {
+	for k, w := range items[i].weight {
+		for j, other := range items {
+			if j != i && other.weight[k].IsNegative() {
+				w = w.Add(other.weight[k])
+			}
+		}
 		if w.GreaterThan(limits[k]) {
 			return false
 		}
@@ -242,14 +257,16 @@ func binding(items []item, chosen []int, limits []decimal.Decimal, k int) bool {
 }
 
 // solve returns the indices of the items of the best feasible subset, by
-// depth-first branch and bound: items of positive value in decreasing
-// value, include before exclude, a node pruned when the linear relaxation
-// of what remains cannot beat the best subset found. Feasibility is checked
-// in exact decimals; only bounds use floats.
-func solve(items []item, limits []decimal.Decimal) ([]int, int) {
+// depth-first branch and bound: items in decreasing value, include before
+// exclude, a node pruned when the linear relaxation of what remains cannot
+// beat the best subset found. Items of no value are kept only when they
+// lower a limit (a carbon reduction), since they may let a better item in.
+// Feasibility is checked in exact decimals; only bounds use floats. ok is
+// false when no subset meets the limits (a negative carbon cap).
+func solve(items []item, limits []decimal.Decimal) (chosen []int, nodes int, ok bool) {
 	var order []int
 	for i, it := range items {
-		if it.value.IsPositive() {
+		if it.value.IsPositive() || slices.ContainsFunc(it.weight, decimal.Decimal.IsNegative) {
 			order = append(order, i)
 		}
 	}
@@ -269,10 +286,10 @@ func solve(items []item, limits []decimal.Decimal) ([]int, int) {
 			minLeft[k][d] = minLeft[k][d+1].Add(decimal.Min(decimal.Zero, items[order[d]].weight[k]))
 		}
 	}
-	s := &solver{items: items, order: order, minLeft: minLeft, best: -1}
+	s := &solver{items: items, order: order, minLeft: minLeft, best: math.Inf(-1)}
 	room := slices.Clone(limits)
 	s.branch(0, nil, room, 0)
-	return s.bestSet, s.nodes
+	return s.bestSet, s.nodes, !math.IsInf(s.best, -1)
 }
 
 type solver struct {
@@ -318,12 +335,12 @@ func (s *solver) branch(depth int, chosen []int, room []decimal.Decimal, value f
 
 // bound returns an upper bound on the value the items from depth on can
 // add within room: the optimum of the linear relaxation, or, when the
-// solver fails, the sum of their values.
+// solver fails, the sum of their positive values.
 func (s *solver) bound(depth int, room []decimal.Decimal) float64 {
 	rest := s.order[depth:]
-	sum := 0.0
+	sum := 0.0 // what the items of positive value would add
 	for _, i := range rest {
-		sum += s.items[i].value.InexactFloat64()
+		sum += max(0, s.items[i].value.InexactFloat64())
 	}
 	if len(room) == 0 {
 		return sum

@@ -76,7 +76,8 @@ type Valuation struct {
 type YearEnv func(year int) (map[string]any, error)
 
 // EnvFromResult builds a YearEnv from a run: a year's values are those of
-// its first segment, the state on 1 January or at the service's start.
+// its first segment, the state on 1 January or at the service's start;
+// per-member rules are maps by member id, as Model.GlobalEnv declares them.
 func EnvFromResult(r *Result) YearEnv {
 	return func(year int) (map[string]any, error) {
 		for i := range r.Years {
@@ -84,9 +85,20 @@ func EnvFromResult(r *Result) YearEnv {
 			if y.Year != year || len(y.Segments) == 0 {
 				continue
 			}
-			env := make(map[string]any, len(y.Segments[0].Values)+2)
-			for k, v := range y.Segments[0].Values {
+			seg := &y.Segments[0]
+			env := make(map[string]any, len(seg.Values)+2)
+			for k, v := range seg.Values {
 				env[k] = v
+			}
+			for id, values := range seg.MemberValues {
+				for name, v := range values {
+					m, _ := env[name].(map[string]decimal.Decimal)
+					if m == nil {
+						m = map[string]decimal.Decimal{}
+						env[name] = m
+					}
+					m[id] = v
+				}
 			}
 			env[formula.Year] = decimal.NewFromInt(int64(year))
 			env[formula.Previous] = y.Previous
