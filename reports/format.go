@@ -2,9 +2,11 @@ package reports
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
 	"unicode"
 
+	"github.com/quotepart/quotepart/engine"
 	"github.com/shopspring/decimal"
 )
 
@@ -112,4 +114,26 @@ func plainText(s string) string {
 		}
 		return r
 	}, s)
+}
+
+var (
+	frenchMonths  = [...]string{"janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre", "novembre", "décembre"}
+	englishMonths = [...]string{"January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"}
+)
+
+// Date formats a day as the French administration writes it, with the
+// ordinal for the first of the month (1er janvier 2026, 15 mai 2024), or in
+// English as 1 January 2026, with plain spaces; the zero Date gives "".
+func Date(d engine.Date, lang Lang) string {
+	if d.IsZero() || d.Month < 1 || d.Month > 12 {
+		return ""
+	}
+	if lang == English {
+		return fmt.Sprintf("%d %s %d", d.Day, englishMonths[d.Month-1], d.Year)
+	}
+	day := strconv.Itoa(d.Day)
+	if d.Day == 1 {
+		day = "1er"
+	}
+	return day + " " + frenchMonths[d.Month-1] + " " + strconv.Itoa(d.Year)
 }

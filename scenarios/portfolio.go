@@ -19,6 +19,14 @@ const (
 	portfolioStaff     = "projets_portefeuille_etc_net"
 )
 
+// PortfolioCostParam and PortfolioStaffParam name the parameters holding
+// an adopted portfolio's net financial cost (EUR) and net staff (ETC), one
+// value from 1 January of each year of the evaluation.
+const (
+	PortfolioCostParam  = portfolioCost
+	PortfolioStaffParam = portfolioStaff
+)
+
 // flows are a portfolio's yearly net financial cost and net staff.
 type flows struct {
 	years       []int

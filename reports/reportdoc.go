@@ -1,0 +1,720 @@
+package reports
+
+import (
+	"fmt"
+	"maps"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/quotepart/quotepart/engine"
+	"github.com/shopspring/decimal"
+)
+
+// document lays the report out; charts are drawn only when asked (HTML).
+func (r *Report) document(lang Lang, charts bool) (*document, error) {
+	w := reportWordsFor(lang)
+	ew := evalVocabulary[French]
+	if lang == English {
+		ew = evalVocabulary[English]
+	}
+	base := r.Baseline()
+	years := r.Years()
+	title := r.Title
+	if title == "" {
+		title = w.title
+	}
+	d := &document{Lang: lang, Title: title, Contents: w.contents}
+	meta := fmt.Sprintf("%s%s %s (%s)", w.baseline, colon(lang), base.Result.Title, base.Result.ID)
+	if len(years) > 0 {
+		meta += fmt.Sprintf(" · %s %s", w.years, yearSpanText(years))
+	}
+	if !r.Date.IsZero() {
+		meta += " · " + w.issued + " " + Date(r.Date, lang)
+	}
+	d.Meta = []string{meta, w.amounts}
+	if t := base.Model.Title; t != "" {
+		d.Meta = append([]string{t}, d.Meta...)
+	}
+
+	// Summary.
+	s := d.open(&section{ID: "synthese", Title: w.summary, Level: 1})
+	s.para(w.summaryIntro)
+	s.add(memberYearTable(base.Result, lang, w))
+	if charts {
+		c, err := stackedBillsChart(base.Result, lang, w.billsChart)
+		if err != nil {
+			return nil, err
+		}
+		s.addChart(c)
+	}
+	if len(r.Parts) > 1 {
+		cs := d.open(&section{ID: "ecarts", Title: w.changes, Level: 2})
+		cs.para(w.changesIntro)
+		cs.add(changesTable(r, lang, w))
+		if charts {
+			c, err := deltaChart(r, lang, w.deltaChart)
+			if err != nil {
+				return nil, err
+			}
+			cs.addChart(c)
+		}
+	}
+	if r.Evaluation != nil || slices.ContainsFunc(r.Parts, func(p *ScenarioPart) bool { return p.Portfolio != nil }) {
+		bs := d.open(&section{ID: "bilan-portefeuille", Title: w.balance, Level: 2})
+		bs.para(w.balanceIntro)
+		adopted := false
+		for _, p := range r.Parts {
+			if p.Portfolio == nil {
+				continue
+			}
+			adopted = true
+			label := p.Portfolio.Label
+			if label == "" {
+				label = p.Result.Title
+			}
+			t := balanceTable(p.Portfolio.Figures, p.Portfolio.Spread, lang, w, ew)
+			t.Caption = fmt.Sprintf("%s (%s) — %s%s %s", p.Result.Title, p.Result.ID, label, colon(lang), strings.Join(p.Portfolio.Projects, ", "))
+			bs.add(t)
+		}
+		if !adopted && r.Evaluation != nil {
+			bs.note(w.balanceAll)
+			bs.add(balanceTable(r.Evaluation.Portfolio.Figures, r.Evaluation.Portfolio.Spread, lang, w, ew))
+		}
+	}
+
+	// Scenarios in detail.
+	ds := d.open(&section{ID: "scenarios", Title: w.details, Level: 1, Break: true})
+	ds.para(w.detailsIntro)
+	for i, p := range r.Parts {
+		ps := d.open(&section{ID: anchor("scenario", p.Result.ID), Title: fmt.Sprintf("%s (%s)", p.Result.Title, p.Result.ID), Level: 2})
+		var defs [][2]string
+		if p.Description != "" {
+			defs = append(defs, [2]string{w.description, oneLine(p.Description)})
+		}
+		if p.Assumption != "" {
+			defs = append(defs, [2]string{w.assumption, oneLine(p.Assumption)})
+		}
+		if p.Extends != "" {
+			defs = append(defs, [2]string{w.extends, p.Extends})
+		}
+		if len(defs) > 0 {
+			ps.defs(defs)
+		}
+		ps.add(billsTable(p.Result, lang, w))
+		ps.add(poolsTable(p.Result, lang, w))
+		if i > 0 && charts {
+			c, err := stackedBillsChart(p.Result, lang, w.billsChart)
+			if err != nil {
+				return nil, err
+			}
+			ps.addChart(c)
+		}
+		if p.Comparison != nil {
+			ps.add(comparisonTable(p.Comparison, lang, w))
+		}
+	}
+
+	// Project portfolio.
+	if ev := r.Evaluation; ev != nil {
+		pf := d.open(&section{ID: "portefeuille", Title: w.portfolio, Level: 1, Break: true})
+		pf.para(w.portfolioIntro)
+		pf.defs(evaluationDefs(r, lang, w, ew))
+		pf.add(indicatorsTable(r, lang, w, ew))
+		if charts {
+			for _, dim := range engine.Dimensions {
+				c, err := gainsEffortsChart(ev, dim, lang, fmt.Sprintf("%s — %s", w.gainsEffortsChart, ew.dims[dim]), w)
+				if err != nil {
+					return nil, err
+				}
+				pf.addChart(c)
+			}
+		}
+		for _, p := range ev.Projects {
+			if p.Project == nil {
+				continue
+			}
+			ps := d.open(&section{ID: anchor("projet", p.Project.ID), Title: fmt.Sprintf("%s — %s", p.Project.ID, p.Project.Title), Level: 2})
+			defs := [][2]string{
+				{capitalize(ew.category), p.Project.Category},
+				{capitalize(ew.requestedBy), strings.Join(p.Project.RequestedBy, ", ")},
+				{capitalize(w.years), fmt.Sprintf("%d–%d", p.Project.FirstYear, p.Project.LastYear)},
+			}
+			if ids := r.Adopted[p.Project.ID]; len(ids) > 0 {
+				defs = append(defs, [2]string{w.adoptedBy, strings.Join(ids, ", ")})
+			}
+			if p.Project.Description != "" {
+				defs = append(defs, [2]string{w.description, oneLine(p.Project.Description)})
+			}
+			if p.Project.Assumption != "" {
+				defs = append(defs, [2]string{w.assumption, oneLine(p.Project.Assumption)})
+			}
+			ps.defs(defs)
+			ps.add(projectYearsTable(p, lang, w, ew))
+			ps.note(projectFiguresLine(ev, p, lang, w, ew))
+		}
+	}
+
+	// Sensitivity.
+	if slices.ContainsFunc(r.Parts, func(p *ScenarioPart) bool { return p.Sensitivity != nil }) {
+		ss := d.open(&section{ID: "sensibilite", Title: w.sensitivity, Level: 1, Break: true})
+		ss.para(w.sensitivityIntro)
+		for _, p := range r.Parts {
+			sens := p.Sensitivity
+			if sens == nil {
+				continue
+			}
+			sp := d.open(&section{ID: anchor("sensibilite", p.Result.ID), Title: fmt.Sprintf("%s (%s)", p.Result.Title, p.Result.ID), Level: 2})
+			if len(sens.Moving()) == 0 {
+				sp.para(w.sensitivityNone)
+				continue
+			}
+			if charts {
+				for i, t := range sens.Targets {
+					title := w.tornadoTotal
+					if i > 0 {
+						title = w.tornadoMember + " — " + t.Label
+					}
+					c, err := tornadoChart(sens, i, lang, title, w)
+					if err != nil {
+						return nil, err
+					}
+					if c != nil {
+						sp.addChart(c)
+					}
+				}
+			}
+			sp.add(sensitivityTable(sens, lang, w))
+			if still := sens.Still(); len(still) > 0 {
+				var names []string
+				for _, f := range still {
+					names = append(names, f.Name)
+				}
+				sp.note(fmt.Sprintf("%s%s %s.", w.stillFactors, colon(lang), strings.Join(names, ", ")))
+			}
+		}
+	}
+
+	// Parameters and members.
+	pa := d.open(&section{ID: "parametres", Title: w.parameters, Level: 1, Break: true})
+	pa.para(w.parametersIntro)
+	t := paramsTable(base.Params, lang, w)
+	t.Caption = fmt.Sprintf("%s (%s)", base.Result.Title, base.Result.ID)
+	pa.add(t)
+	if r.Valuation != nil {
+		vs := d.open(&section{ID: "valorisation", Title: w.valuation, Level: 2})
+		vs.defs(valuationDefs(r, w))
+	}
+	ms := d.open(&section{ID: "membres", Title: w.membersT, Level: 2})
+	ms.add(membersTable(base.Model, base.Members, lang, w))
+	for _, p := range r.Parts[1:] {
+		cp := d.open(&section{ID: anchor("parametres", p.Result.ID), Title: fmt.Sprintf("%s — %s (%s)", w.changedParams, p.Result.Title, p.Result.ID), Level: 2})
+		if len(p.Params) == 0 && len(p.Members) == 0 {
+			cp.para(w.noChange)
+			continue
+		}
+		if len(p.Params) > 0 {
+			cp.add(paramsTable(p.Params, lang, w))
+		}
+		if len(p.Members) > 0 {
+			cp.add(membersTable(p.Model, p.Members, lang, w))
+		}
+	}
+
+	// The rules as written.
+	ap := d.open(&section{ID: "regles", Title: w.appendix, Level: 1, Break: true})
+	ap.para(w.appendixIntro)
+	rs, pls := rulesTables(base.Rules, lang, w)
+	rs.Caption = fmt.Sprintf("%s — %s (%s)", w.rulesT, base.Result.Title, base.Result.ID)
+	ap.add(rs)
+	pls.Caption = w.poolsT
+	ap.add(pls)
+	for _, p := range r.Parts[1:] {
+		cr := d.open(&section{ID: anchor("regles", p.Result.ID), Title: fmt.Sprintf("%s — %s (%s)", w.changedRules, p.Result.Title, p.Result.ID), Level: 2})
+		if len(p.Rules) == 0 {
+			cr.para(w.noChange)
+			continue
+		}
+		rs, pls := rulesTables(p.Rules, lang, w)
+		if len(rs.Rows) > 0 {
+			cr.add(rs)
+		}
+		if len(pls.Rows) > 0 {
+			cr.add(pls)
+		}
+	}
+	return d, nil
+}
+
+func colon(lang Lang) string {
+	if lang == English {
+		return ":"
+	}
+	return "\u00a0:"
+}
+
+func yearSpanText(years []int) string {
+	if len(years) == 1 {
+		return strconv.Itoa(years[0])
+	}
+	return fmt.Sprintf("%d–%d", years[0], years[len(years)-1])
+}
+
+func memberLabel(m engine.MemberYear, wd words) string {
+	if m.Manager {
+		return m.Label + " (" + wd.manager + ")"
+	}
+	return m.Label
+}
+
+// memberYearTable shows each member's amount per year, with the totals.
+func memberYearTable(res *engine.Result, lang Lang, w reportWords) *table {
+	wd := wordsFor(lang)
+	t := &table{Head: []string{wd.member}}
+	type row struct {
+		label   string
+		amounts map[int]decimal.Decimal
+		total   decimal.Decimal
+	}
+	var order []string
+	rows := map[string]*row{}
+	grand := decimal.Zero
+	for _, y := range res.Years {
+		t.Head = append(t.Head, strconv.Itoa(y.Year))
+		for _, m := range y.Members {
+			rw, ok := rows[m.ID]
+			if !ok {
+				rw = &row{label: memberLabel(m, wd), amounts: map[int]decimal.Decimal{}}
+				rows[m.ID] = rw
+				order = append(order, m.ID)
+			}
+			rw.amounts[y.Year] = m.Amount
+			rw.total = rw.total.Add(m.Amount)
+		}
+		grand = grand.Add(y.Total)
+	}
+	t.Head = append(t.Head, w.horizonTotal)
+	for _, id := range order {
+		rw := rows[id]
+		cells := []cell{textC(rw.label)}
+		for _, y := range res.Years {
+			if a, ok := rw.amounts[y.Year]; ok {
+				cells = append(cells, moneyC(a))
+			} else {
+				cells = append(cells, emptyC())
+			}
+		}
+		t.Rows = append(t.Rows, append(cells, strongC(moneyC(rw.total))))
+	}
+	totals := []cell{strongC(textC(wd.total))}
+	for _, y := range res.Years {
+		totals = append(totals, strongC(moneyC(y.Total)))
+	}
+	t.Rows = append(t.Rows, append(totals, strongC(moneyC(grand))))
+	return t
+}
+
+// changesTable sets each other scenario against the baseline, per member
+// over all the years.
+func changesTable(r *Report, lang Lang, w reportWords) *table {
+	wd := wordsFor(lang)
+	t := &table{Head: []string{wd.member}, Small: len(r.Parts) > 3}
+	var order []string
+	labels := map[string]string{}
+	for _, p := range r.Parts[1:] {
+		t.Head = append(t.Head, p.Result.ID, "%")
+		for _, m := range p.Comparison.Members {
+			if _, ok := labels[m.Member]; !ok {
+				order = append(order, m.Member)
+				labels[m.Member] = m.Label
+			}
+		}
+	}
+	for _, id := range order {
+		cells := []cell{textC(labels[id])}
+		for _, p := range r.Parts[1:] {
+			i := slices.IndexFunc(p.Comparison.Members, func(d Delta) bool { return d.Member == id })
+			if i < 0 {
+				cells = append(cells, emptyC(), emptyC())
+				continue
+			}
+			d := p.Comparison.Members[i]
+			cells = append(cells, signedMoneyC(d.Change), pctC(d))
+		}
+		t.Rows = append(t.Rows, cells)
+	}
+	totals := []cell{strongC(textC(wd.total))}
+	for _, p := range r.Parts[1:] {
+		totals = append(totals, strongC(signedMoneyC(p.Comparison.Total.Change)), strongC(pctC(p.Comparison.Total)))
+	}
+	t.Rows = append(t.Rows, totals)
+	return t
+}
+
+// dimensionCell formats a figure of a dimension: money to the cent, ETC to
+// two places, kgCO2e to one.
+func dimensionCell(dim engine.Dimension, v decimal.Decimal) cell {
+	switch dim {
+	case engine.Money:
+		return moneyC(v)
+	case engine.Staff:
+		return numberC(v, 2)
+	}
+	return numberC(v, 1)
+}
+
+func balanceTable(f engine.Indicators, spread *engine.Simulated, lang Lang, w reportWords, ew evalWords) *table {
+	t := &table{Head: []string{w.dimension, w.efforts, w.gains, w.net, w.unit}}
+	for _, dim := range engine.Dimensions {
+		df := f.Dimensions[dim]
+		t.Rows = append(t.Rows, []cell{textC(ew.dims[dim]), dimensionCell(dim, df.TotalEfforts), dimensionCell(dim, df.TotalGains),
+			strongC(dimensionCell(dim, df.TotalNet)), textC(dim.Unit())})
+	}
+	t.Rows = append(t.Rows, []cell{textC(w.npv), emptyC(), emptyC(), strongC(moneyC(f.NPV)), textC("EUR")})
+	t.Rows = append(t.Rows, []cell{textC(w.monetized), emptyC(), emptyC(), moneyC(f.Monetized), textC("EUR")})
+	if spread != nil {
+		t.Rows = append(t.Rows,
+			[]cell{textC(w.npv + " P10"), emptyC(), emptyC(), floatMoneyC(spread.NPV.P10), textC("EUR")},
+			[]cell{textC(w.npv + " P50"), emptyC(), emptyC(), floatMoneyC(spread.NPV.P50), textC("EUR")},
+			[]cell{textC(w.npv + " P90"), emptyC(), emptyC(), floatMoneyC(spread.NPV.P90), textC("EUR")},
+			[]cell{textC(w.probPositive), emptyC(), emptyC(), keyC(decimal.NewFromFloat(spread.NPV.Positive).Round(4)), textC("")})
+	}
+	return t
+}
+
+func billsTable(res *engine.Result, lang Lang, w reportWords) *table {
+	wd := wordsFor(lang)
+	t := &table{Caption: w.bills, Head: []string{wd.year, wd.member, wd.key, wd.amount, wd.fees, wd.billed}}
+	for _, y := range res.Years {
+		shares, fees, billed := decimal.Zero, decimal.Zero, decimal.Zero
+		year := strconv.Itoa(y.Year)
+		if y.Months < 12 {
+			year += fmt.Sprintf(" (%d %s)", y.Months, wd.months)
+		}
+		for _, m := range y.Members {
+			t.Rows = append(t.Rows, []cell{textC(year), textC(memberLabel(m, wd)), keyC(m.Share), moneyC(m.Amount), moneyC(m.Fees), moneyC(m.Billed)})
+			shares, fees, billed = shares.Add(m.Share), fees.Add(m.Fees), billed.Add(m.Billed)
+		}
+		t.Rows = append(t.Rows, []cell{strongC(textC(year)), strongC(textC(wd.total)), strongC(keyC(shares)), strongC(moneyC(y.Total)), strongC(moneyC(fees)), strongC(moneyC(billed))})
+	}
+	return t
+}
+
+func poolsTable(res *engine.Result, lang Lang, w reportWords) *table {
+	wd := wordsFor(lang)
+	t := &table{Caption: w.pools, Head: []string{wd.year, w.pool, w.poolKey, wd.amount, w.poolFees, w.poolTotal}}
+	for _, y := range res.Years {
+		for _, p := range y.Pools {
+			t.Rows = append(t.Rows, []cell{yearC(y.Year), textC(p.Label), codeC(p.Key), moneyC(p.Amount), moneyC(p.Fees), moneyC(p.Amount.Add(p.Fees))})
+		}
+	}
+	return t
+}
+
+func comparisonTable(c *Comparison, lang Lang, w reportWords) *table {
+	wd := wordsFor(lang)
+	t := &table{Caption: fmt.Sprintf("%s (%s)", w.against, c.Base.ID), Head: []string{wd.year, wd.member, w.baselineCol, w.otherCol, wd.delta, wd.deltaPct}}
+	for _, d := range c.Rows {
+		t.Rows = append(t.Rows, []cell{yearC(d.Year), textC(d.Label), moneyC(d.Base), moneyC(d.Other), signedMoneyC(d.Change), pctC(d)})
+	}
+	for _, d := range c.Years {
+		t.Rows = append(t.Rows, []cell{strongC(yearC(d.Year)), strongC(textC(wd.total)), strongC(moneyC(d.Base)), strongC(moneyC(d.Other)), strongC(signedMoneyC(d.Change)), strongC(pctC(d))})
+	}
+	if len(c.Base.Years) > 0 {
+		span := yearSpanText([]int{c.Base.Years[0].Year, c.Base.Years[len(c.Base.Years)-1].Year})
+		for _, d := range c.Members {
+			t.Rows = append(t.Rows, []cell{textC(span), textC(d.Label), moneyC(d.Base), moneyC(d.Other), signedMoneyC(d.Change), pctC(d)})
+		}
+		t.Rows = append(t.Rows, []cell{strongC(textC(span)), strongC(textC(wd.total)), strongC(moneyC(c.Total.Base)), strongC(moneyC(c.Total.Other)), strongC(signedMoneyC(c.Total.Change)), strongC(pctC(c.Total))})
+	}
+	return t
+}
+
+func evaluationDefs(r *Report, lang Lang, w reportWords, ew evalWords) [][2]string {
+	ev := r.Evaluation
+	var defs [][2]string
+	if len(ev.Portfolio.Figures.Years) > 0 {
+		defs = append(defs, [2]string{capitalize(w.years), yearSpanText(ev.Portfolio.Figures.Years)})
+	}
+	defs = append(defs, [2]string{w.npv, fmt.Sprintf("%s %s, base %d", w.discountRate, Percent(ev.DiscountRate, lang), ev.BaseYear)})
+	if ev.Scenario != "" {
+		defs = append(defs, [2]string{w.scenario, ev.Scenario})
+	}
+	if ev.Draws > 0 {
+		defs = append(defs, [2]string{w.spreadOf, fmt.Sprintf("%d %s, %s %d", ev.Draws, w.draws, ew.seed, ev.Seed)})
+	}
+	return defs
+}
+
+func indicatorsTable(r *Report, lang Lang, w reportWords, ew evalWords) *table {
+	ev := r.Evaluation
+	t := &table{Caption: w.indicators, Small: true, Head: []string{w.project, w.adoptedBy}}
+	for _, dim := range engine.Dimensions {
+		t.Head = append(t.Head, ew.dims[dim])
+	}
+	t.Head = append(t.Head, w.npv)
+	if ev.Draws > 0 {
+		t.Head = append(t.Head, "P10", "P50", "P90", w.probPositive)
+	}
+	row := func(id string, adopted string, p EvaluatedProject, bold bool) []cell {
+		cells := []cell{codeC(id), textC(adopted)}
+		for _, dim := range engine.Dimensions {
+			cells = append(cells, dimensionCell(dim, p.Figures.Dimensions[dim].TotalNet))
+		}
+		cells = append(cells, moneyC(p.Figures.NPV))
+		if ev.Draws > 0 {
+			if s := p.Spread; s != nil {
+				cells = append(cells, floatMoneyC(s.NPV.P10), floatMoneyC(s.NPV.P50), floatMoneyC(s.NPV.P90), keyC(decimal.NewFromFloat(s.NPV.Positive).Round(4)))
+			} else {
+				cells = append(cells, emptyC(), emptyC(), emptyC(), emptyC())
+			}
+		}
+		if bold {
+			for i := range cells {
+				cells[i].Strong = true
+			}
+		}
+		return cells
+	}
+	for _, p := range ev.Projects {
+		if p.Project == nil {
+			continue
+		}
+		adopted := strings.Join(r.Adopted[p.Project.ID], ", ")
+		if adopted == "" {
+			adopted = w.notAdopted
+		}
+		t.Rows = append(t.Rows, row(p.Project.ID, adopted, p, false))
+	}
+	t.Rows = append(t.Rows, row(ew.portfolio, "", ev.Portfolio, true))
+	t.Rows[len(t.Rows)-1][0].Kind = textCell
+	return t
+}
+
+func projectYearsTable(p EvaluatedProject, lang Lang, w reportWords, ew evalWords) *table {
+	t := &table{Head: []string{w.dimension, ""}}
+	for _, y := range p.Figures.Years {
+		t.Head = append(t.Head, strconv.Itoa(y))
+	}
+	t.Head = append(t.Head, ew.total, w.ratio, w.payback)
+	for _, dim := range engine.Dimensions {
+		df := p.Figures.Dimensions[dim]
+		for k, series := range [][]decimal.Decimal{df.Efforts, df.Gains, df.Net} {
+			label := ""
+			if k == 0 {
+				label = ew.dims[dim]
+			}
+			cells := []cell{textC(label), textC([]string{w.efforts, w.gains, w.net}[k])}
+			for _, v := range series {
+				cells = append(cells, dimensionCell(dim, v))
+			}
+			cells = append(cells, dimensionCell(dim, []decimal.Decimal{df.TotalEfforts, df.TotalGains, df.TotalNet}[k]))
+			if k < 2 {
+				cells = append(cells, textC(""), textC(""))
+			} else {
+				ratio, payback := emptyC(), emptyC()
+				if df.HasRatio {
+					ratio = numberC(df.Ratio, 2)
+				}
+				if df.Payback > 0 {
+					payback = yearC(df.Payback)
+				}
+				cells = append(cells, ratio, payback)
+				for i := range cells {
+					cells[i].Strong = true
+				}
+			}
+			t.Rows = append(t.Rows, cells)
+		}
+	}
+	return t
+}
+
+func projectFiguresLine(ev *Evaluation, p EvaluatedProject, lang Lang, w reportWords, ew evalWords) string {
+	s := fmt.Sprintf("%s (%s, base %d)%s %s · %s%s %s", w.npv, Percent(ev.DiscountRate, lang), ev.BaseYear, colon(lang),
+		Money(p.Figures.NPV, lang), w.monetized, colon(lang), Money(p.Figures.Monetized, lang))
+	if sp := p.Spread; sp != nil {
+		s += fmt.Sprintf(" · %s P10 %s · P50 %s · P90 %s · %s = %s", w.npv, floatMoney(sp.NPV.P10, lang), floatMoney(sp.NPV.P50, lang),
+			floatMoney(sp.NPV.P90, lang), w.probPositive, share(sp.NPV.Positive, lang))
+	}
+	return s
+}
+
+func factorKind(f Factor, w reportWords) string {
+	if f.Kind == ProjectFactor {
+		return w.projectKind
+	}
+	return w.paramKind
+}
+
+func sensitivityTable(s *Sensitivity, lang Lang, w reportWords) *table {
+	t := &table{Small: true, Head: []string{w.factor, w.kind, w.low, w.high}}
+	for i, tg := range s.Targets {
+		label := tg.Label
+		if i == 0 {
+			label = wordsFor(lang).total
+		}
+		t.Head = append(t.Head, label)
+	}
+	for _, r := range s.Moving() {
+		cells := []cell{codeC(r.Factor.Name), textC(factorKind(r.Factor, w)), numberC(r.Factor.Low, 2), numberC(r.Factor.High, 2)}
+		if r.Factor.Kind == ProjectFactor {
+			cells[2], cells[3] = numberC(r.Factor.Low, 4), numberC(r.Factor.High, 4)
+		}
+		if r.Err != "" {
+			cells = append(cells, textC(w.failed+colon(lang)+" "+r.Err))
+			for range s.Targets[1:] {
+				cells = append(cells, textC(""))
+			}
+			t.Rows = append(t.Rows, cells)
+			continue
+		}
+		for i := range s.Targets {
+			cells = append(cells, textC(signedMoney(r.Low[i], lang)+" / "+signedMoney(r.High[i], lang)))
+		}
+		t.Rows = append(t.Rows, cells)
+	}
+	return t
+}
+
+func paramSource(p engine.Param, lang Lang, w reportWords) string {
+	var parts []string
+	if p.Source != "" {
+		parts = append(parts, w.source+colon(lang)+" "+oneLine(p.Source))
+	}
+	if p.Assumption != "" {
+		parts = append(parts, w.assumption+colon(lang)+" "+oneLine(p.Assumption))
+	}
+	return strings.Join(parts, " ")
+}
+
+func usedText(p ParamEntry, w reportWords) string {
+	var parts []string
+	if p.Bills {
+		parts = append(parts, w.usedBills)
+	}
+	if p.Projects {
+		parts = append(parts, w.usedProjects)
+	}
+	if len(parts) == 0 {
+		return w.usedNone
+	}
+	return strings.Join(parts, ", ")
+}
+
+func paramsTable(params []ParamEntry, lang Lang, w reportWords) *table {
+	t := &table{Small: true, Head: []string{w.parameter, w.label, w.value, w.unit, w.since, w.usedBy, w.sourceOr}}
+	for _, p := range params {
+		for i, v := range p.Values {
+			if i == 0 {
+				t.Rows = append(t.Rows, []cell{codeC(p.Name), textC(p.Label), numberC(v.Value, decimalsOf(v.Value)), textC(p.Unit), dateC(v.From),
+					textC(usedText(p, w)), textC(paramSource(p.Param, lang, w))})
+				continue
+			}
+			t.Rows = append(t.Rows, []cell{textC(""), textC(""), numberC(v.Value, decimalsOf(v.Value)), textC(p.Unit), dateC(v.From), textC(""), textC("")})
+		}
+		if len(p.Values) == 0 {
+			t.Rows = append(t.Rows, []cell{codeC(p.Name), textC(p.Label), emptyC(), textC(p.Unit), textC(""), textC(usedText(p, w)), textC(paramSource(p.Param, lang, w))})
+		}
+	}
+	return t
+}
+
+// decimalsOf returns the number of decimals a value is written with, so
+// that 0.4668 shows as 0,4668 and 44100 as 44 100.
+func decimalsOf(d decimal.Decimal) int32 {
+	if e := d.Exponent(); e < 0 {
+		// Drop trailing zeros: 0.0300 → 2 decimals.
+		s := d.String()
+		if _, frac, ok := strings.Cut(s, "."); ok {
+			return int32(len(frac))
+		}
+	}
+	return 0
+}
+
+func valuationDefs(r *Report, w reportWords) [][2]string {
+	v := r.Valuation
+	defs := [][2]string{{w.baseYear, strconv.Itoa(v.BaseYear)}}
+	add := func(label string, f *engine.Formula) {
+		if f != nil {
+			defs = append(defs, [2]string{label, fmt.Sprintf("%s   [%s]", source(f), f.Pos)})
+		}
+	}
+	add(w.discountRate, v.DiscountRate)
+	add(w.etcCost, v.ETCCost)
+	add(w.carbonValue, v.CarbonValue)
+	return defs
+}
+
+func membersTable(m *engine.Model, members []engine.Member, lang Lang, w reportWords) *table {
+	wd := wordsFor(lang)
+	t := &table{Head: []string{wd.member, w.label, w.kindT, w.joined, w.left, w.attributes}}
+	for _, mem := range members {
+		label := mem.Label
+		if mem.ID == m.Manager {
+			label += " (" + wd.manager + ")"
+		}
+		var attrs []string
+		for _, k := range slices.Sorted(maps.Keys(mem.Attributes)) {
+			v := mem.Attributes[k]
+			attrs = append(attrs, k+" = "+Number(v, decimalsOf(v), lang))
+		}
+		left := textC("")
+		if !mem.Left.IsZero() {
+			left = dateC(mem.Left)
+		}
+		t.Rows = append(t.Rows, []cell{codeC(mem.ID), textC(label), textC(mem.Kind), dateC(mem.Joined), left, textC(strings.Join(attrs, " ; "))})
+	}
+	return t
+}
+
+// rulesTables lays rule entries out as a table of rules (and the fee rate)
+// and a table of pools.
+func rulesTables(entries []RuleEntry, lang Lang, w reportWords) (rules, pools *table) {
+	rules = &table{Small: true, Head: []string{w.rule, w.label, w.since, w.forMember, w.formula, w.position}}
+	pools = &table{Small: true, Head: []string{w.pool, w.label, w.formula, w.key, w.poolFees, w.position}}
+	for _, e := range entries {
+		switch e.Kind {
+		case PoolRule:
+			expr, pos := "", ""
+			if len(e.Versions) > 0 {
+				expr, pos = e.Versions[0].Expr, e.Versions[0].Pos
+			}
+			fees := w.feesNo
+			if e.Fees {
+				fees = w.feesYes
+			}
+			pools.Rows = append(pools.Rows, []cell{codeC(e.Name), textC(e.Label), formulaC(expr), codeC(e.Key), textC(fees), codeC(pos)})
+		default:
+			label := e.Label
+			if e.Kind == FeeRateRule {
+				label = w.feeRate
+			}
+			if e.Unit != "" {
+				label += " (" + e.Unit + ")"
+			}
+			for i, v := range e.Versions {
+				name, lbl := codeC(e.Name), textC(label)
+				if i > 0 {
+					name, lbl = textC(""), textC("")
+				}
+				since := textC(w.always)
+				if !v.From.IsZero() {
+					since = dateC(v.From)
+				}
+				member := textC("")
+				switch {
+				case v.Member != "":
+					member = codeC(v.Member)
+				case v.Others:
+					member = textC(w.others)
+				case e.Kind == MemberRule:
+					member = textC(w.allMembers)
+				}
+				rules.Rows = append(rules.Rows, []cell{name, lbl, since, member, formulaC(v.Expr), codeC(v.Pos)})
+			}
+		}
+	}
+	return rules, pools
+}

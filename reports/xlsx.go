@@ -1,0 +1,434 @@
+package reports
+
+import (
+	"fmt"
+	"io"
+	"maps"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/quotepart/quotepart/engine"
+	"github.com/shopspring/decimal"
+	"github.com/xuri/excelize/v2"
+)
+
+// The workbook holds one sheet per table, in long format (one row per
+// scenario, year, member...) so that it filters and pivots well. Numbers
+// are stored as numbers with number formats that a spreadsheet set to
+// French shows as 1 234 567,89 € and 46,20 %; header rows are frozen and
+// filtered; text that a spreadsheet would take for a formula is prefixed
+// with an apostrophe (see SafeCell).
+
+// reportXLSX writes the report as a workbook.
+func reportXLSX(w io.Writer, lang Lang, r *Report) error {
+	f := excelize.NewFile()
+	defer f.Close()
+	sheets := r.sheets(lang)
+	x := &xlsxWriter{f: f, lang: lang, styles: map[styleKey]int{}}
+	for i, t := range sheets {
+		if i == 0 {
+			if err := f.SetSheetName("Sheet1", t.Sheet); err != nil {
+				return err
+			}
+		} else if _, err := f.NewSheet(t.Sheet); err != nil {
+			return err
+		}
+		if err := x.writeSheet(t); err != nil {
+			return fmt.Errorf("sheet %s: %w", t.Sheet, err)
+		}
+	}
+	f.SetActiveSheet(0)
+	props := &excelize.DocProperties{Title: r.titleText(lang), Creator: "quotepart", LastModifiedBy: "quotepart",
+		Language: string(lang), Created: "2000-01-01T00:00:00Z", Modified: "2000-01-01T00:00:00Z"}
+	if !r.Date.IsZero() {
+		props.Created = fmt.Sprintf("%sT00:00:00Z", r.Date)
+		props.Modified = props.Created
+	}
+	if err := f.SetDocProps(props); err != nil {
+		return err
+	}
+	_, err := f.WriteTo(w)
+	return err
+}
+
+func (r *Report) titleText(lang Lang) string {
+	if r.Title != "" {
+		return r.Title
+	}
+	return reportWordsFor(lang).title
+}
+
+type styleKey struct {
+	kind     cellKind
+	decimals int32
+	strong   bool
+	header   bool
+}
+
+type xlsxWriter struct {
+	f      *excelize.File
+	lang   Lang
+	styles map[styleKey]int
+}
+
+// numberFormat is the Excel number format of a kind of cell; a
+// spreadsheet shows the separators of its own locale.
+func (x *xlsxWriter) numberFormat(k styleKey) string {
+	switch k.kind {
+	case moneyCell:
+		return `#,##0.00\ "€";\-#,##0.00\ "€"`
+	case signedMoneyCell:
+		return `+#,##0.00\ "€";\-#,##0.00\ "€";0.00\ "€"`
+	case keyCell:
+		return `0.00\ %`
+	case pctCell:
+		return `+0.00\ %;\-0.00\ %;0.00\ %`
+	case numberCell:
+		if k.decimals <= 0 {
+			return `#,##0`
+		}
+		return `#,##0.` + strings.Repeat("0", int(k.decimals))
+	case yearCell:
+		return `0`
+	case dateCell:
+		if x.lang == English {
+			return `d mmmm yyyy`
+		}
+		return `[$-40C]d mmmm yyyy`
+	}
+	return ""
+}
+
+func (x *xlsxWriter) style(k styleKey) (int, error) {
+	if id, ok := x.styles[k]; ok {
+		return id, nil
+	}
+	s := &excelize.Style{Alignment: &excelize.Alignment{Vertical: "top"}}
+	if nf := x.numberFormat(k); nf != "" {
+		s.CustomNumFmt = &nf
+	}
+	if k.strong || k.header {
+		s.Font = &excelize.Font{Bold: true}
+	}
+	if k.header {
+		s.Fill = excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{"DDE5EE"}}
+		s.Border = []excelize.Border{{Type: "bottom", Color: "777777", Style: 1}}
+		s.Alignment = &excelize.Alignment{Vertical: "top", WrapText: true}
+	}
+	if k.kind == formulaCell {
+		s.Font = &excelize.Font{Family: "Consolas", Bold: k.strong}
+	}
+	id, err := x.f.NewStyle(s)
+	if err != nil {
+		return 0, err
+	}
+	x.styles[k] = id
+	return id, nil
+}
+
+func (x *xlsxWriter) writeSheet(t *table) error {
+	f, sheet := x.f, t.Sheet
+	widths := make([]int, len(t.Head))
+	hs, err := x.style(styleKey{header: true})
+	if err != nil {
+		return err
+	}
+	for i, h := range t.Head {
+		ref, _ := excelize.CoordinatesToCellName(i+1, 1)
+		if err := f.SetCellStr(sheet, ref, SafeCell(h)); err != nil {
+			return err
+		}
+		if err := f.SetCellStyle(sheet, ref, ref, hs); err != nil {
+			return err
+		}
+		widths[i] = max(widths[i], utf8.RuneCountInString(h))
+	}
+	for ri, row := range t.Rows {
+		for ci, c := range row {
+			ref, _ := excelize.CoordinatesToCellName(ci+1, ri+2)
+			if err := x.setCell(sheet, ref, c); err != nil {
+				return err
+			}
+			k := styleKey{kind: c.Kind, decimals: c.Decimals, strong: c.Strong}
+			id, err := x.style(k)
+			if err != nil {
+				return err
+			}
+			if err := f.SetCellStyle(sheet, ref, ref, id); err != nil {
+				return err
+			}
+			if ci < len(widths) {
+				widths[ci] = max(widths[ci], utf8.RuneCountInString(c.Format(x.lang)))
+			}
+		}
+	}
+	for i, wd := range widths {
+		col, _ := excelize.ColumnNumberToName(i + 1)
+		width := float64(min(max(wd+2, 8), 60))
+		if i < len(t.Widths) && t.Widths[i] > 0 {
+			width = t.Widths[i]
+		}
+		if err := f.SetColWidth(sheet, col, col, width); err != nil {
+			return err
+		}
+	}
+	if err := f.SetPanes(sheet, &excelize.Panes{Freeze: true, YSplit: 1, TopLeftCell: "A2", ActivePane: "bottomLeft",
+		Selection: []excelize.Selection{{SQRef: "A2", ActiveCell: "A2", Pane: "bottomLeft"}}}); err != nil {
+		return err
+	}
+	if len(t.Head) > 0 {
+		last, _ := excelize.CoordinatesToCellName(len(t.Head), max(len(t.Rows)+1, 2))
+		if err := f.AutoFilter(sheet, "A1:"+last, nil); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (x *xlsxWriter) setCell(sheet, ref string, c cell) error {
+	f := x.f
+	switch c.Kind {
+	case textCell, codeCell, formulaCell:
+		if c.Text == "" {
+			return nil
+		}
+		return f.SetCellStr(sheet, ref, SafeCell(plainText(c.Text)))
+	case emptyCell:
+		return nil
+	case dateCell:
+		if c.Date.IsZero() {
+			return nil
+		}
+		return f.SetCellValue(sheet, ref, time.Date(c.Date.Year, c.Date.Month, c.Date.Day, 0, 0, 0, 0, time.UTC))
+	case yearCell:
+		return f.SetCellInt(sheet, ref, c.Value.IntPart())
+	case pctCell:
+		return f.SetCellFloat(sheet, ref, c.Value.Shift(-2).InexactFloat64(), -1, 64)
+	case moneyCell, signedMoneyCell:
+		return f.SetCellFloat(sheet, ref, c.Value.Round(2).InexactFloat64(), -1, 64)
+	}
+	return f.SetCellFloat(sheet, ref, c.Value.InexactFloat64(), -1, 64)
+}
+
+// sheets lays the report out as tables in long format, one per sheet.
+func (r *Report) sheets(lang Lang) []*table {
+	w := reportWordsFor(lang)
+	wd := wordsFor(lang)
+	ew := evalVocabulary[French]
+	if lang == English {
+		ew = evalVocabulary[English]
+	}
+	years := r.Years()
+	var out []*table
+
+	// Summary: each member's amount per year, its total and its change.
+	sum := &table{Sheet: w.sheetSummary, Head: []string{w.scenario, wd.member, w.label}}
+	for _, y := range years {
+		sum.Head = append(sum.Head, strconv.Itoa(y))
+	}
+	sum.Head = append(sum.Head, w.horizonTotal, wd.delta, wd.deltaPct)
+	for _, p := range r.Parts {
+		t := memberYearTable(p.Result, lang, w)
+		ids := memberIDs(p.Result)
+		for i, row := range t.Rows {
+			id := wd.total
+			if i < len(ids) {
+				id = ids[i]
+			}
+			cells := append([]cell{codeC(p.Result.ID), codeC(id)}, row...)
+			change, pct := emptyC(), emptyC()
+			if c := p.Comparison; c != nil {
+				d := c.Total
+				if i < len(ids) {
+					if j := slices.IndexFunc(c.Members, func(d Delta) bool { return d.Member == ids[i] }); j >= 0 {
+						d = c.Members[j]
+					}
+				}
+				change, pct = signedMoneyC(d.Change), pctC(d)
+			}
+			cells = append(cells, change, pct)
+			if i == len(ids) {
+				for k := range cells {
+					cells[k].Strong = true
+				}
+			}
+			sum.Rows = append(sum.Rows, cells)
+		}
+	}
+	out = append(out, sum)
+
+	// Amounts: the run's figures, one row per scenario, year and member.
+	bills := &table{Sheet: w.sheetBills, Head: []string{w.scenario, wd.year, wd.months, wd.member, w.label, wd.manager, wd.key, wd.amount, wd.fees, wd.billed}}
+	pools := &table{Sheet: w.sheetPools, Head: []string{w.scenario, wd.year, w.pool, w.label, w.poolKey, wd.amount, w.poolFees, w.poolTotal}}
+	for _, p := range r.Parts {
+		for _, y := range p.Result.Years {
+			for _, m := range y.Members {
+				manager := w.feesNo
+				if m.Manager {
+					manager = w.feesYes
+				}
+				bills.Rows = append(bills.Rows, []cell{codeC(p.Result.ID), yearC(y.Year), numberC(decimal.NewFromInt(int64(y.Months)), 0), codeC(m.ID), textC(m.Label),
+					textC(manager), keyC(m.Share), moneyC(m.Amount), moneyC(m.Fees), moneyC(m.Billed)})
+			}
+			for _, pl := range y.Pools {
+				pools.Rows = append(pools.Rows, []cell{codeC(p.Result.ID), yearC(y.Year), codeC(pl.ID), textC(pl.Label), codeC(pl.Key), moneyC(pl.Amount), moneyC(pl.Fees), moneyC(pl.Amount.Add(pl.Fees))})
+			}
+		}
+	}
+	out = append(out, bills, pools)
+
+	// Changes against the baseline.
+	if len(r.Parts) > 1 {
+		ch := &table{Sheet: w.sheetChanges, Head: []string{w.baselineCol, w.scenario, wd.year, wd.member, w.label, w.baselineCol + " (EUR)", w.otherCol + " (EUR)", wd.delta, wd.deltaPct}}
+		for _, p := range r.Parts[1:] {
+			c := p.Comparison
+			for _, d := range c.Rows {
+				ch.Rows = append(ch.Rows, []cell{codeC(c.Base.ID), codeC(c.Other.ID), yearC(d.Year), codeC(d.Member), textC(d.Label), moneyC(d.Base), moneyC(d.Other), signedMoneyC(d.Change), pctC(d)})
+			}
+		}
+		out = append(out, ch)
+	}
+
+	// Projects.
+	if ev := r.Evaluation; ev != nil {
+		pr := &table{Sheet: w.sheetProjects, Head: []string{w.project, w.dimension, w.unit, wd.year, w.efforts, w.gains, w.net, ew.cumulative}}
+		all := append(slices.Clone(ev.Projects), ev.Portfolio)
+		for _, p := range all {
+			id := "portfolio"
+			if p.Project != nil {
+				id = p.Project.ID
+			}
+			for _, dim := range engine.Dimensions {
+				df := p.Figures.Dimensions[dim]
+				for i, y := range p.Figures.Years {
+					pr.Rows = append(pr.Rows, []cell{codeC(id), textC(ew.dims[dim]), textC(dim.Unit()), yearC(y),
+						dimensionCell(dim, df.Efforts[i]), dimensionCell(dim, df.Gains[i]), dimensionCell(dim, df.Net[i]), dimensionCell(dim, df.Cumulative[i])})
+				}
+			}
+		}
+		ind := &table{Sheet: w.sheetIndicators, Head: []string{w.project, w.projectTitle, w.category, w.requestedBy, w.adoptedBy}}
+		for _, dim := range engine.Dimensions {
+			ind.Head = append(ind.Head, w.net+" — "+ew.dims[dim])
+		}
+		for _, dim := range engine.Dimensions {
+			ind.Head = append(ind.Head, w.ratio+" — "+ew.dims[dim])
+		}
+		ind.Head = append(ind.Head, w.npv, w.monetized, w.npv+" P10", w.npv+" P50", w.npv+" P90", w.probPositive)
+		for _, p := range all {
+			cells := []cell{codeC("portfolio"), textC(ew.portfolio), textC(""), textC(""), textC("")}
+			if p.Project != nil {
+				cells = []cell{codeC(p.Project.ID), textC(p.Project.Title), textC(p.Project.Category), textC(strings.Join(p.Project.RequestedBy, ", ")),
+					textC(strings.Join(r.Adopted[p.Project.ID], ", "))}
+			}
+			for _, dim := range engine.Dimensions {
+				cells = append(cells, dimensionCell(dim, p.Figures.Dimensions[dim].TotalNet))
+			}
+			for _, dim := range engine.Dimensions {
+				if df := p.Figures.Dimensions[dim]; df.HasRatio {
+					cells = append(cells, numberC(df.Ratio, 4))
+				} else {
+					cells = append(cells, emptyC())
+				}
+			}
+			cells = append(cells, moneyC(p.Figures.NPV), moneyC(p.Figures.Monetized))
+			if s := p.Spread; s != nil {
+				cells = append(cells, floatMoneyC(s.NPV.P10), floatMoneyC(s.NPV.P50), floatMoneyC(s.NPV.P90), keyC(decimal.NewFromFloat(s.NPV.Positive).Round(4)))
+			} else {
+				cells = append(cells, emptyC(), emptyC(), emptyC(), emptyC())
+			}
+			ind.Rows = append(ind.Rows, cells)
+		}
+		out = append(out, pr, ind)
+	}
+
+	// Sensitivity.
+	if slices.ContainsFunc(r.Parts, func(p *ScenarioPart) bool { return p.Sensitivity != nil }) {
+		st := &table{Sheet: w.sheetSensitivity, Head: []string{w.scenario, w.factor, w.kind, w.low, w.high, wd.member, w.label,
+			wd.amount, w.effectOn + " (" + w.low + ")", w.effectOn + " (" + w.high + ")", w.failed}}
+		for _, p := range r.Parts {
+			s := p.Sensitivity
+			if s == nil {
+				continue
+			}
+			for _, row := range s.Moving() {
+				for i, tg := range s.Targets {
+					id, label := tg.ID, tg.Label
+					if i == 0 {
+						id, label = wd.total, wd.total
+					}
+					cells := []cell{codeC(p.Result.ID), codeC(row.Factor.Name), textC(factorKind(row.Factor, w)), numberC(row.Factor.Low, 4), numberC(row.Factor.High, 4),
+						codeC(id), textC(label), moneyC(tg.Base)}
+					if row.Err != "" {
+						cells = append(cells, emptyC(), emptyC(), textC(row.Err))
+					} else {
+						cells = append(cells, signedMoneyC(row.Low[i]), signedMoneyC(row.High[i]), textC(""))
+					}
+					st.Rows = append(st.Rows, cells)
+				}
+			}
+		}
+		out = append(out, st)
+	}
+
+	// Parameters, members, rules: the baseline's all, the others' changes.
+	pa := &table{Sheet: w.sheetParams, Head: []string{w.scenario, w.parameter, w.label, w.since, w.value, w.unit, w.usedBy, w.source, w.assumption, w.position}}
+	me := &table{Sheet: w.sheetMembers, Head: []string{w.scenario, wd.member, w.label, w.kindT, w.joined, w.left, w.attributes}}
+	ru := &table{Sheet: w.sheetRules, Head: []string{w.scenario, w.kind, w.rulesT, w.label, w.since, w.forMember, w.formula, w.key, w.poolFees, w.position}}
+	for _, p := range r.Parts {
+		for _, q := range p.Params {
+			for _, v := range q.Values {
+				pa.Rows = append(pa.Rows, []cell{codeC(p.Result.ID), codeC(q.Name), textC(q.Label), dateC(v.From), numberC(v.Value, decimalsOf(v.Value)), textC(q.Unit),
+					textC(usedText(q, w)), textC(oneLine(q.Source)), textC(oneLine(q.Assumption)), codeC(v.Pos.String())})
+			}
+		}
+		for _, m := range p.Members {
+			var attrs []string
+			for _, k := range slices.Sorted(maps.Keys(m.Attributes)) {
+				attrs = append(attrs, k+" = "+m.Attributes[k].String())
+			}
+			left := emptyC()
+			if !m.Left.IsZero() {
+				left = dateC(m.Left)
+			}
+			me.Rows = append(me.Rows, []cell{codeC(p.Result.ID), codeC(m.ID), textC(m.Label), textC(m.Kind), dateC(m.Joined), left, textC(strings.Join(attrs, " ; "))})
+		}
+		for _, e := range p.Rules {
+			kind := map[RuleKind]string{GlobalRule: w.rulesT, MemberRule: w.rulesT + " (" + w.perMember + ")", PoolRule: w.pool, FeeRateRule: w.feeRate}[e.Kind]
+			for _, v := range e.Versions {
+				since := textC(w.always)
+				if !v.From.IsZero() {
+					since = dateC(v.From)
+				}
+				member := v.Member
+				if v.Others {
+					member = w.others
+				}
+				fees := ""
+				if e.Kind == PoolRule {
+					fees = w.feesNo
+					if e.Fees {
+						fees = w.feesYes
+					}
+				}
+				ru.Rows = append(ru.Rows, []cell{codeC(p.Result.ID), textC(kind), codeC(e.Name), textC(e.Label), since, codeC(member), formulaC(v.Expr), codeC(e.Key), textC(fees), codeC(v.Pos)})
+			}
+		}
+	}
+	out = append(out, pa, me, ru)
+	return out
+}
+
+func memberIDs(res *engine.Result) []string {
+	var ids []string
+	for _, y := range res.Years {
+		for _, m := range y.Members {
+			if !slices.Contains(ids, m.ID) {
+				ids = append(ids, m.ID)
+			}
+		}
+	}
+	return ids
+}
