@@ -49,6 +49,12 @@ type Relief struct {
 // ReliefStep is how much a binding limit is raised to show what it costs.
 var ReliefStep = decimal.RequireFromString("0.10")
 
+// Reasons a project is left out whatever the other projects chosen.
+const (
+	ReasonNoValue    = "no value"
+	ReasonOverLimits = "over the limits on its own"
+)
+
 // Ranked is a project in the ranking.
 type Ranked struct {
 	ID string
@@ -141,9 +147,9 @@ func Select(set []Assessed, lim Limits) (*Selection, error) {
 		switch {
 		case r.Chosen:
 		case !items[i].value.IsPositive():
-			r.Reason = "no value"
+			r.Reason = ReasonNoValue
 		case !canFit(items, i, limits):
-			r.Reason = "over the limits on its own"
+			r.Reason = ReasonOverLimits
 		}
 	}
 	for k, c := range specs {

@@ -42,7 +42,15 @@ type evalWords struct {
 	category, requestedBy, efforts, gains, net, cumulative, total, ratio, payback, npv, monetized,
 	uncertainty, draws, seed, rank, project, perEuro, chosen, yes, no, portfolio, selection, limit, used,
 	binding, relief, entering, leaving, budget, staff, carbon, none, colon string
-	dims [3]string
+	dims    [3]string
+	reasons map[string]string // engine.Ranked.Reason in words
+}
+
+func (w evalWords) reason(r string) string {
+	if s, ok := w.reasons[r]; ok {
+		return s
+	}
+	return r
 }
 
 var evalVocabulary = map[Lang]evalWords{
@@ -53,7 +61,8 @@ var evalVocabulary = map[Lang]evalWords{
 		portfolio: "Ensemble des demandes", selection: "Portefeuille retenu", limit: "plafond", used: "utilisé",
 		binding: "saturé", relief: "avec 10 % de plus", entering: "entrent", leaving: "sortent",
 		budget: "budget", staff: "ETC", carbon: "carbone (net, kgCO2e)", none: "aucun", colon: "\u00a0:",
-		dims: [3]string{"Financier (EUR)", "RH (ETC)", "Environnement (kgCO2e)"}},
+		dims:    [3]string{"Financier (EUR)", "RH (ETC)", "Environnement (kgCO2e)"},
+		reasons: map[string]string{engine.ReasonNoValue: "sans valeur", engine.ReasonOverLimits: "hors plafonds à lui seul"}},
 	English: {category: "category", requestedBy: "requested by", efforts: "efforts", gains: "gains", net: "net",
 		cumulative: "cumulative", total: "Total", ratio: "gains/efforts", payback: "payback", npv: "NPV",
 		monetized: "monetized value", uncertainty: "Uncertainty", draws: "draws", seed: "seed", rank: "Rank",
@@ -207,7 +216,7 @@ func evaluationText(w io.Writer, f Format, lang Lang, e *Evaluation) error {
 			if r.Chosen {
 				chosen = ew.yes
 			} else if r.Reason != "" {
-				chosen += " (" + r.Reason + ")"
+				chosen += " (" + ew.reason(r.Reason) + ")"
 			}
 			rows = append(rows, []string{strconv.Itoa(i + 1), r.ID, Money(r.Value, lang), Number(r.PerEuro, 2, lang), chosen})
 		}
