@@ -186,6 +186,16 @@ func (a *app) checkWorkspace(cmd *cobra.Command, opt checkOptions) []checkTarget
 		}
 		out = append(out, t)
 	}
+	if ws.projects != nil {
+		t := checkTarget{name: "projects", kind: "projects"}
+		compiled, set, err := ws.assess(cmd.Context(), nil)
+		if err != nil {
+			t.errors = diag.Flatten(err)
+		} else {
+			t.summary = fmt.Sprintf("%s, years %d–%d", plural(len(set), "request"), compiled.Horizon.From, compiled.Horizon.To)
+		}
+		out = append(out, t)
+	}
 	return out
 }
 
