@@ -22,22 +22,11 @@ only one scenario counts 0 in the other. Each scenario is an id or a file path.`
   quotepart compare convention-2026 ./mon-scenario.yaml --format json -o ecarts.json`,
 		Args: cobra.MinimumNArgs(2),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			format, err := reports.ParseFormat(a.v.GetString("format"))
+			req, err := a.scenarioRequest(cmd, args)
 			if err != nil {
 				return err
 			}
-			from, to, err := a.years()
-			if err != nil {
-				return err
-			}
-			ws, err := a.openWorkspace(cmd)
-			if err != nil {
-				return err
-			}
-			jobs, err := ws.resolve(args)
-			if err != nil {
-				return err
-			}
+			jobs, from, to := req.jobs, req.from, req.to
 			// Every scenario runs on the base's years unless told otherwise.
 			if from == 0 {
 				from = jobs[0].from
@@ -56,7 +45,7 @@ only one scenario counts 0 in the other. Each scenario is an id or a file path.`
 				cs = append(cs, reports.Compare(results[0], other))
 			}
 			var out bytes.Buffer
-			if err := reports.RenderComparisons(&out, format, a.lang(), cs); err != nil {
+			if err := reports.RenderComparisons(&out, req.format, a.lang(), cs); err != nil {
 				return err
 			}
 			return a.writeOutput(a.path(cmd, "output"), out.Bytes())

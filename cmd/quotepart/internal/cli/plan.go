@@ -9,6 +9,7 @@ import (
 	"github.com/quotepart/quotepart/diag"
 	"github.com/quotepart/quotepart/engine"
 	"github.com/quotepart/quotepart/formula"
+	"github.com/quotepart/quotepart/reports"
 	"github.com/quotepart/quotepart/rules"
 	"github.com/quotepart/quotepart/scenarios"
 	"github.com/shopspring/decimal"
@@ -198,4 +199,32 @@ func (j job) run(ctx context.Context, from, to int) (*engine.Result, error) {
 	}
 	res.ID, res.Title = j.id, j.title
 	return res, nil
+}
+
+// scenarioRequest is what the commands that print results read first: the
+// output format, the years asked for (zero: the default) and the named
+// scenarios, ready to run.
+type scenarioRequest struct {
+	format   reports.Format
+	from, to int
+	ws       *workspace
+	jobs     []job
+}
+
+func (a *app) scenarioRequest(cmd *cobra.Command, names []string) (*scenarioRequest, error) {
+	r := &scenarioRequest{}
+	var err error
+	if r.format, err = reports.ParseFormat(a.v.GetString("format")); err != nil {
+		return nil, err
+	}
+	if r.from, r.to, err = a.years(); err != nil {
+		return nil, err
+	}
+	if r.ws, err = a.openWorkspace(cmd); err != nil {
+		return nil, err
+	}
+	if r.jobs, err = r.ws.resolve(names); err != nil {
+		return nil, err
+	}
+	return r, nil
 }

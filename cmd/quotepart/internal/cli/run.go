@@ -27,31 +27,19 @@ scenario runs (with --rules and no --scenarios, the rules alone run).`,
   quotepart run --format json -o bills.json
   quotepart run --rules ./mes-regles --format csv`,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			format, err := reports.ParseFormat(a.v.GetString("format"))
-			if err != nil {
-				return err
-			}
-			from, to, err := a.years()
-			if err != nil {
-				return err
-			}
-			ws, err := a.openWorkspace(cmd)
-			if err != nil {
-				return err
-			}
-			jobs, err := ws.resolve(args)
+			req, err := a.scenarioRequest(cmd, args)
 			if err != nil {
 				return err
 			}
 			var results []*engine.Result
-			for _, j := range jobs {
-				res, err := j.run(cmd.Context(), from, to)
+			for _, j := range req.jobs {
+				res, err := j.run(cmd.Context(), req.from, req.to)
 				if err != nil {
 					return err
 				}
 				results = append(results, res)
 			}
-			r, err := reports.For(format, a.lang())
+			r, err := reports.For(req.format, a.lang())
 			if err != nil {
 				return err
 			}
