@@ -115,7 +115,7 @@ func pctC(d Delta) cell {
 // Numeric reports whether the cell holds a number (right-aligned).
 func (c cell) Numeric() bool {
 	switch c.Kind {
-	case textCell, codeCell, formulaCell, dateCell:
+	case textCell, codeCell, formulaCell, dateCell, yearCell:
 		return false
 	}
 	return true

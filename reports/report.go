@@ -324,6 +324,16 @@ func sameRule(a, b RuleEntry) bool {
 		})
 }
 
+// cmpOr returns the first non-empty string.
+func cmpOr(s ...string) string {
+	for _, x := range s {
+		if x != "" {
+			return x
+		}
+	}
+	return ""
+}
+
 func source(f *engine.Formula) string {
 	if f == nil || f.Program == nil {
 		return ""
@@ -336,7 +346,7 @@ func source(f *engine.Formula) string {
 func ruleEntries(m *engine.Model) []RuleEntry {
 	var out []RuleEntry
 	for _, r := range m.Rules {
-		e := RuleEntry{Kind: GlobalRule, Name: r.Name, Label: r.Label, Unit: r.Unit, Descr: oneLine(r.Description)}
+		e := RuleEntry{Kind: GlobalRule, Name: r.Name, Label: cmpOr(r.Label, oneLine(r.Description)), Unit: r.Unit, Descr: oneLine(r.Description)}
 		if r.PerMember {
 			e.Kind = MemberRule
 		}
@@ -359,7 +369,7 @@ func ruleEntries(m *engine.Model) []RuleEntry {
 		out = append(out, e)
 	}
 	if m.FeeRate != nil {
-		out = append(out, RuleEntry{Kind: FeeRateRule, Name: "taux_frais", Versions: []RuleVersion{{Expr: source(m.FeeRate), Pos: m.FeeRate.Pos.String()}}})
+		out = append(out, RuleEntry{Kind: FeeRateRule, Name: "fees.rate", Versions: []RuleVersion{{Expr: source(m.FeeRate), Pos: m.FeeRate.Pos.String()}}})
 	}
 	return out
 }

@@ -607,14 +607,14 @@ func paramsTable(params []ParamEntry, lang Lang, w reportWords) *table {
 	for _, p := range params {
 		for i, v := range p.Values {
 			if i == 0 {
-				t.Rows = append(t.Rows, []cell{codeC(p.Name), textC(p.Label), numberC(v.Value, decimalsOf(v.Value)), textC(p.Unit), dateC(v.From),
+				t.Rows = append(t.Rows, []cell{codeC(p.Name), textC(cmpOr(p.Label, oneLine(p.Description))), numberC(v.Value, decimalsOf(v.Value)), textC(p.Unit), dateC(v.From),
 					textC(usedText(p, w)), textC(paramSource(p.Param, lang, w))})
 				continue
 			}
 			t.Rows = append(t.Rows, []cell{textC(""), textC(""), numberC(v.Value, decimalsOf(v.Value)), textC(p.Unit), dateC(v.From), textC(""), textC("")})
 		}
 		if len(p.Values) == 0 {
-			t.Rows = append(t.Rows, []cell{codeC(p.Name), textC(p.Label), emptyC(), textC(p.Unit), textC(""), textC(usedText(p, w)), textC(paramSource(p.Param, lang, w))})
+			t.Rows = append(t.Rows, []cell{codeC(p.Name), textC(cmpOr(p.Label, oneLine(p.Description))), emptyC(), textC(p.Unit), textC(""), textC(usedText(p, w)), textC(paramSource(p.Param, lang, w))})
 		}
 	}
 	return t

@@ -380,7 +380,7 @@ func (r *Report) sheets(lang Lang) []*table {
 	for _, p := range r.Parts {
 		for _, q := range p.Params {
 			for _, v := range q.Values {
-				pa.Rows = append(pa.Rows, []cell{codeC(p.Result.ID), codeC(q.Name), textC(q.Label), dateC(v.From), numberC(v.Value, decimalsOf(v.Value)), textC(q.Unit),
+				pa.Rows = append(pa.Rows, []cell{codeC(p.Result.ID), codeC(q.Name), textC(cmpOr(q.Label, oneLine(q.Description))), dateC(v.From), numberC(v.Value, decimalsOf(v.Value)), textC(q.Unit),
 					textC(usedText(q, w)), textC(oneLine(q.Source)), textC(oneLine(q.Assumption)), codeC(v.Pos.String())})
 			}
 		}

@@ -3,6 +3,7 @@ package cli
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -136,7 +137,7 @@ func (ws *workspace) report(ctx context.Context, names []string, o reportOptions
 	for i, c := range chosen {
 		res, err := c.run(ctx, from, to)
 		if err != nil {
-			return nil, fmt.Errorf("scenario %s: %w", c.id, err)
+			return nil, inScenario(c.id, err)
 		}
 		p := &reports.ScenarioPart{Result: res, Model: c.set.Model}
 		if c.s != nil {
@@ -179,7 +180,7 @@ func (ws *workspace) report(ctx context.Context, names []string, o reportOptions
 	for i, c := range chosen {
 		adopted, assessed, err := ws.adopted(ctx, c, o)
 		if err != nil {
-			return nil, fmt.Errorf("scenario %s: %w", c.id, err)
+			return nil, inScenario(c.id, err)
 		}
 		parts[i].Portfolio = adopted
 		if o.noSensitivity || (i > 0 && adopted == nil) {
@@ -254,11 +255,28 @@ func (ws *workspace) reportScenarios(names []string, baseline string) ([]reportS
 	for _, s := range ordered {
 		j, err := ws.build(s)
 		if err != nil {
-			return nil, fmt.Errorf("scenario %s: %w", s.ID, err)
+			return nil, inScenario(s.ID, err)
 		}
 		out = append(out, reportScenario{job: j, s: s})
 	}
 	return out, nil
+}
+
+// inScenario says which scenario an error comes from; positioned errors
+// keep their detail (file:line:col and caret).
+func inScenario(id string, err error) error {
+	if errors.Is(err, context.Canceled) {
+		return err
+	}
+	var list diag.List
+	var one *diag.Error
+	switch {
+	case errors.As(err, &list):
+		return fmt.Errorf("scenario %s cannot be reported:\n%s", id, list.Detail())
+	case errors.As(err, &one):
+		return fmt.Errorf("scenario %s cannot be reported:\n%s", id, one.Detail())
+	}
+	return fmt.Errorf("scenario %s cannot be reported: %w", id, err)
 }
 
 func firstOf(names []string, other string) string {

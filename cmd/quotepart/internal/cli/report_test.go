@@ -1,0 +1,297 @@
+package cli
+
+import (
+	"bytes"
+	"context"
+	"encoding/csv"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/quotepart/quotepart/engine"
+	"github.com/quotepart/quotepart/reports"
+	"github.com/shopspring/decimal"
+	"github.com/xuri/excelize/v2"
+)
+
+// TestReportGoldens pins the Markdown report of the embedded defaults, in
+// French and in English. QUOTEPART_UPDATE=1 go test ./cmd/... rewrites
+// them; read their diff before committing.
+func TestReportGoldens(t *testing.T) {
+	rep := defaultReport(t, nil)
+	for _, lang := range []reports.Lang{reports.French, reports.English} {
+		var got bytes.Buffer
+		if err := reports.RenderReport(&got, reports.Markdown, lang, rep); err != nil {
+			t.Fatal(err)
+		}
+		golden := filepath.Join("testdata", "golden", "rapport."+string(lang)+".md")
+		if os.Getenv("QUOTEPART_UPDATE") != "" {
+			if err := os.WriteFile(golden, got.Bytes(), 0o644); err != nil {
+				t.Fatal(err)
+			}
+		}
+		want, err := os.ReadFile(golden)
+		if err != nil {
+			t.Fatalf("%v (QUOTEPART_UPDATE=1 go test ./cmd/... creates it)", err)
+		}
+		if !bytes.Equal(got.Bytes(), want) {
+			t.Errorf("%s differs from the report (QUOTEPART_UPDATE=1 go test ./cmd/... to accept it):\n%s", golden, lineDiff(want, got.Bytes()))
+		}
+	}
+}
+
+func lineDiff(want, got []byte) string {
+	wl, gl := strings.Split(string(want), "\n"), strings.Split(string(got), "\n")
+	for i := range max(len(wl), len(gl)) {
+		var w, g string
+		if i < len(wl) {
+			w = wl[i]
+		}
+		if i < len(gl) {
+			g = gl[i]
+		}
+		if w != g {
+			return "line " + strconv.Itoa(i+1) + ":\n  want " + strconv.Quote(w) + "\n  got  " + strconv.Quote(g)
+		}
+	}
+	return "(same lines)"
+}
+
+// runDoc is the part of quotepart/run/v1 the workbook is compared with.
+type runDoc struct {
+	Scenarios []struct {
+		ID    string `json:"id"`
+		Years []struct {
+			Year    int `json:"year"`
+			Months  int `json:"months"`
+			Members []struct {
+				ID      string `json:"id"`
+				Manager bool   `json:"manager"`
+				Share   string `json:"share"`
+				Amount  string `json:"amount"`
+				Fees    string `json:"fees"`
+				Billed  string `json:"billed"`
+			} `json:"members"`
+		} `json:"years"`
+	} `json:"scenarios"`
+}
+
+// TestReportXLSXMatchesRun reopens the workbook of the default report and
+// checks every amount of its Montants sheet against the run JSON of the
+// same scenarios and years.
+func TestReportXLSXMatchesRun(t *testing.T) {
+	rep := defaultReport(t, nil)
+	var book bytes.Buffer
+	if err := reports.RenderReport(&book, reports.XLSX, reports.French, rep); err != nil {
+		t.Fatal(err)
+	}
+	var results []*engine.Result
+	for _, p := range rep.Parts {
+		results = append(results, p.Result)
+	}
+	r, _ := reports.For(reports.JSON, reports.French)
+	var js bytes.Buffer
+	if err := r.Render(&js, results); err != nil {
+		t.Fatal(err)
+	}
+	var doc runDoc
+	if err := json.Unmarshal(js.Bytes(), &doc); err != nil {
+		t.Fatal(err)
+	}
+
+	f, err := excelize.OpenReader(&book)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	rows, err := f.GetRows("Montants", excelize.Options{RawCellValue: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	type key struct {
+		scenario, member string
+		year             int
+	}
+	cells := map[key][]string{}
+	for i, row := range rows[1:] {
+		if len(row) < 10 {
+			t.Fatalf("Montants row %d has %d cells: %q", i+2, len(row), row)
+		}
+		year, err := strconv.Atoi(row[1])
+		if err != nil {
+			t.Fatalf("Montants row %d: year %q", i+2, row[1])
+		}
+		cells[key{row[0], row[3], year}] = row
+	}
+	n := 0
+	equal := func(raw, want string, places int32) bool {
+		got, err := decimal.NewFromString(raw)
+		if err != nil {
+			return false
+		}
+		w := decimal.RequireFromString(want)
+		return got.Round(places).Equal(w.Round(places))
+	}
+	for _, s := range doc.Scenarios {
+		for _, y := range s.Years {
+			for _, m := range y.Members {
+				row, ok := cells[key{s.ID, m.ID, y.Year}]
+				if !ok {
+					t.Errorf("%s %d %s: not in the workbook", s.ID, y.Year, m.ID)
+					continue
+				}
+				n++
+				if row[2] != strconv.Itoa(y.Months) {
+					t.Errorf("%s %d %s: months %s, run says %d", s.ID, y.Year, m.ID, row[2], y.Months)
+				}
+				// Keys with many decimals are doubles in a spreadsheet.
+				for _, c := range []struct {
+					raw, want string
+					places    int32
+				}{{row[6], m.Share, 12}, {row[7], m.Amount, 2}, {row[8], m.Fees, 2}, {row[9], m.Billed, 2}} {
+					if !equal(c.raw, c.want, c.places) {
+						t.Errorf("%s %d %s: workbook %q, run %q", s.ID, y.Year, m.ID, c.raw, c.want)
+					}
+				}
+			}
+		}
+	}
+	if n != len(rows)-1 || n < 40 {
+		t.Errorf("compared %d rows, the workbook has %d", n, len(rows)-1)
+	}
+}
+
+// TestExportsNeutraliseFormulas runs rules whose labels and sources start
+// like spreadsheet formulas through the CSV export and the workbook: every
+// such text gets a leading apostrophe, numbers stay numbers.
+func TestExportsNeutraliseFormulas(t *testing.T) {
+	dir := t.TempDir()
+	writeFile(t, filepath.Join(dir, "regles.yaml"), `service:
+  id: "=formule"
+  title: "+titre"
+  manager: gestion
+  start: 2026-01-01
+  years: {from: 2026, to: 2027}
+members:
+  - id: gestion
+    label: "=HYPERLINK(\"http://127.0.0.1:9/\",\"clic\")"
+  - id: ville
+    label: "@SUM(1+1)*cmd|' /C calc'!A0"
+  - id: ccas
+    label: "-2+3"
+  - id: autre
+    label: "\tTab"
+parameters:
+  charges:
+    label: "+1 charges"
+    description: "-Charges"
+    unit: EUR
+    value: 1000
+    source: "=WEBSERVICE(\"http://127.0.0.1:9/\")"
+  remboursement:
+    label: "\rRetour"
+    description: Remboursement.
+    unit: EUR
+    value: -90
+    assumption: "-moins"
+rules:
+  cle:
+    label: "=clé"
+    per_member: true
+    expr: "0.25"
+pools:
+  charges:
+    label: "@charges"
+    amount: charges
+    key: cle
+  remboursement:
+    label: "=remboursement"
+    amount: remboursement
+    key: cle
+`)
+	ws, err := loadWorkspace(dir, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	rep, err := ws.report(context.Background(), nil, reportOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var book bytes.Buffer
+	if err := reports.RenderReport(&book, reports.XLSX, reports.French, rep); err != nil {
+		t.Fatal(err)
+	}
+	f, err := excelize.OpenReader(&book)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	seen := map[string]bool{}
+	negative := false
+	for _, sheet := range f.GetSheetList() {
+		rows, err := f.GetRows(sheet, excelize.Options{RawCellValue: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for ri, row := range rows {
+			for ci, v := range row {
+				ref, _ := excelize.CoordinatesToCellName(ci+1, ri+1)
+				if fm, _ := f.GetCellFormula(sheet, ref); fm != "" {
+					t.Errorf("%s!%s holds a formula: %q", sheet, ref, fm)
+				}
+				typ, _ := f.GetCellType(sheet, ref)
+				if typ == excelize.CellTypeNumber || typ == excelize.CellTypeUnset {
+					if strings.HasPrefix(v, "-") {
+						negative = true
+					}
+					continue
+				}
+				if v != "" && strings.ContainsRune("=+-@\t\r", rune(v[0])) {
+					t.Errorf("%s!%s starts like a formula: %q", sheet, ref, v)
+				}
+				seen[v] = true
+			}
+		}
+	}
+	for _, want := range []string{`'=formule`, `'=HYPERLINK("http://127.0.0.1:9/","clic")`, `'@SUM(1+1)*cmd|' /C calc'!A0`, `'-2+3`, `'@charges`, `'=WEBSERVICE("http://127.0.0.1:9/")`, `'-moins`} {
+		if !seen[want] {
+			t.Errorf("the workbook lacks the neutralised text %q", want)
+		}
+	}
+	if !negative {
+		t.Errorf("no negative number in the workbook: the refund must stay a number")
+	}
+
+	// The CSV export of the same run.
+	r, _ := reports.For(reports.CSV, reports.French)
+	var out bytes.Buffer
+	if err := r.Render(&out, []*engine.Result{rep.Parts[0].Result}); err != nil {
+		t.Fatal(err)
+	}
+	records, err := csv.NewReader(&out).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	labels := map[string]bool{}
+	for _, rec := range records[1:] {
+		for i, v := range rec {
+			if i == 0 || i == 2 || i == 3 {
+				if v != "" && strings.ContainsRune("=+-@\t\r", rune(v[0])) {
+					t.Errorf("CSV text cell starts like a formula: %q", v)
+				}
+			}
+		}
+		labels[rec[3]] = true
+		if rec[0] != "'=formule" {
+			t.Errorf("CSV scenario %q, want '=formule", rec[0])
+		}
+	}
+	for _, want := range []string{`'=HYPERLINK("http://127.0.0.1:9/","clic")`, `'@SUM(1+1)*cmd|' /C calc'!A0`, `'-2+3`, "'\tTab"} {
+		if !labels[want] {
+			t.Errorf("the CSV lacks the neutralised label %q", want)
+		}
+	}
+}
