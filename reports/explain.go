@@ -120,7 +120,7 @@ func traceText(w io.Writer, lang Lang, e Explained) error {
 	fmt.Fprintf(&b, "\n%s\n", tw.params)
 	for _, p := range t.Params {
 		for _, v := range p.Values {
-			fmt.Fprintf(&b, "  %s = %s %s (%s %s)  [%s]\n", p.Param.Name, v.Value, p.Param.Unit, tw.since, v.From, v.Pos)
+			fmt.Fprintf(&b, "  %s = %s %s (%s %s)  [%s]\n", p.Param.Name, v.Value, p.Param.Unit, tw.since, Date(v.From, lang), v.Pos)
 		}
 		if p.Param.Source != "" {
 			fmt.Fprintf(&b, "      %s%s %s\n", tw.source, tw.colon, oneLine(p.Param.Source))
