@@ -1,6 +1,9 @@
 // Package reports renders engine results for people and programs: a
 // terminal table and Markdown in French (or English), JSON following the
-// quotepart/run/v1 contract, and CSV.
+// quotepart/run/v1 contract, and CSV; and report files for officials and
+// auditors (Report: HTML with inline SVG charts drawn with gonum/plot,
+// Markdown, XLSX), with comparisons against a baseline and the sensitivity
+// of the bills to the parameters (Analyse).
 //
 // Every renderer implements Renderer over an io.Writer and is
 // deterministic: the same results give the same bytes, with no clock and no
