@@ -332,7 +332,11 @@ func hbarPlot(names []string, series [][]float64, colours []color.Color, overlap
 }
 
 func rowsHeight(rows, perRow int) vg.Length {
-	return vg.Length(2.2+float64(rows*perRow)*0.45) * vg.Centimeter
+	bar := 0.45
+	if perRow > 2 {
+		bar = 0.3
+	}
+	return vg.Length(1.8+float64(rows*perRow)*bar) * vg.Centimeter
 }
 
 // deltaChart shows, per member, each scenario's change against the

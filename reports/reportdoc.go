@@ -74,8 +74,9 @@ func (r *Report) document(lang Lang, charts bool) (*document, error) {
 				label = p.Result.Title
 			}
 			t := balanceTable(p.Portfolio.Figures, p.Portfolio.Spread, lang, w, ew)
-			t.Caption = fmt.Sprintf("%s (%s) — %s%s %s", p.Result.Title, p.Result.ID, label, colon(lang), strings.Join(p.Portfolio.Projects, ", "))
+			t.Caption = fmt.Sprintf("%s (%s)", label, p.Result.ID)
 			bs.add(t)
+			bs.note(fmt.Sprintf("%s%s %s.", label, colon(lang), strings.Join(p.Portfolio.Projects, ", ")))
 		}
 		if !adopted && r.Evaluation != nil {
 			bs.note(w.balanceAll)
