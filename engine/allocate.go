@@ -3,6 +3,7 @@ package engine
 import (
 	"cmp"
 	"fmt"
+	"math/big"
 	"slices"
 
 	"github.com/shopspring/decimal"
@@ -41,27 +42,41 @@ func Allocate(total decimal.Decimal, raw []decimal.Decimal, ids []string) ([]dec
 	if negative {
 		total = total.Neg()
 	}
+	// Every part is brought to the smallest exponent among them (and the
+	// cent), as exact integers: floor to the cent and remainder are then
+	// one Euclidean division each, and remainders compare as integers.
+	// This is RoundFloor(2), Sub and Cmp without a power of ten per call.
+	e := int32(-2)
+	for _, r := range raw {
+		e = min(e, r.Exponent())
+	}
 	parts := make([]decimal.Decimal, len(raw))
-	remainders := make([]decimal.Decimal, len(raw))
-	sum := decimal.Zero
+	remainders := make([]big.Int, len(raw))
+	unit := pow10(int(-2 - e))
+	sum := new(big.Int)
+	q := new(big.Int)
 	for i, r := range raw {
+		v := r.Coefficient()
 		if negative {
-			r = r.Neg()
+			v.Neg(v)
 		}
-		parts[i] = r.RoundFloor(2)
-		remainders[i] = r.Sub(parts[i])
-		sum = sum.Add(parts[i])
+		v.Mul(v, pow10(int(r.Exponent()-e)))
+		q.DivMod(v, unit, &remainders[i])
+		parts[i] = decimal.NewFromBigInt(q, -2)
+		sum.Add(sum, q)
 	}
-	missing := total.Sub(sum).Div(cent).IntPart()
-	if missing < 0 || missing > int64(len(raw)) {
-		return nil, fmt.Errorf("allocate: the parts sum to %s, not to the total %s", sum, total)
+	missingCents := total.Shift(2).BigInt()
+	missingCents.Sub(missingCents, sum)
+	if !missingCents.IsInt64() || missingCents.Int64() < 0 || missingCents.Int64() > int64(len(raw)) {
+		return nil, fmt.Errorf("allocate: the parts sum to %s, not to the total %s", decimal.NewFromBigInt(sum, -2), total)
 	}
+	missing := missingCents.Int64()
 	order := make([]int, len(raw))
 	for i := range order {
 		order[i] = i
 	}
 	slices.SortFunc(order, func(a, b int) int {
-		if c := remainders[b].Cmp(remainders[a]); c != 0 {
+		if c := remainders[b].Cmp(&remainders[a]); c != 0 {
 			return c
 		}
 		return cmp.Compare(ids[a], ids[b])

@@ -3,7 +3,6 @@ package engine
 import (
 	"context"
 	"fmt"
-	"maps"
 	"slices"
 	"time"
 
@@ -70,13 +69,117 @@ type evaluator struct {
 	// prev holds the parameters and global rules at the end of last year,
 	// read as previous.<name>; nil in the service's first year.
 	prev map[string]decimal.Decimal
+
+	// The frame layout: parameter i is Global[i], global rule r is
+	// Global[len(Params)+r]; per-member rule r is Local[r] for the member
+	// evaluated and Maps[r] for the global formulas.
+	nParams int
+	rules   [][]preparedVersion // by rule, by version
+	pools   []*prepared
+	fee     *prepared
+	keyRule map[string]int // per-member rule index by name
+	// buffers reused from month to month
+	cur, next monthState
+}
+
+// prepared is a formula bound to the frame layout, with what must be
+// checked before it runs: the parameters, previous values and member
+// attributes it reads.
+type prepared struct {
+	f      *Formula
+	bound  *formula.Bound // nil: evaluate on the VM
+	params []int
+	prev   []string
+	member []string
+	// reads says whether the formula reads anything checked: when false
+	// the checks are skipped.
+	reads bool
+}
+
+type preparedVersion struct {
+	expr     *prepared
+	byMember []*prepared // by member index; nil entries use expr
 }
 
 func newEvaluator(m *Model) *evaluator {
-	ev := &evaluator{m: m, params: make(map[string]*Param, len(m.Params))}
+	ev := &evaluator{m: m, params: make(map[string]*Param, len(m.Params)), nParams: len(m.Params),
+		keyRule: map[string]int{}}
 	for i := range m.Params {
 		ev.params[m.Params[i].Name] = &m.Params[i]
 	}
+	paramIndex := make(map[string]int, len(m.Params))
+	for i := range m.Params {
+		paramIndex[m.Params[i].Name] = i
+	}
+	ruleIndex := make(map[string]int, len(m.Rules))
+	for i := range m.Rules {
+		ruleIndex[m.Rules[i].Name] = i
+		if m.Rules[i].PerMember {
+			ev.keyRule[m.Rules[i].Name] = i
+		}
+	}
+	resolve := func(perMember bool) func(string) formula.Slot {
+		return func(name string) formula.Slot {
+			if i, ok := paramIndex[name]; ok {
+				return formula.Slot{Kind: formula.SlotGlobal, Index: i}
+			}
+			i, ok := ruleIndex[name]
+			switch {
+			case !ok:
+				return formula.Slot{}
+			case !m.Rules[i].PerMember:
+				return formula.Slot{Kind: formula.SlotGlobal, Index: len(m.Params) + i}
+			case perMember:
+				return formula.Slot{Kind: formula.SlotLocal, Index: i}
+			}
+			return formula.Slot{Kind: formula.SlotMap, Index: i}
+		}
+	}
+	global, member := resolve(false), resolve(true)
+	prepare := func(f *Formula, res func(string) formula.Slot) *prepared {
+		if f == nil {
+			return nil
+		}
+		p := &prepared{f: f, bound: f.Program.Bind(res)}
+		for _, ref := range f.Program.Refs() {
+			switch ref.Name {
+			case formula.Previous:
+				p.prev = append(p.prev, ref.Field)
+			case formula.Member:
+				p.member = append(p.member, ref.Field)
+			default:
+				if i, ok := paramIndex[ref.Name]; ok {
+					p.params = append(p.params, i)
+				}
+			}
+		}
+		p.reads = len(p.prev)+len(p.member)+len(p.params) > 0
+		return p
+	}
+	ev.rules = make([][]preparedVersion, len(m.Rules))
+	for ri := range m.Rules {
+		r := &m.Rules[ri]
+		res := global
+		if r.PerMember {
+			res = member
+		}
+		ev.rules[ri] = make([]preparedVersion, len(r.Versions))
+		for vi := range r.Versions {
+			ver := &r.Versions[vi]
+			pv := preparedVersion{expr: prepare(ver.Expr, res)}
+			if len(ver.ByMember) > 0 {
+				pv.byMember = make([]*prepared, len(m.Members))
+				for mi := range m.Members {
+					pv.byMember[mi] = prepare(ver.ByMember[m.Members[mi].ID], res)
+				}
+			}
+			ev.rules[ri][vi] = pv
+		}
+	}
+	for i := range m.Pools {
+		ev.pools = append(ev.pools, prepare(m.Pools[i].Amount, global))
+	}
+	ev.fee = prepare(m.FeeRate, global)
 	return ev
 }
 
@@ -96,25 +199,42 @@ func (s *monthState) equal(t *monthState) bool {
 		slices.Equal(s.params, t.params) && slices.Equal(s.versions, t.versions)
 }
 
-func (ev *evaluator) state(day Date) *monthState {
+func (s *monthState) clone() *monthState {
+	return &monthState{day: s.day, active: s.active, members: slices.Clone(s.members),
+		params: slices.Clone(s.params), versions: slices.Clone(s.versions)}
+}
+
+// state computes the state of day into s, reusing its slices.
+func (ev *evaluator) state(s *monthState, day Date) {
 	m := ev.m
-	s := &monthState{
-		day:      day,
-		active:   !day.Before(m.Start),
-		members:  make([]bool, len(m.Members)),
-		params:   make([]int, len(m.Params)),
-		versions: make([]int, len(m.Rules)),
-	}
+	s.day = day
+	s.active = !day.Before(m.Start)
+	s.members = resize(s.members, len(m.Members))
+	s.params = resize(s.params, len(m.Params))
+	s.versions = resize(s.versions, len(m.Rules))
 	for i := range m.Members {
 		s.members[i] = m.Members[i].ActiveOn(day)
 	}
-	for i, p := range m.Params {
-		s.params[i] = lastFrom(len(p.Values), func(j int) Date { return p.Values[j].From }, day)
+	for i := range m.Params {
+		vs := m.Params[i].Values
+		idx := -1
+		for j := range vs {
+			if !day.Before(vs[j].From) {
+				idx = j
+			}
+		}
+		s.params[i] = idx
 	}
-	for i, r := range m.Rules {
-		s.versions[i] = lastFrom(len(r.Versions), func(j int) Date { return r.Versions[j].From }, day)
+	for i := range m.Rules {
+		vs := m.Rules[i].Versions
+		idx := -1
+		for j := range vs {
+			if !day.Before(vs[j].From) {
+				idx = j
+			}
+		}
+		s.versions[i] = idx
 	}
-	return s
 }
 
 // lastFrom returns the index of the last of n dated entries in force on
@@ -129,24 +249,36 @@ func lastFrom(n int, from func(int) Date, day Date) int {
 	return idx
 }
 
+func resize[T any](s []T, n int) []T {
+	if cap(s) >= n {
+		return s[:n]
+	}
+	return make([]T, n)
+}
+
 // segmentRun is a segment with the state it was evaluated in.
 type segmentRun struct {
 	Segment
 	state   *monthState
 	members []int // indices of the active members
+	// local holds the per-member rules of the k-th active member at
+	// local[k*len(Rules):], poolAmounts the pools by index.
+	local       []decimal.Decimal
+	poolAmounts []decimal.Decimal
 }
 
 func (ev *evaluator) year(y int) (*Year, error) {
 	var segs []*segmentRun
-	var cur *monthState
+	started := false
 	for month := time.January; month <= time.December; month++ {
-		s := ev.state(NewDate(y, month, 1))
-		if cur != nil && s.equal(cur) {
+		ev.state(&ev.next, NewDate(y, month, 1))
+		if started && ev.next.equal(&ev.cur) {
 			segs[len(segs)-1].Months++
 			continue
 		}
-		cur = s
-		segs = append(segs, &segmentRun{Segment: Segment{FromMonth: int(month), Months: 1}, state: s})
+		started = true
+		ev.cur, ev.next = ev.next, ev.cur
+		segs = append(segs, &segmentRun{Segment: Segment{FromMonth: int(month), Months: 1}, state: ev.cur.clone()})
 	}
 	segs = slices.DeleteFunc(segs, func(s *segmentRun) bool { return !s.state.active })
 	var errs diag.List
@@ -171,108 +303,133 @@ func (ev *evaluator) year(y int) (*Year, error) {
 func (ev *evaluator) segment(y int, s *segmentRun) error {
 	m := ev.m
 	at := s.state.day
-	global := make(map[string]any, len(m.Params)+len(m.Rules)+2)
-	global[formula.Year] = decimal.NewFromInt(int64(y))
-	global[formula.Previous] = ev.prev
+	nr := len(m.Rules)
+	g := &formula.Frame{
+		Global:   make([]decimal.Decimal, ev.nParams+nr),
+		Maps:     make([]map[string]decimal.Decimal, nr),
+		Year:     decimal.NewFromInt(int64(y)),
+		Previous: ev.prev,
+	}
+	has := make([]bool, ev.nParams+nr)
 	s.Values = make(map[string]decimal.Decimal, len(m.Params)+len(m.Rules))
 	s.MemberValues = map[string]map[string]decimal.Decimal{}
 	s.PoolAmounts = make(map[string]decimal.Decimal, len(m.Pools))
-	c := &evalContext{ev: ev, year: y, at: at}
+	c := &evalContext{ev: ev, year: y, at: at, global: g, has: has}
 	for i, p := range m.Params {
 		if j := s.state.params[i]; j >= 0 {
-			global[p.Name] = p.Values[j].Value
+			g.Global[i] = p.Values[j].Value
+			has[i] = true
 			s.Values[p.Name] = p.Values[j].Value
 		}
 	}
-	envs := make([]map[string]any, 0, len(m.Members))
 	for i := range m.Members {
-		if !s.state.members[i] {
-			continue
+		if s.state.members[i] {
+			s.members = append(s.members, i)
 		}
-		s.members = append(s.members, i)
-		env := maps.Clone(global)
-		env[formula.Member] = m.Members[i].Attributes
-		envs = append(envs, env)
-		s.MemberValues[m.Members[i].ID] = map[string]decimal.Decimal{}
 	}
-	for ri, r := range m.Rules {
+	s.local = make([]decimal.Decimal, len(s.members)*nr)
+	memberValues := make([]map[string]decimal.Decimal, len(s.members))
+	for k, mi := range s.members {
+		memberValues[k] = map[string]decimal.Decimal{}
+		s.MemberValues[m.Members[mi].ID] = memberValues[k]
+	}
+	// One frame per member, sharing the global values.
+	mf := formula.Frame{Global: g.Global, Year: g.Year, Previous: g.Previous}
+	for ri := range m.Rules {
+		r := &m.Rules[ri]
 		vi := s.state.versions[ri]
 		if vi < 0 {
 			return diag.Errorf(r.Pos, diag.Runtime, "rule %s has no formula in force on %s: its first version is from %s", r.Name, at, r.Versions[0].From)
 		}
-		ver := &r.Versions[vi]
+		c.rule = ri
+		pv := &ev.rules[ri][vi]
 		if !r.PerMember {
-			v, err := c.eval(ver.Expr, global, nil, "rule "+r.Name)
+			v, err := c.eval(pv.expr, g, nil, -1, func() string { return "rule " + r.Name })
 			if err != nil {
 				return err
 			}
-			global[r.Name] = v
+			g.Global[ev.nParams+ri] = v
+			has[ev.nParams+ri] = true
 			s.Values[r.Name] = v
-			for _, env := range envs {
-				env[r.Name] = v
-			}
 			continue
 		}
 		perMember := make(map[string]decimal.Decimal, len(s.members))
+		ver := &r.Versions[vi]
 		for k, mi := range s.members {
 			mem := &m.Members[mi]
-			f := ver.ByMember[mem.ID]
-			if f == nil {
-				f = ver.Expr
+			f := pv.expr
+			if pv.byMember != nil && pv.byMember[mi] != nil {
+				f = pv.byMember[mi]
 			}
 			if f == nil {
 				return diag.Errorf(ver.Pos, diag.Runtime, "rule %s gives no value for member %s, a member on %s: add it under by_member or give an expr for the others", r.Name, mem.ID, at)
 			}
-			v, err := c.eval(f, envs[k], mem, fmt.Sprintf("rule %s for member %s", r.Name, mem.ID))
+			mf.Local = s.local[k*nr : (k+1)*nr]
+			mf.Member = mem.Attributes
+			v, err := c.eval(f, &mf, mem, k, func() string { return fmt.Sprintf("rule %s for member %s", r.Name, mem.ID) })
 			if err != nil {
 				return err
 			}
-			envs[k][r.Name] = v
+			mf.Local[ri] = v
 			perMember[mem.ID] = v
-			s.MemberValues[mem.ID][r.Name] = v
+			memberValues[k][r.Name] = v
 		}
-		global[r.Name] = perMember
+		g.Maps[ri] = perMember
 	}
+	c.rule = nr
 	var errs diag.List
-	for _, p := range m.Pools {
-		v, err := c.eval(p.Amount, global, nil, "pool "+p.ID)
+	s.poolAmounts = make([]decimal.Decimal, len(m.Pools))
+	for pi := range m.Pools {
+		p := &m.Pools[pi]
+		v, err := c.eval(ev.pools[pi], g, nil, -1, func() string { return "pool " + p.ID })
 		if err != nil {
 			errs.Add(err)
 			continue
 		}
 		s.PoolAmounts[p.ID] = v
-		errs.Add(ev.checkKey(y, s, &p))
+		s.poolAmounts[pi] = v
+		errs.Add(ev.checkKey(y, s, p))
 	}
 	if m.FeeRate != nil {
-		rate, err := c.eval(m.FeeRate, global, nil, "the fee rate")
+		rate, err := c.eval(ev.fee, g, nil, -1, func() string { return "the fee rate" })
 		errs.Add(err)
 		s.FeeRate = rate
 	}
 	return errs.Err()
 }
 
+// memberKey returns member k's value of the per-member rule named key in
+// segment s, the zero value when there is none.
+func (ev *evaluator) memberKey(s *segmentRun, k int, key string) decimal.Decimal {
+	ri, ok := ev.keyRule[key]
+	if !ok {
+		return decimal.Decimal{}
+	}
+	return s.local[k*len(ev.m.Rules)+ri]
+}
+
 // checkKey verifies that the key of pool p is non-negative for every member
 // and sums to 1 in segment s.
 func (ev *evaluator) checkKey(y int, s *segmentRun, p *Pool) error {
-	rule := ev.rule(p.Key)
 	sum := decimal.Zero
-	for _, mi := range s.members {
-		id := ev.m.Members[mi].ID
-		k := s.MemberValues[id][p.Key]
-		if k.IsNegative() {
-			return diag.Errorf(p.Pos, diag.Runtime, "pool %s, year %d: key %s of member %s is %s, below zero", p.ID, y, p.Key, id, k)
+	for k, mi := range s.members {
+		key := ev.memberKey(s, k, p.Key)
+		if key.IsNegative() {
+			return diag.Errorf(p.Pos, diag.Runtime, "pool %s, year %d: key %s of member %s is %s, below zero", p.ID, y, p.Key, ev.m.Members[mi].ID, key)
 		}
-		sum = sum.Add(k)
+		sum = accumulate(sum, key)
 	}
-	if sum.Sub(decimal.NewFromInt(1)).Abs().GreaterThan(KeyTolerance) {
+	if sum.Sub(one).Abs().GreaterThan(KeyTolerance) {
 		pos := p.Pos
-		if rule != nil {
+		if rule := ev.rule(p.Key); rule != nil {
 			pos = rule.Pos
 		}
 		return diag.Errorf(pos, diag.Runtime, "key %s of pool %s sums to %s in %d, not to 1 (members: %s)", p.Key, p.ID, sum, y, ev.memberList(s))
 	}
 	return nil
 }
+
+var one = decimal.NewFromInt(1)
 
 func (ev *evaluator) memberList(s *segmentRun) string {
 	ids := ""
@@ -296,47 +453,129 @@ func (ev *evaluator) rule(name string) *Rule {
 
 // evalContext evaluates the formulas of one segment and words their errors.
 type evalContext struct {
-	ev   *evaluator
-	year int
-	at   Date
+	ev     *evaluator
+	year   int
+	at     Date
+	global *formula.Frame
+	has    []bool // whether Global[i] has a value
+	rule   int    // the rule being evaluated; len(Rules) for pools and fees
 }
 
-// eval checks that every name f reads has a value in this segment, then
-// runs it. what names the formula in messages ("rule part_ccas").
-func (c *evalContext) eval(f *Formula, env map[string]any, mem *Member, what string) (decimal.Decimal, error) {
-	fail := func(format string, args ...any) (decimal.Decimal, error) {
-		return decimal.Decimal{}, &diag.Error{Pos: f.Pos, Code: diag.Runtime, Source: f.Line,
-			Msg: fmt.Sprintf("%s, year %d: ", what, c.year) + fmt.Sprintf(format, args...)}
+// eval checks that every name p reads has a value in this segment, then
+// runs it on the fast path, or on expr's VM when the fast path cannot
+// (see formula.Bind). k is the member's index among the segment's active
+// members, -1 for a global formula; what names the formula in messages
+// ("rule part_ccas") and is only called on error.
+func (c *evalContext) eval(p *prepared, f *formula.Frame, mem *Member, k int, what func() string) (decimal.Decimal, error) {
+	if p.reads && !c.readsOK(p, mem) {
+		return c.checkRefs(p.f, mem, what)
 	}
+	if p.bound != nil {
+		if v, ok := p.bound.Number(f); ok {
+			return v, nil
+		}
+	}
+	v, err := c.ev.vm.Number(p.f.Program, c.env(f, mem))
+	if err != nil {
+		return decimal.Decimal{}, c.fail(p.f, what, "%v", err)
+	}
+	return v, nil
+}
+
+func (c *evalContext) fail(f *Formula, what func() string, format string, args ...any) error {
+	return &diag.Error{Pos: f.Pos, Code: diag.Runtime, Source: f.Line,
+		Msg: fmt.Sprintf("%s, year %d: ", what(), c.year) + fmt.Sprintf(format, args...)}
+}
+
+// readsOK reports whether every checked name p reads has a value.
+func (c *evalContext) readsOK(p *prepared, mem *Member) bool {
+	for _, i := range p.params {
+		if !c.has[i] {
+			return false
+		}
+	}
+	if len(p.prev) > 0 {
+		if c.ev.prev == nil {
+			return false
+		}
+		for _, name := range p.prev {
+			if _, ok := c.ev.prev[name]; !ok {
+				return false
+			}
+		}
+	}
+	if len(p.member) > 0 {
+		if mem == nil {
+			return false
+		}
+		for _, name := range p.member {
+			if _, ok := mem.Attributes[name]; !ok {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// checkRefs returns the error for the first name f reads that has no
+// value, in the order the names are written.
+func (c *evalContext) checkRefs(f *Formula, mem *Member, what func() string) (decimal.Decimal, error) {
 	for _, ref := range f.Program.Refs() {
 		switch ref.Name {
 		case formula.Previous:
 			if c.ev.prev == nil {
-				return fail("reads previous.%s, but %d is the service's first year", ref.Field, c.year)
+				return decimal.Decimal{}, c.fail(f, what, "reads previous.%s, but %d is the service's first year", ref.Field, c.year)
 			}
 			if _, ok := c.ev.prev[ref.Field]; !ok {
-				return fail("reads previous.%s, which had no value last year", ref.Field)
+				return decimal.Decimal{}, c.fail(f, what, "reads previous.%s, which had no value last year", ref.Field)
 			}
 		case formula.Member:
 			if mem == nil {
-				return fail("reads member.%s outside a per-member rule", ref.Field)
+				return decimal.Decimal{}, c.fail(f, what, "reads member.%s outside a per-member rule", ref.Field)
 			}
 			if _, ok := mem.Attributes[ref.Field]; !ok {
-				return fail("member %s has no attribute %s", mem.ID, ref.Field)
+				return decimal.Decimal{}, c.fail(f, what, "member %s has no attribute %s", mem.ID, ref.Field)
 			}
 		default:
 			if p := c.ev.params[ref.Name]; p != nil {
-				if _, ok := env[ref.Name]; !ok {
-					return fail("parameter %s has no value on %s (its first value is from %s)", ref.Name, c.at, p.Values[0].From)
+				if i := slices.IndexFunc(c.ev.m.Params, func(q Param) bool { return q.Name == ref.Name }); i >= 0 && !c.has[i] {
+					return decimal.Decimal{}, c.fail(f, what, "parameter %s has no value on %s (its first value is from %s)", ref.Name, c.at, p.Values[0].From)
 				}
 			}
 		}
 	}
-	v, err := c.ev.vm.Number(f.Program, env)
-	if err != nil {
-		return fail("%v", err)
+	return decimal.Decimal{}, c.fail(f, what, "internal error: a name has no value") // not reached
+}
+
+// env builds the map environment the VM reads, with the values computed
+// so far in this segment: the parameters in force, year, previous, the
+// global rules, the per-member rules (by member in a global formula, the
+// member's own value in a per-member one) and the member's attributes.
+func (c *evalContext) env(f *formula.Frame, mem *Member) map[string]any {
+	m := c.ev.m
+	env := make(map[string]any, len(m.Params)+len(m.Rules)+3)
+	env[formula.Year] = f.Year
+	env[formula.Previous] = c.ev.prev
+	for i := range m.Params {
+		if c.has[i] {
+			env[m.Params[i].Name] = f.Global[i]
+		}
 	}
-	return v, nil
+	for ri := 0; ri < c.rule && ri < len(m.Rules); ri++ {
+		r := &m.Rules[ri]
+		switch {
+		case !r.PerMember:
+			env[r.Name] = f.Global[c.ev.nParams+ri]
+		case mem != nil:
+			env[r.Name] = f.Local[ri]
+		default:
+			env[r.Name] = c.global.Maps[ri]
+		}
+	}
+	if mem != nil {
+		env[formula.Member] = mem.Attributes
+	}
+	return env
 }
 
 // combine weights the segments by their months, rounds each pool to the
@@ -372,7 +611,7 @@ func (ev *evaluator) combine(y int, segs []*segmentRun) (*Year, error) {
 	}
 	slices.Sort(members)
 	ids := make([]string, len(members))
-	slot := make(map[int]int, len(members))
+	slot := make([]int, len(m.Members))
 	for k, mi := range members {
 		ids[k] = m.Members[mi].ID
 		slot[mi] = k
@@ -380,9 +619,10 @@ func (ev *evaluator) combine(y int, segs []*segmentRun) (*Year, error) {
 	weightedKey := func(key string) []decimal.Decimal {
 		shares := zeros(len(members))
 		for _, s := range segs {
-			for _, mi := range s.members {
+			w := weight(s)
+			for j, mi := range s.members {
 				k := slot[mi]
-				shares[k] = shares[k].Add(weight(s).Mul(s.MemberValues[ids[k]][key]))
+				shares[k] = accumulate(shares[k], w.Mul(ev.memberKey(s, j, key)))
 			}
 		}
 		for k := range shares {
@@ -401,12 +641,12 @@ func (ev *evaluator) combine(y int, segs []*segmentRun) (*Year, error) {
 			if p.Fees {
 				fee = a.Mul(s.FeeRate)
 			}
-			amount, fees = amount.Add(a), fees.Add(fee)
-			for _, mi := range s.members {
+			amount, fees = accumulate(amount, a), accumulate(fees, fee)
+			for j, mi := range s.members {
 				k := slot[mi]
-				key := s.MemberValues[ids[k]][p.Key]
-				rawParts[k] = rawParts[k].Add(a.Mul(key))
-				rawFees[k] = rawFees[k].Add(fee.Mul(key))
+				key := ev.memberKey(s, j, p.Key)
+				rawParts[k] = accumulate(rawParts[k], a.Mul(key))
+				rawFees[k] = accumulate(rawFees[k], fee.Mul(key))
 			}
 		}
 		py := PoolYear{ID: p.ID, Label: p.Label, Key: p.Key,
@@ -426,10 +666,10 @@ func (ev *evaluator) combine(y int, segs []*segmentRun) (*Year, error) {
 		for k := range members {
 			py.Parts = append(py.Parts, Part{Member: ids[k], Share: shares[k], Amount: parts[k], Fees: feeParts[k],
 				Exact: rawParts[k], ExactFees: rawFees[k]})
-			memberAmounts[k] = memberAmounts[k].Add(parts[k]).Add(feeParts[k])
-			memberFees[k] = memberFees[k].Add(feeParts[k])
+			memberAmounts[k] = add(accumulate(memberAmounts[k], parts[k]), feeParts[k])
+			memberFees[k] = accumulate(memberFees[k], feeParts[k])
 		}
-		out.Total = out.Total.Add(py.Amount).Add(py.Fees)
+		out.Total = add(accumulate(out.Total, py.Amount), py.Fees)
 		out.Pools = append(out.Pools, py)
 	}
 	refKey := m.ReferenceKey
