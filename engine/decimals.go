@@ -15,13 +15,13 @@ import (
 // exponent the library gives, with the powers of ten cached.
 
 var pow10Cache = func() []*big.Int {
-		c := make([]*big.Int, 80)
-		p := big.NewInt(1)
-		for i := range c {
-			c[i] = new(big.Int).Set(p)
-			p.Mul(p, big.NewInt(10))
-		}
-		return c
+	c := make([]*big.Int, 80)
+	p := big.NewInt(1)
+	for i := range c {
+		c[i] = new(big.Int).Set(p)
+		p.Mul(p, big.NewInt(10))
+	}
+	return c
 }()
 
 // pow10 returns 10^n for n ≥ 0; the result must not be modified.
