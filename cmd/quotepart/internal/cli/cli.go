@@ -102,7 +102,7 @@ current folder (or --config FILE), then the defaults.`,
 	root.SetFlagErrorFunc(func(cmd *cobra.Command, err error) error {
 		return fmt.Errorf("%v\nRun '%s --help' for usage", err, cmd.CommandPath())
 	})
-	root.AddCommand(a.runCommand(), a.compareCommand(), a.explainCommand(), a.evaluateCommand(), a.checkCommand(), a.testCommand(), a.diffCommand(), a.schemaCommand(), a.reportCommand())
+	root.AddCommand(a.runCommand(), a.compareCommand(), a.explainCommand(), a.evaluateCommand(), a.checkCommand(), a.testCommand(), a.diffCommand(), a.schemaCommand(), a.reportCommand(), a.serveCommand())
 	return root
 }
 

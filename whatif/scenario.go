@@ -1,0 +1,364 @@
+package whatif
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/quotepart/quotepart/engine"
+	"github.com/quotepart/quotepart/formula"
+	"github.com/quotepart/quotepart/reports"
+	"github.com/shopspring/decimal"
+	"go.yaml.in/yaml/v3"
+)
+
+// Names the generated scenario adds for a new member. The derivation of
+// its key is written in these rules, so that the downloaded file shows it.
+const (
+	NewMemberID        = "nouveau_membre"
+	newMemberShareRule = "part_nouveau_membre"
+	populationRule     = "population_simulation"
+)
+
+// ScenarioFile writes the state as a scenario file extending its scenario:
+// what the page computes, and what "Télécharger le scénario" gives.
+func (s *Simulator) ScenarioFile(st State) ([]byte, error) {
+	data, _, err := s.file(st)
+	return data, err
+}
+
+// file writes the scenario file of a state and lists its changes, one
+// French sentence each.
+func (s *Simulator) file(st State) ([]byte, []string, error) {
+	b := s.byID[st.Scenario]
+	if b == nil {
+		return nil, nil, Problems{{Field: "scenario", Message: fmt.Sprintf("scénario inconnu « %s »", st.Scenario)}}
+	}
+	var changes []string
+	body := mapping()
+
+	header := mapping(
+		"id", str(s.fileID),
+		"title", str(fmt.Sprintf("Simulation sur « %s »", b.Title)),
+	)
+	body.add("scenario", header)
+
+	if m := st.Member; m != nil {
+		ref, err := newMemberRef(b, m.Joined)
+		if err != nil {
+			return nil, nil, Problems{{Field: "nm.date", Message: "nouveau membre : " + err.Error()}}
+		}
+		add, override := newMemberRules(b, m, ref)
+		body.add("add", add)
+		body.add("rules", mapping(b.Model.ReferenceKey, override))
+		changes = append(changes, fmt.Sprintf("%s (%s habitants) adhère le %s ; sa part est calculée au même taux par habitant que %s, et les parts des autres membres sont réduites dans la même proportion.",
+			m.Label, reports.Number(m.Population, 0, reports.French), reports.Date(m.Joined, reports.French), ref.label))
+	}
+
+	if len(st.Params) > 0 {
+		params := mapping()
+		for _, c := range st.Params {
+			p := b.param(c.Name)
+			value := c.Value
+			shown := reports.Number(c.Value, decimalsOf(c.Value), reports.French) + " " + unitLabel(p.Unit)
+			if p.Percent {
+				value = value.Shift(-2)
+				shown = reports.Number(c.Value, decimalsOf(c.Value), reports.French) + "\u00a0%"
+			}
+			params.add(c.Name, mapping(
+				"values", mapping(date(engine.NewDate(c.From, 1, 1)), num(value)),
+				"assumption", str("Valeur choisie dans la page de simulation (quotepart serve)."),
+			))
+			changes = append(changes, fmt.Sprintf("%s : %s à partir du %s.", p.Label, shown, reports.Date(engine.NewDate(c.From, 1, 1), reports.French)))
+		}
+		body.add("parameters", params)
+	}
+
+	if len(st.Staff) > 0 {
+		list := &yaml.Node{Kind: yaml.SequenceNode}
+		for _, c := range st.Staff {
+			u := b.unit(c.Unit)
+			what := "ajoutés à"
+			if c.Change.IsNegative() {
+				what = "retirés de"
+			}
+			text := fmt.Sprintf("%s ETC %s « %s » au %s.", reports.Number(c.Change.Abs(), decimalsOf(c.Change), reports.French), what, u.Label, reports.Date(engine.NewDate(c.Year, 1, 1), reports.French))
+			list.Content = append(list.Content, mapping(
+				"from", date(engine.NewDate(c.Year, 1, 1)),
+				"unit", str(c.Unit),
+				"change", num(c.Change),
+				"description", str("Simulation : "+text),
+			).Node)
+			changes = append(changes, text)
+		}
+		body.add("etc", list)
+	}
+
+	if st.ProjectsSet {
+		spec := mapping()
+		label, key, pool := "Projets retenus (simulation)", b.Model.ReferenceKey, staffPool(b.Model)
+		if p := b.Portfolio; p != nil {
+			if p.Label.Value != "" {
+				label = p.Label.Value
+			}
+			key, pool = p.Key.Value, p.StaffPool.Value
+		}
+		projects := &yaml.Node{Kind: yaml.SequenceNode}
+		for _, id := range st.Projects {
+			projects.Content = append(projects.Content, str(id))
+		}
+		spec.add("label", str(label))
+		spec.add("key", str(key))
+		spec.add("staff_pool", str(pool))
+		spec.add("projects", projects)
+		body.add("portfolio", spec)
+		if len(st.Projects) == 0 {
+			changes = append(changes, "Aucun projet adopté.")
+		} else {
+			changes = append(changes, fmt.Sprintf("Projets adoptés : %s.", strings.Join(st.Projects, ", ")))
+		}
+	}
+
+	description := "Aucune modification : le scénario tel quel."
+	if len(changes) > 0 {
+		description = "Modifications choisies dans la page de simulation : " + strings.Join(changes, " ")
+	}
+	header.add("description", str(description))
+	header.add("assumption", str("Simulation faite en séance : les chiffres saisis sont des hypothèses, pas des décisions."))
+	if b.Scenario != nil {
+		header.add("extends", str(b.ID))
+	}
+
+	doc := &yaml.Node{Kind: yaml.DocumentNode, Content: []*yaml.Node{body.Node}}
+	body.HeadComment = fmt.Sprintf("Scénario produit par la page de simulation de quotepart (quotepart serve).\nPour le rejouer : quotepart run %s", s.FileName(st))
+	var out bytes.Buffer
+	enc := yaml.NewEncoder(&out)
+	enc.SetIndent(2)
+	if err := enc.Encode(doc); err != nil {
+		return nil, nil, err
+	}
+	if err := enc.Close(); err != nil {
+		return nil, nil, err
+	}
+	return out.Bytes(), changes, nil
+}
+
+// memberRef is the member whose share per inhabitant a new member pays,
+// and the formula of its share in the key when the new member joins.
+type memberRef struct {
+	id, label string
+	share     string
+}
+
+// newMemberRef chooses the reference member for a member joining on d: the
+// most populous member other than the manager present that day (a commune
+// if there is one), and its share as the reference key gives it then.
+func newMemberRef(b *Base, d engine.Date) (memberRef, error) {
+	m := b.Model
+	for _, name := range []string{NewMemberID, newMemberShareRule, populationRule} {
+		if slices.ContainsFunc(m.Members, func(x engine.Member) bool { return x.ID == name }) ||
+			slices.ContainsFunc(m.Params, func(x engine.Param) bool { return x.Name == name }) ||
+			slices.ContainsFunc(m.Rules, func(x engine.Rule) bool { return x.Name == name }) {
+			return memberRef{}, fmt.Errorf("le nom %s est déjà pris dans ce scénario", name)
+		}
+	}
+	var best *engine.Member
+	for i := range m.Members {
+		x := &m.Members[i]
+		pop, ok := x.Attributes["population"]
+		if x.ID == m.Manager || !ok || !pop.IsPositive() || !x.ActiveOn(d) {
+			continue
+		}
+		better := best == nil ||
+			(x.Kind == "commune") != (best.Kind == "commune") && x.Kind == "commune" ||
+			(x.Kind == "commune") == (best.Kind == "commune") && pop.GreaterThan(best.Attributes["population"])
+		if better {
+			best = x
+		}
+	}
+	if best == nil {
+		return memberRef{}, errors.New("aucun membre (autre que le gestionnaire) n'a de population à laquelle comparer la sienne")
+	}
+	v := keyVersion(m, d)
+	if v == nil {
+		return memberRef{}, errors.New("la clé de référence n'a pas de formule à cette date")
+	}
+	f := v.ByMember[best.ID]
+	if f == nil {
+		f = v.Expr
+	}
+	if f == nil || f.Program == nil {
+		return memberRef{}, fmt.Errorf("la clé de référence ne donne pas de formule pour %s à cette date", best.Label)
+	}
+	perMember := map[string]bool{}
+	for _, r := range m.Rules {
+		perMember[r.Name] = r.PerMember
+	}
+	for _, ref := range f.Program.Refs() {
+		if ref.Name == formula.Member || perMember[ref.Name] {
+			return memberRef{}, fmt.Errorf("la part de %s dépend de valeurs propres à chaque membre (%s) : la page ne sait pas en déduire celle d'un nouveau membre", best.Label, f.Program.Source())
+		}
+	}
+	return memberRef{id: best.ID, label: best.Label, share: strings.TrimSpace(f.Program.Source())}, nil
+}
+
+// keyVersion is the version of the reference key in force on d.
+func keyVersion(m *engine.Model, d engine.Date) *engine.Version {
+	for _, r := range m.Rules {
+		if r.Name != m.ReferenceKey {
+			continue
+		}
+		var v *engine.Version
+		for i := range r.Versions {
+			if !r.Versions[i].From.After(d) {
+				v = &r.Versions[i]
+			}
+		}
+		return v
+	}
+	return nil
+}
+
+// newMemberRules writes the new member, its population and share rules
+// (add:), and the reference key's new version from its joining date: its
+// share, and every other member's share reduced in the same proportion.
+func newMemberRules(b *Base, nm *NewMember, ref memberRef) (add, override *node) {
+	m := b.Model
+	member := mapping(
+		"id", str(NewMemberID),
+		"label", str(nm.Label),
+		"kind", str("commune"),
+		"joined", date(nm.Joined),
+		"attributes", mapping("population", num(nm.Population)),
+		"source", str("Population saisie dans la page de simulation."),
+	)
+	zero := mapping()
+	for _, x := range m.Members {
+		if _, ok := x.Attributes["population"]; !ok {
+			zero.add(x.ID, str("0"))
+		}
+	}
+	population := mapping(
+		"label", str("Population du membre (simulation)"),
+		"description", str("Population des membres ; 0 pour ceux qui n'en ont pas."),
+		"unit", str("habitants"),
+		"per_member", &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!bool", Value: "true"},
+		"expr", str("member.population"),
+	)
+	if len(zero.Content) > 0 {
+		population.add("by_member", zero)
+	}
+	share := mapping(
+		"label", str("Part de "+nm.Label),
+		"description", str(fmt.Sprintf("Part du nouveau membre au même taux par habitant que %s (sa part dans la clé de référence à la date d'adhésion, divisée par sa population), arrondie au centième de point.", ref.label)),
+		"unit", str("part"),
+		"expr", str(fmt.Sprintf(`%q in %s ? round((%s) * %s[%q] / %s[%q], 4) : 0`,
+			NewMemberID, populationRule, ref.share, populationRule, NewMemberID, populationRule, ref.id)),
+	)
+	add = mapping(
+		"members", &yaml.Node{Kind: yaml.SequenceNode, Content: []*yaml.Node{member.Node}},
+		"rules", mapping(populationRule, population, newMemberShareRule, share),
+	)
+	v := keyVersion(m, nm.Joined)
+	byMember := mapping(NewMemberID, str(newMemberShareRule))
+	for _, x := range m.Members {
+		if f := v.ByMember[x.ID]; f != nil {
+			byMember.add(x.ID, str(fmt.Sprintf("(%s) * (1 - %s)", strings.TrimSpace(f.Program.Source()), newMemberShareRule)))
+		}
+	}
+	override = mapping(
+		"from", date(nm.Joined),
+		"description", str(fmt.Sprintf("%s prend sa part ; celles des autres membres sont réduites dans la même proportion.", nm.Label)),
+	)
+	if v.Expr != nil {
+		override.add("expr", str(fmt.Sprintf("(%s) * (1 - %s)", strings.TrimSpace(v.Expr.Program.Source()), newMemberShareRule)))
+	}
+	override.add("by_member", byMember)
+	return add, override
+}
+
+// staffPool is the pool whose key and fees bill a portfolio's staff when
+// the scenario has no portfolio: the first pool shared by the reference
+// key, with fees if one has them.
+func staffPool(m *engine.Model) string {
+	first := ""
+	for _, p := range m.Pools {
+		if p.Key != m.ReferenceKey {
+			continue
+		}
+		if p.Fees {
+			return p.ID
+		}
+		if first == "" {
+			first = p.ID
+		}
+	}
+	return first
+}
+
+func (b *Base) param(name string) Param {
+	if b.FeeParam != nil && b.FeeParam.Name == name {
+		return *b.FeeParam
+	}
+	for _, p := range b.KeyParams {
+		if p.Name == name {
+			return p
+		}
+	}
+	return Param{Name: name, Label: name}
+}
+
+func (b *Base) unit(name string) Param {
+	for _, p := range b.Units {
+		if p.Name == name {
+			return p
+		}
+	}
+	return Param{Name: name, Label: name}
+}
+
+// node is a YAML mapping being written, keys in the order added.
+type node struct{ *yaml.Node }
+
+func mapping(kv ...any) *node {
+	n := &node{&yaml.Node{Kind: yaml.MappingNode}}
+	for i := 0; i+1 < len(kv); i += 2 {
+		n.add(kv[i], kv[i+1])
+	}
+	return n
+}
+
+// add appends a key (a string, or a node such as a date) and its value (a
+// *node or a *yaml.Node).
+func (n *node) add(key, v any) {
+	k, ok := key.(*yaml.Node)
+	if !ok {
+		k = str(key.(string))
+	}
+	var val *yaml.Node
+	switch v := v.(type) {
+	case *node:
+		val = v.Node
+	case *yaml.Node:
+		val = v
+	default:
+		panic(fmt.Sprintf("whatif: unexpected YAML value %T", v))
+	}
+	n.Content = append(n.Content, k, val)
+}
+
+func str(s string) *yaml.Node { return &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: s} }
+
+func num(d decimal.Decimal) *yaml.Node {
+	tag := "!!int"
+	if d.Exponent() < 0 {
+		tag = "!!float"
+	}
+	return &yaml.Node{Kind: yaml.ScalarNode, Tag: tag, Value: d.String()}
+}
+
+func date(d engine.Date) *yaml.Node {
+	return &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!timestamp", Value: d.String()}
+}

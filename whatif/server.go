@@ -1,0 +1,329 @@
+package whatif
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"log/slog"
+	"net"
+	"net/http"
+	"runtime"
+	"strconv"
+	"time"
+)
+
+// Options are the limits of the server; the zero value of a field means
+// its default.
+type Options struct {
+	// Rate and Burst are each client's token bucket: Burst requests at
+	// once, then Rate a second (default 20 and 40). A negative Rate turns
+	// the limit off.
+	Rate  float64
+	Burst int
+	// MaxClients bounds the clients tracked by the rate limit (10,000).
+	MaxClients int
+	// Concurrent is the number of what-ifs computed at once (twice the
+	// processors); a request waits for a slot at most QueueWait (5 s),
+	// then gets 503.
+	Concurrent int
+	QueueWait  time.Duration
+	// ComputeTimeout bounds one computation (10 s).
+	ComputeTimeout time.Duration
+	// CacheEntries is the number of computed what-ifs kept (256; negative:
+	// none).
+	CacheEntries int
+	// Log receives one line per failed request and per computation error;
+	// nil: no log.
+	Log *slog.Logger
+}
+
+// Limits of a request, beyond those of the state.
+const (
+	// MaxBodyBytes is the largest request body accepted: the page sends
+	// none.
+	MaxBodyBytes = 1024
+	// MaxHeaderBytes is the http.Server's limit on the request line and
+	// headers.
+	MaxHeaderBytes = 8 << 10
+)
+
+func (o Options) withDefaults() Options {
+	if o.Rate == 0 {
+		o.Rate = 20
+	}
+	if o.Burst <= 0 {
+		o.Burst = 40
+	}
+	if o.MaxClients <= 0 {
+		o.MaxClients = 10_000
+	}
+	if o.Concurrent <= 0 {
+		o.Concurrent = 2 * runtime.GOMAXPROCS(0)
+	}
+	if o.QueueWait <= 0 {
+		o.QueueWait = 5 * time.Second
+	}
+	if o.ComputeTimeout <= 0 {
+		o.ComputeTimeout = 10 * time.Second
+	}
+	if o.CacheEntries == 0 {
+		o.CacheEntries = 256
+	}
+	return o
+}
+
+// Handler serves the what-if page:
+//
+//	GET /               the page, its state read from the query
+//	GET /resultats      the results for a query, as an HTML fragment
+//	GET /scenario.yaml  the scenario file of a query, to download
+//	GET /static/...     the page's style sheet, script and icon
+//	GET /sante          "ok", for monitoring
+type Handler struct {
+	sim     *Simulator
+	opt     Options
+	limiter *rateLimiter
+	slots   slots
+	cache   *cache
+	static  http.Handler
+	mux     *http.ServeMux
+}
+
+// NewHandler returns the page's handler with the given limits.
+func NewHandler(sim *Simulator, opt Options) *Handler {
+	opt = opt.withDefaults()
+	h := &Handler{sim: sim, opt: opt, slots: make(slots, opt.Concurrent), cache: newCache(opt.CacheEntries)}
+	if opt.Rate > 0 {
+		h.limiter = newRateLimiter(opt.Rate, opt.Burst, opt.MaxClients)
+	}
+	sub, err := fs.Sub(assets, "web/static")
+	if err != nil {
+		panic(err) // embedded at build time
+	}
+	h.static = http.StripPrefix("/static/", http.FileServerFS(sub))
+	h.mux = http.NewServeMux()
+	h.mux.HandleFunc("GET /{$}", h.page)
+	h.mux.HandleFunc("GET /resultats", h.results)
+	h.mux.HandleFunc("GET /scenario.yaml", h.download)
+	h.mux.HandleFunc("GET /static/", h.asset)
+	h.mux.HandleFunc("GET /sante", func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+		fmt.Fprintln(w, "ok")
+	})
+	h.mux.HandleFunc("GET /favicon.ico", func(w http.ResponseWriter, r *http.Request) {
+		http.Redirect(w, r, "/static/icone.svg", http.StatusMovedPermanently)
+	})
+	return h
+}
+
+// NewServer returns an http.Server for h with timeouts on every stage of
+// a request and a bound on the request's headers.
+func NewServer(addr string, h http.Handler) *http.Server {
+	return &http.Server{
+		Addr:              addr,
+		Handler:           h,
+		ReadHeaderTimeout: 5 * time.Second,
+		ReadTimeout:       10 * time.Second,
+		WriteTimeout:      30 * time.Second,
+		IdleTimeout:       60 * time.Second,
+		MaxHeaderBytes:    MaxHeaderBytes,
+	}
+}
+
+func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	defer func() {
+		if v := recover(); v != nil {
+			if v == http.ErrAbortHandler {
+				panic(v)
+			}
+			h.logf("panic serving %s: %v", r.URL.Path, v)
+			plain(w, http.StatusInternalServerError, "Erreur interne du serveur.")
+		}
+	}()
+	hd := w.Header()
+	hd.Set("Content-Security-Policy", "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'")
+	hd.Set("X-Content-Type-Options", "nosniff")
+	hd.Set("Referrer-Policy", "no-referrer")
+	hd.Set("X-Frame-Options", "DENY")
+	if r.Method != http.MethodGet && r.Method != http.MethodHead {
+		hd.Set("Allow", "GET, HEAD")
+		plain(w, http.StatusMethodNotAllowed, "Méthode non acceptée : la page ne fait que des lectures (GET).")
+		return
+	}
+	if r.ContentLength > MaxBodyBytes {
+		plain(w, http.StatusRequestEntityTooLarge, "Requête trop volumineuse.")
+		return
+	}
+	r.Body = http.MaxBytesReader(w, r.Body, MaxBodyBytes)
+	if len(r.URL.RawQuery) > MaxQueryBytes {
+		plain(w, http.StatusRequestURITooLong, fmt.Sprintf("Adresse trop longue : %d octets de paramètres, au plus %d.", len(r.URL.RawQuery), MaxQueryBytes))
+		return
+	}
+	if ok, wait := h.limiter.allow(clientOf(r)); !ok {
+		hd.Set("Retry-After", strconv.Itoa(max(1, int(wait.Round(time.Second)/time.Second))))
+		plain(w, http.StatusTooManyRequests, "Trop de requêtes en peu de temps : patientez un instant.")
+		return
+	}
+	h.mux.ServeHTTP(w, r)
+}
+
+// clientOf is the address a request comes from, without its port: the
+// rate limit is per client machine.
+func clientOf(r *http.Request) string {
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		return r.RemoteAddr
+	}
+	return host
+}
+
+func (h *Handler) asset(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("Cache-Control", "no-cache")
+	h.static.ServeHTTP(w, r)
+}
+
+// evaluation is a query parsed and computed. status is 200, or the HTTP
+// status of the failure: 400 for a state with mistakes, 422 for a what-if
+// the rules refuse, 503 when the server is too busy.
+type evaluation struct {
+	state  State
+	out    *Outcome
+	err    error
+	status int
+	// cached says the outcome was computed for an earlier request.
+	cached bool
+}
+
+// evaluate parses and computes a query, through the cache.
+func (h *Handler) evaluate(ctx context.Context, rawQuery string) evaluation {
+	st, err := h.sim.Parse(rawQuery)
+	if err != nil {
+		return evaluation{state: st, err: err, status: http.StatusBadRequest}
+	}
+	ev := evaluation{state: st}
+	key := st.Scenario + "?" + st.Query(h.sim).Encode()
+	ev.out, ev.err, ev.cached = h.cache.get(key)
+	if !ev.cached {
+		wait, cancel := context.WithTimeout(ctx, h.opt.QueueWait)
+		got := h.slots.acquire(wait)
+		cancel()
+		if !got {
+			ev.err, ev.status = errBusy, http.StatusServiceUnavailable
+			return ev
+		}
+		compute, cancel := context.WithTimeout(ctx, h.opt.ComputeTimeout)
+		ev.out, ev.err = h.sim.Evaluate(compute, st)
+		cancel()
+		h.slots.release()
+		if ev.err == nil || isUserError(ev.err) {
+			h.cache.put(key, ev.out, ev.err)
+		}
+	}
+	switch err := ev.err; {
+	case err == nil:
+		ev.status = http.StatusOK
+	case isProblems(err):
+		ev.status = http.StatusBadRequest
+	case isUserError(err):
+		h.logf("what-if refused by the rules (%s): %v", key, err)
+		ev.status = http.StatusUnprocessableEntity
+	case errors.Is(err, context.DeadlineExceeded) || errors.Is(err, context.Canceled):
+		ev.err, ev.status = errBusy, http.StatusServiceUnavailable
+	default:
+		h.logf("computing %s: %v", key, err)
+		ev.status = http.StatusInternalServerError
+	}
+	return ev
+}
+
+var errBusy = errors.New("le serveur est très sollicité : réessayez dans un instant")
+
+func isProblems(err error) bool {
+	var ps Problems
+	return errors.As(err, &ps)
+}
+
+// isUserError tells a what-if that the rules refuse (the user's to fix)
+// from a failure of the server.
+func isUserError(err error) bool {
+	var ce *ComputeError
+	return isProblems(err) || errors.As(err, &ce) && !errors.Is(err, context.DeadlineExceeded) && !errors.Is(err, context.Canceled)
+}
+
+func (h *Handler) page(w http.ResponseWriter, r *http.Request) {
+	ev := h.evaluate(r.Context(), r.URL.RawQuery)
+	var buf bytes.Buffer
+	if err := h.renderPage(&buf, r.URL.RawQuery, ev); err != nil {
+		h.logf("rendering the page: %v", err)
+		plain(w, http.StatusInternalServerError, "Erreur interne du serveur.")
+		return
+	}
+	w.Header().Set("Cache-Control", "no-store")
+	send(w, ev, "text/html; charset=utf-8", buf.Bytes())
+}
+
+func (h *Handler) results(w http.ResponseWriter, r *http.Request) {
+	ev := h.evaluate(r.Context(), r.URL.RawQuery)
+	var buf bytes.Buffer
+	var err error
+	if ev.err != nil {
+		err = h.renderProblems(&buf, ev)
+	} else {
+		err = h.renderResults(&buf, ev)
+	}
+	if err != nil {
+		h.logf("rendering results: %v", err)
+		plain(w, http.StatusInternalServerError, "Erreur interne du serveur.")
+		return
+	}
+	w.Header().Set("Cache-Control", "no-store")
+	send(w, ev, "text/html; charset=utf-8", buf.Bytes())
+}
+
+func (h *Handler) download(w http.ResponseWriter, r *http.Request) {
+	st, err := h.sim.Parse(r.URL.RawQuery)
+	if err != nil {
+		plain(w, http.StatusBadRequest, "Simulation invalide : "+err.Error()+".")
+		return
+	}
+	data, err := h.sim.ScenarioFile(st)
+	if err != nil {
+		plain(w, http.StatusBadRequest, "Simulation invalide : "+err.Error()+".")
+		return
+	}
+	w.Header().Set("Content-Disposition", `attachment; filename="`+h.sim.FileName(st)+`"`)
+	w.Header().Set("Cache-Control", "no-store")
+	send(w, evaluation{status: http.StatusOK}, "application/yaml; charset=utf-8", data)
+}
+
+// send writes a response with the computation time as a Server-Timing
+// header: calcul;dur=MS when the what-if was computed for this request,
+// cache when an earlier one had computed it.
+func send(w http.ResponseWriter, ev evaluation, contentType string, body []byte) {
+	hd := w.Header()
+	hd.Set("Content-Type", contentType)
+	hd.Set("Content-Length", strconv.Itoa(len(body)))
+	switch {
+	case ev.out != nil && ev.cached:
+		hd.Set("Server-Timing", "cache")
+	case ev.out != nil:
+		hd.Set("Server-Timing", fmt.Sprintf("calcul;dur=%.2f", float64(ev.out.Elapsed.Microseconds())/1000))
+	}
+	w.WriteHeader(ev.status)
+	_, _ = w.Write(body)
+}
+
+func plain(w http.ResponseWriter, status int, msg string) {
+	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(status)
+	fmt.Fprintln(w, msg)
+}
+
+func (h *Handler) logf(format string, args ...any) {
+	if h.opt.Log != nil {
+		h.opt.Log.Warn(fmt.Sprintf(format, args...))
+	}
+}
