@@ -7,9 +7,11 @@ package engine_test
 
 import (
 	"context"
+	"math"
 	"math/rand/v2"
 	"runtime"
 	"slices"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -325,5 +327,171 @@ func BenchmarkMonteCarloReference(b *testing.B) {
 			referenceMonteCarlo(set, draws, 1)
 		}
 		perCore(b)
+	})
+}
+
+// referenceSelect is a hand-written exact selection for limits on budget
+// and staff per year (non-negative weights): depth-first over the requests
+// of positive value, highest first, pruned by the best fractional
+// knapsack over each limit taken alone.
+func referenceSelect(set []engine.Assessed, lim engine.Limits) (chosen []string, value decimal.Decimal) {
+	type req struct {
+		id string
+		v  decimal.Decimal
+		vf float64
+		w  []decimal.Decimal
+		wf []float64
+	}
+	var limits []decimal.Decimal
+	years := set[0].Years
+	for _, y := range years {
+		if l, ok := lim.Budget[y]; ok {
+			limits = append(limits, l)
+		}
+	}
+	for _, y := range years {
+		if l, ok := lim.Staff[y]; ok {
+			limits = append(limits, l)
+		}
+	}
+	var reqs []req
+	for _, a := range set {
+		ind := engine.Figures([]engine.Assessed{a})
+		if !ind.Monetized.IsPositive() {
+			continue
+		}
+		r := req{id: a.Project.ID, v: ind.Monetized, vf: ind.Monetized.InexactFloat64()}
+		for yi, y := range years {
+			if _, ok := lim.Budget[y]; ok {
+				r.w = append(r.w, ind.Dimensions[engine.Money].Efforts[yi])
+			}
+		}
+		for yi, y := range years {
+			if _, ok := lim.Staff[y]; ok {
+				r.w = append(r.w, ind.Dimensions[engine.Staff].Efforts[yi])
+			}
+		}
+		for _, w := range r.w {
+			r.wf = append(r.wf, w.InexactFloat64())
+		}
+		reqs = append(reqs, r)
+	}
+	slices.SortStableFunc(reqs, func(a, b req) int {
+		if c := b.v.Cmp(a.v); c != 0 {
+			return c
+		}
+		return strings.Compare(a.id, b.id)
+	})
+	// byRatio[k] orders the requests by value per unit of limit k.
+	byRatio := make([][]int, len(limits))
+	for k := range limits {
+		for i := range reqs {
+			byRatio[k] = append(byRatio[k], i)
+		}
+		slices.SortStableFunc(byRatio[k], func(a, b int) int {
+			ra, rb := reqs[a].vf/max(reqs[a].wf[k], 1e-12), reqs[b].vf/max(reqs[b].wf[k], 1e-12)
+			switch {
+			case ra > rb:
+				return -1
+			case ra < rb:
+				return 1
+			}
+			return 0
+		})
+	}
+	bound := func(depth int, room []float64) float64 {
+		best := math.Inf(1)
+		for k := range limits {
+			left, sum := room[k], 0.0
+			for _, i := range byRatio[k] {
+				if i < depth {
+					continue
+				}
+				if w := reqs[i].wf[k]; w <= left {
+					left -= w
+					sum += reqs[i].vf
+				} else {
+					sum += reqs[i].vf * left / w
+					break
+				}
+			}
+			best = min(best, sum)
+		}
+		if len(limits) == 0 {
+			best = 0
+			for _, r := range reqs[depth:] {
+				best += r.vf
+			}
+		}
+		return best
+	}
+	bestValue := 0.0
+	var bestSet, cur []int
+	var dfs func(depth int, room []decimal.Decimal, roomf []float64, v float64)
+	dfs = func(depth int, room []decimal.Decimal, roomf []float64, v float64) {
+		if v > bestValue+1e-9 {
+			bestValue, bestSet = v, slices.Clone(cur)
+		}
+		if depth == len(reqs) || v+bound(depth, roomf) <= bestValue+1e-9 {
+			return
+		}
+		r := &reqs[depth]
+		next, nextf := make([]decimal.Decimal, len(room)), make([]float64, len(room))
+		fits := true
+		for k := range room {
+			next[k] = room[k].Sub(r.w[k])
+			nextf[k] = roomf[k] - r.wf[k]
+			fits = fits && !next[k].IsNegative()
+		}
+		if fits {
+			cur = append(cur, depth)
+			dfs(depth+1, next, nextf, v+r.vf)
+			cur = cur[:len(cur)-1]
+		}
+		dfs(depth+1, room, roomf, v)
+	}
+	roomf := make([]float64, len(limits))
+	for k, l := range limits {
+		roomf[k] = l.InexactFloat64()
+	}
+	dfs(0, slices.Clone(limits), roomf, 0)
+	value = decimal.Zero
+	for _, i := range bestSet {
+		chosen = append(chosen, reqs[i].id)
+		value = value.Add(reqs[i].v)
+	}
+	return chosen, value
+}
+
+// BenchmarkSelectReference: (d) in docs/performance.md, the choice among 40
+// requests under budget and staff limits per year. The engine also works
+// out which limits bind and what raising each would bring (one more
+// selection per binding limit); the reference only finds the best set.
+func BenchmarkSelectReference(b *testing.B) {
+	in := projSelectSet(40, 0.3)
+	sel, err := engine.Select(in.set, in.lim)
+	if err != nil {
+		b.Fatal(err)
+	}
+	chosen, value := referenceSelect(in.set, in.lim)
+	got := slices.Clone(sel.Chosen)
+	slices.Sort(got)
+	slices.Sort(chosen)
+	if !slices.Equal(got, chosen) || !sel.Value.Equal(value) {
+		b.Fatalf("the engine chose %v (%s), the reference %v (%s)", sel.Chosen, sel.Value, chosen, value)
+	}
+	b.Run("engine", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			if _, err := engine.Select(in.set, in.lim); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("reference", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			referenceSelect(in.set, in.lim)
+		}
 	})
 }
