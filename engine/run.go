@@ -662,9 +662,14 @@ func (ev *evaluator) combine(y int, segs []*segmentRun) (*Year, error) {
 		if err != nil {
 			return nil, diag.Errorf(p.Pos, diag.Internal, "pool %s, year %d: %v", p.ID, y, err)
 		}
-		feeParts, err := Allocate(py.Fees, rawFees, ids)
-		if err != nil {
-			return nil, diag.Errorf(p.Pos, diag.Internal, "fees of pool %s, year %d: %v", p.ID, y, err)
+		// A pool without fees has fees of exactly zero for everyone:
+		// what Allocate would return, zero cents each, without the work.
+		feeParts := centZeros(len(members))
+		if p.Fees {
+			feeParts, err = Allocate(py.Fees, rawFees, ids)
+			if err != nil {
+				return nil, diag.Errorf(p.Pos, diag.Internal, "fees of pool %s, year %d: %v", p.ID, y, err)
+			}
 		}
 		shares := weightedKey(p.Key)
 		for k := range members {
@@ -692,6 +697,17 @@ func (ev *evaluator) combine(y int, segs []*segmentRun) (*Year, error) {
 	}
 	return out, nil
 }
+
+// centZeros returns n zeros in cents, as Allocate gives them.
+func centZeros(n int) []decimal.Decimal {
+	z := make([]decimal.Decimal, n)
+	for i := range z {
+		z[i] = zeroCents
+	}
+	return z
+}
+
+var zeroCents = decimal.New(0, -2)
 
 func zeros(n int) []decimal.Decimal {
 	z := make([]decimal.Decimal, n)
