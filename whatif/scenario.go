@@ -53,7 +53,7 @@ func (s *Simulator) file(st State) ([]byte, []string, error) {
 		add, override := newMemberRules(b, m, ref)
 		body.add("add", add)
 		body.add("rules", mapping(b.Model.ReferenceKey, override))
-		changes = append(changes, fmt.Sprintf("%s (%s habitants) adhère le %s ; sa part est calculée au même taux par habitant que %s, et les parts des autres membres sont réduites dans la même proportion.",
+		changes = append(changes, fmt.Sprintf("%s (%s\u00a0habitants) adhère le %s ; sa part est calculée au même taux par habitant que %s, et les parts des autres membres sont réduites dans la même proportion.",
 			m.Label, reports.Number(m.Population, 0, reports.French), reports.Date(m.Joined, reports.French), ref.label))
 	}
 
@@ -62,7 +62,7 @@ func (s *Simulator) file(st State) ([]byte, []string, error) {
 		for _, c := range st.Params {
 			p := b.param(c.Name)
 			value := c.Value
-			shown := reports.Number(c.Value, decimalsOf(c.Value), reports.French) + " " + unitLabel(p.Unit)
+			shown := reports.Number(c.Value, decimalsOf(c.Value), reports.French) + "\u00a0" + unitLabel(p.Unit)
 			if p.Percent {
 				value = value.Shift(-2)
 				shown = reports.Number(c.Value, decimalsOf(c.Value), reports.French) + "\u00a0%"
@@ -84,7 +84,7 @@ func (s *Simulator) file(st State) ([]byte, []string, error) {
 			if c.Change.IsNegative() {
 				what = "retirés de"
 			}
-			text := fmt.Sprintf("%s ETC %s « %s » au %s.", reports.Number(c.Change.Abs(), decimalsOf(c.Change), reports.French), what, u.Label, reports.Date(engine.NewDate(c.Year, 1, 1), reports.French))
+			text := fmt.Sprintf("%s\u00a0ETC %s « %s » au %s.", reports.Number(c.Change.Abs(), decimalsOf(c.Change), reports.French), what, u.Label, reports.Date(engine.NewDate(c.Year, 1, 1), reports.French))
 			list.Content = append(list.Content, mapping(
 				"from", date(engine.NewDate(c.Year, 1, 1)),
 				"unit", str(c.Unit),

@@ -215,7 +215,7 @@ func (s *Simulator) Parse(rawQuery string) (State, error) {
 		}
 		lo, hi, unit := bounds(p)
 		if d.LessThan(lo) || d.GreaterThan(hi) {
-			ps.add(key, "%s : %s %s, c'est hors limites (entre %s et %s %s)", p.Label, reports.Number(d, decimalsOf(d), reports.French), unit,
+			ps.add(key, "%s : %s\u00a0%s, c'est hors limites (entre %s et %s\u00a0%s)", p.Label, reports.Number(d, decimalsOf(d), reports.French), unit,
 				reports.Number(lo, 0, reports.French), reports.Number(hi, 0, reports.French), unit)
 			continue
 		}

@@ -1,0 +1,321 @@
+package whatif
+
+import (
+	"context"
+	"io"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"regexp"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/shopspring/decimal"
+)
+
+func get(t *testing.T, h http.Handler, target string) *httptest.ResponseRecorder {
+	t.Helper()
+	r := httptest.NewRequest(http.MethodGet, "http://quotepart.test/", nil)
+	u, err := url.Parse("http://quotepart.test" + target)
+	if err == nil {
+		r.URL = u
+		r.RequestURI = target
+	} else {
+		// A target url.Parse refuses: keep its raw query as a client
+		// could send it.
+		path, query, _ := strings.Cut(target, "?")
+		r.URL = &url.URL{Path: path, RawQuery: query}
+		r.RequestURI = target
+	}
+	w := httptest.NewRecorder()
+	h.ServeHTTP(w, r)
+	return w
+}
+
+func TestPage(t *testing.T) {
+	h := NewHandler(defaultSimulator(t), Options{Rate: -1})
+	w := get(t, h, "/?etc.etc_cellule_numerique_confiance.2027=2")
+	if w.Code != http.StatusOK {
+		t.Fatalf("GET / = %d\n%s", w.Code, w.Body)
+	}
+	body := w.Body.String()
+	for _, want := range []string{
+		`<html lang="fr">`,
+		`name="etc.etc_cellule_numerique_confiance.2027" id="etc.etc_cellule_numerique_confiance.2027" value="2"`,
+		`id="montant-ville-2028" data-valeur="`,
+		`Télécharger comme scénario`,
+		`href="/scenario.yaml?etc.etc_cellule_numerique_confiance.2027=2"`,
+		`<svg viewBox="0 0 720 260"`,
+		"2\u00a0ETC ajoutés à « ETC de la cellule numérique de confiance » au 1er janvier 2027.",
+		`<script src="/static/app.js" defer></script>`,
+	} {
+		if !strings.Contains(body, want) {
+			t.Errorf("the page lacks %q", want)
+		}
+	}
+	if strings.Contains(body, "style=") {
+		t.Error("the page has a style attribute: the Content-Security-Policy forbids inline styles")
+	}
+	if csp := w.Header().Get("Content-Security-Policy"); !strings.Contains(csp, "script-src 'self'") {
+		t.Errorf("Content-Security-Policy = %q", csp)
+	}
+	for _, asset := range []string{"/static/app.js", "/static/style.css", "/static/icone.svg"} {
+		if w := get(t, h, asset); w.Code != http.StatusOK || w.Body.Len() == 0 {
+			t.Errorf("GET %s = %d", asset, w.Code)
+		}
+	}
+}
+
+// TestResultsMatchDownload: the figures of the results fragment are those
+// of the downloaded file run as the command line runs it.
+func TestResultsMatchDownload(t *testing.T) {
+	h := NewHandler(defaultSimulator(t), Options{Rate: -1})
+	q := "etc.etc_cellule_numerique_confiance.2027=2&p.taux_frais_gestion=3,5&nm.date=2028-01-01&nm.population=9727"
+	w := get(t, h, "/resultats?"+q)
+	if w.Code != http.StatusOK {
+		t.Fatalf("GET /resultats = %d\n%s", w.Code, w.Body)
+	}
+	if st := w.Header().Get("Server-Timing"); !strings.HasPrefix(st, "calcul;dur=") {
+		t.Errorf("Server-Timing = %q, want the computation time", st)
+	}
+	cells := regexp.MustCompile(`id="montant-([a-z_]+)-(\d{4})" data-valeur="([0-9.-]+)"`).FindAllStringSubmatch(w.Body.String(), -1)
+	if len(cells) < 15 {
+		t.Fatalf("the fragment has %d amount cells", len(cells))
+	}
+	dl := get(t, h, "/scenario.yaml?"+q)
+	if dl.Code != http.StatusOK || !strings.Contains(dl.Header().Get("Content-Disposition"), `filename="simulation-convention-2026.yaml"`) {
+		t.Fatalf("GET /scenario.yaml = %d, %q", dl.Code, dl.Header().Get("Content-Disposition"))
+	}
+	res := runAsCommandLine(t, "simulation-convention-2026.yaml", dl.Body.Bytes())
+	amounts := map[string]decimal.Decimal{}
+	for _, y := range res.Years {
+		for _, m := range y.Members {
+			amounts[m.ID+"-"+decimal.NewFromInt(int64(y.Year)).String()] = m.Amount
+		}
+	}
+	for _, c := range cells {
+		want, ok := amounts[c[1]+"-"+c[2]]
+		if !ok {
+			continue // totals
+		}
+		if got := decimal.RequireFromString(c[3]); !got.Equal(want) {
+			t.Errorf("%s %s: page %s, file run %s", c[1], c[2], got, want)
+		}
+	}
+	// A second request for the same what-if comes from the cache.
+	if w := get(t, h, "/resultats?"+q); w.Header().Get("Server-Timing") != "cache" {
+		t.Errorf("second request: Server-Timing = %q, want cache", w.Header().Get("Server-Timing"))
+	}
+}
+
+// TestBadRequests: every malformed or oversized input gets a 4xx with a
+// message, never a 5xx.
+func TestBadRequests(t *testing.T) {
+	h := NewHandler(defaultSimulator(t), Options{Rate: -1})
+	tests := []struct {
+		target string
+		status int
+		want   string
+	}{
+		{"/resultats?etc.etc_dsi.2027=abc", 400, "n&#39;est pas un nombre"},
+		{"/resultats?etc.etc_dsi.2027=1e309", 400, "n&#39;est pas un nombre"},
+		{"/resultats?etc.etc_dsi.2027=99999999999999999999", 400, "n&#39;est pas un nombre"},
+		{"/resultats?p.taux_frais_gestion=-3", 400, "hors limites"},
+		{"/resultats?inconnu=%3Cscript%3Ealert(1)%3C/script%3E", 400, "paramètre inconnu"},
+		{"/resultats?%3Cscript%3E=1", 400, "« &lt;script&gt; »"},
+		{"/resultats?scenario=../../etc/passwd", 400, "scénario inconnu"},
+		{"/resultats?a=%", 400, "mal formée"},
+		{"/resultats?a=%00%01", 400, "paramètre inconnu"},
+		{"/resultats?nm.label=%C3%28&nm.date=2028-01-01&nm.population=1", 400, "UTF-8"},
+		{"/resultats?nm.date=2028-02-30&nm.population=1", 400, "n&#39;est pas une date"},
+		{"/resultats?etc.etc_dsi.2027=1&etc.etc_dsi.2027=1", 400, "donné 2 fois"},
+		{"/resultats?" + strings.Repeat("a=1&", MaxQueryBytes/4+1), 414, "Adresse trop longue"},
+		{"/?" + strings.Repeat("z", MaxQueryBytes+1), 414, "Adresse trop longue"},
+		{"/scenario.yaml?etc.etc_dsi.2027=x", 400, "Simulation invalide"},
+		{"/?etc.etc_dsi.2027=x", 400, "n&#39;est pas un nombre"},
+		{"/inconnu", 404, ""},
+		{"/static/inconnu.js", 404, ""},
+		// The path is cleaned: no way out of the embedded assets.
+		{"/static/../simulator.go", 307, `href="/simulator.go"`},
+		{"/simulator.go", 404, ""},
+		// Valid input the rules refuse: a zero cost per post divides the
+		// CCAS target by a zero reference payroll.
+		{"/resultats?p.cout_moyen_etc_2026=0", 422, "Les règles refusent cette simulation"},
+	}
+	for _, tt := range tests {
+		w := get(t, h, tt.target)
+		if w.Code != tt.status {
+			t.Errorf("GET %.70s = %d, want %d\n%.300s", tt.target, w.Code, tt.status, w.Body)
+			continue
+		}
+		if !strings.Contains(w.Body.String(), tt.want) {
+			t.Errorf("GET %.70s: the answer lacks %q:\n%.400s", tt.target, tt.want, w.Body)
+		}
+	}
+
+	post := httptest.NewRequest(http.MethodPost, "/resultats", strings.NewReader("x=1"))
+	w := httptest.NewRecorder()
+	h.ServeHTTP(w, post)
+	if w.Code != http.StatusMethodNotAllowed || w.Header().Get("Allow") != "GET, HEAD" {
+		t.Errorf("POST = %d, Allow %q; want 405, GET, HEAD", w.Code, w.Header().Get("Allow"))
+	}
+	big := httptest.NewRequest(http.MethodGet, "/resultats", strings.NewReader(strings.Repeat("x", MaxBodyBytes+1)))
+	w = httptest.NewRecorder()
+	h.ServeHTTP(w, big)
+	if w.Code != http.StatusRequestEntityTooLarge {
+		t.Errorf("GET with a large body = %d, want 413", w.Code)
+	}
+}
+
+// TestBadRequestsOverHTTP sends what a browser cannot: oversized headers,
+// a request line of garbage, against the real server on loopback.
+func TestBadRequestsOverHTTP(t *testing.T) {
+	srv := httptest.NewUnstartedServer(nil)
+	srv.Config = NewServer("", NewHandler(defaultSimulator(t), Options{Rate: -1}))
+	srv.Start()
+	defer srv.Close()
+	req, _ := http.NewRequest(http.MethodGet, srv.URL+"/", nil)
+	req.Header.Set("X-Grand", strings.Repeat("x", 2*MaxHeaderBytes))
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusRequestHeaderFieldsTooLarge {
+		t.Errorf("oversized headers = %d, want 431", resp.StatusCode)
+	}
+	// (An HTTP version the server does not speak, HTTP/9.9, gets net/http's
+	// own 505 before the handler is reached.)
+	for _, raw := range []string{"GARBAGE\r\n\r\n", "GET /?a=%zz HTTP/1.1\r\nHost: x\r\n\r\n", "GET / HTTP/1.1\r\n\r\n", "GET /" + strings.Repeat("x", 20000) + " HTTP/1.1\r\nHost: x\r\n\r\n"} {
+		conn, err := net.Dial("tcp", srv.Listener.Addr().String())
+		if err != nil {
+			t.Fatal(err)
+		}
+		conn.SetDeadline(time.Now().Add(5 * time.Second))
+		io.WriteString(conn, raw)
+		line := make([]byte, 12)
+		n, _ := io.ReadFull(conn, line)
+		conn.Close()
+		if got := string(line[:n]); !strings.HasPrefix(got, "HTTP/1.1 4") {
+			t.Errorf("%q answered %q, want a 4xx", raw, got)
+		}
+	}
+}
+
+func TestRateLimit(t *testing.T) {
+	h := NewHandler(defaultSimulator(t), Options{Rate: 1, Burst: 3})
+	from := func(addr string) int {
+		r := httptest.NewRequest(http.MethodGet, "/sante", nil)
+		r.RemoteAddr = addr
+		w := httptest.NewRecorder()
+		h.ServeHTTP(w, r)
+		if w.Code == http.StatusTooManyRequests && w.Header().Get("Retry-After") == "" {
+			t.Error("429 without Retry-After")
+		}
+		return w.Code
+	}
+	for i := range 3 {
+		if code := from("192.0.2.1:1000"); code != http.StatusOK {
+			t.Fatalf("request %d within the burst = %d", i+1, code)
+		}
+	}
+	if code := from("192.0.2.1:1001"); code != http.StatusTooManyRequests {
+		t.Errorf("request over the burst, another port of the same client = %d, want 429", code)
+	}
+	if code := from("192.0.2.2:1000"); code != http.StatusOK {
+		t.Errorf("another client = %d, want 200", code)
+	}
+}
+
+func TestRateLimiterRefills(t *testing.T) {
+	now := time.Unix(0, 0)
+	l := newRateLimiter(2, 2, 2)
+	l.now = func() time.Time { return now }
+	allow := func(c string) bool { ok, _ := l.allow(c); return ok }
+	if !allow("a") || !allow("a") || allow("a") {
+		t.Fatal("burst of 2 not enforced")
+	}
+	now = now.Add(500 * time.Millisecond) // one token at 2 a second
+	if !allow("a") || allow("a") {
+		t.Error("half a second should give back exactly one token")
+	}
+	// The table of clients is bounded: a third client waits until a
+	// bucket is full again and swept.
+	if !allow("b") {
+		t.Fatal("second client refused")
+	}
+	if allow("c") {
+		t.Error("a third client was tracked beyond the bound of 2")
+	}
+	now = now.Add(10 * time.Second)
+	if !allow("c") {
+		t.Error("after the others went quiet, a new client is refused")
+	}
+}
+
+func TestCacheEvicts(t *testing.T) {
+	c := newCache(2)
+	a, b := &Outcome{}, &Outcome{}
+	c.put("a", a, nil)
+	c.put("b", b, nil)
+	c.get("a")
+	c.put("c", &Outcome{}, nil)
+	if _, _, ok := c.get("b"); ok {
+		t.Error("the least recently used entry was kept")
+	}
+	if got, _, ok := c.get("a"); !ok || got != a {
+		t.Error("a recently used entry was dropped")
+	}
+}
+
+// TestConcurrentEvaluations computes different what-ifs at once on the
+// shared Simulator; run with -race it checks that nothing shared is
+// written.
+func TestConcurrentEvaluations(t *testing.T) {
+	s := defaultSimulator(t)
+	var wg sync.WaitGroup
+	errs := make(chan error, len(whatIfs)*2)
+	for range 2 {
+		for _, q := range whatIfs {
+			wg.Go(func() {
+				st, err := s.Parse(q)
+				if err == nil {
+					_, err = s.Evaluate(context.Background(), st)
+				}
+				if err != nil {
+					errs <- err
+				}
+			})
+		}
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Error(err)
+	}
+}
+
+func FuzzQuery(f *testing.F) {
+	for _, q := range whatIfs {
+		f.Add(q)
+	}
+	f.Add("etc.etc_dsi.2027=-91")
+	f.Add("p.cout_moyen_etc_2026=0")
+	f.Add("nm.date=2028-01-01&nm.population=1&nm.label=%00")
+	f.Add("projets=,,,")
+	h := NewHandler(defaultSimulator(f), Options{Rate: -1, CacheEntries: -1})
+	f.Fuzz(func(t *testing.T, q string) {
+		for _, path := range []string{"/resultats", "/scenario.yaml"} {
+			r := httptest.NewRequest(http.MethodGet, "/", nil)
+			r.URL = &url.URL{Path: path, RawQuery: q}
+			w := httptest.NewRecorder()
+			h.ServeHTTP(w, r)
+			if w.Code >= 500 {
+				t.Fatalf("GET %s?%q = %d\n%s", path, q, w.Code, w.Body)
+			}
+		}
+	})
+}
