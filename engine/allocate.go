@@ -3,6 +3,7 @@ package engine
 import (
 	"cmp"
 	"fmt"
+	"math"
 	"math/big"
 	"slices"
 
@@ -26,17 +27,24 @@ var cent = decimal.New(1, -2)
 // when they come from keys that sum to 1; otherwise Allocate fails rather
 // than hide the difference.
 func Allocate(total decimal.Decimal, raw []decimal.Decimal, ids []string) ([]decimal.Decimal, error) {
+	parts, _, err := allocate(total, raw, ids, false)
+	return parts, err
+}
+
+// allocate is Allocate; with wantCents it also returns the parts as int64
+// cents, or nil when one does not fit.
+func allocate(total decimal.Decimal, raw []decimal.Decimal, ids []string, wantCents bool) ([]decimal.Decimal, []int64, error) {
 	if len(raw) != len(ids) {
-		return nil, fmt.Errorf("allocate: %d parts but %d ids", len(raw), len(ids))
+		return nil, nil, fmt.Errorf("allocate: %d parts but %d ids", len(raw), len(ids))
 	}
 	if !total.Equal(total.Round(2)) {
-		return nil, fmt.Errorf("allocate: total %s is not in cents", total)
+		return nil, nil, fmt.Errorf("allocate: total %s is not in cents", total)
 	}
 	if len(raw) == 0 {
 		if !total.IsZero() {
-			return nil, fmt.Errorf("allocate: no member to share %s among", total)
+			return nil, nil, fmt.Errorf("allocate: no member to share %s among", total)
 		}
-		return nil, nil
+		return nil, nil, nil
 	}
 	negative := total.IsNegative()
 	if negative {
@@ -55,6 +63,10 @@ func Allocate(total decimal.Decimal, raw []decimal.Decimal, ids []string) ([]dec
 	unit := pow10(int(-2 - e))
 	sum := new(big.Int)
 	q := new(big.Int)
+	var cents []int64
+	if wantCents {
+		cents = make([]int64, len(raw))
+	}
 	for i, r := range raw {
 		v := r.Coefficient()
 		if negative {
@@ -64,11 +76,18 @@ func Allocate(total decimal.Decimal, raw []decimal.Decimal, ids []string) ([]dec
 		q.DivMod(v, unit, &remainders[i])
 		parts[i] = decimal.NewFromBigInt(q, -2)
 		sum.Add(sum, q)
+		if cents != nil {
+			if q.IsInt64() && q.Int64() < math.MaxInt64 && q.Int64() > math.MinInt64 {
+				cents[i] = q.Int64()
+			} else {
+				cents = nil
+			}
+		}
 	}
 	missingCents := total.Shift(2).BigInt()
 	missingCents.Sub(missingCents, sum)
 	if !missingCents.IsInt64() || missingCents.Int64() < 0 || missingCents.Int64() > int64(len(raw)) {
-		return nil, fmt.Errorf("allocate: the parts sum to %s, not to the total %s", decimal.NewFromBigInt(sum, -2), total)
+		return nil, nil, fmt.Errorf("allocate: the parts sum to %s, not to the total %s", decimal.NewFromBigInt(sum, -2), total)
 	}
 	missing := missingCents.Int64()
 	order := make([]int, len(raw))
@@ -83,11 +102,17 @@ func Allocate(total decimal.Decimal, raw []decimal.Decimal, ids []string) ([]dec
 	})
 	for _, i := range order[:missing] {
 		parts[i] = parts[i].Add(cent)
+		if cents != nil {
+			cents[i]++
+		}
 	}
 	if negative {
 		for i := range parts {
 			parts[i] = parts[i].Neg()
+			if cents != nil {
+				cents[i] = -cents[i]
+			}
 		}
 	}
-	return parts, nil
+	return parts, cents, nil
 }

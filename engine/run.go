@@ -379,6 +379,7 @@ func (ev *evaluator) segment(y int, s *segmentRun) error {
 	c.rule = nr
 	var errs diag.List
 	s.poolAmounts = make([]decimal.Decimal, len(m.Pools))
+	keysOK := map[string]bool{}
 	for pi := range m.Pools {
 		p := &m.Pools[pi]
 		v, err := c.eval(ev.pools[pi], g, nil, -1, func() string { return "pool " + p.ID })
@@ -388,7 +389,13 @@ func (ev *evaluator) segment(y int, s *segmentRun) error {
 		}
 		s.PoolAmounts[p.ID] = v
 		s.poolAmounts[pi] = v
-		errs.Add(ev.checkKey(y, s, p))
+		// A key is checked once per segment, however many pools it
+		// shares; a key at fault is reported for each of its pools.
+		if !keysOK[p.Key] {
+			err := ev.checkKey(y, s, p)
+			keysOK[p.Key] = err == nil
+			errs.Add(err)
+		}
 	}
 	if m.FeeRate != nil {
 		rate, err := c.eval(ev.fee, g, nil, -1, func() string { return "the fee rate" })
@@ -620,7 +627,12 @@ func (ev *evaluator) combine(y int, segs []*segmentRun) (*Year, error) {
 		ids[k] = m.Members[mi].ID
 		slot[mi] = k
 	}
+	// Pools sharing a key share its weighted shares.
+	weighted := map[string][]decimal.Decimal{}
 	weightedKey := func(key string) []decimal.Decimal {
+		if shares, ok := weighted[key]; ok {
+			return shares
+		}
 		shares := zeros(len(members))
 		for _, s := range segs {
 			w := weight(s)
@@ -632,10 +644,14 @@ func (ev *evaluator) combine(y int, segs []*segmentRun) (*Year, error) {
 		for k := range shares {
 			shares[k] = perActiveMonth(shares[k])
 		}
+		weighted[key] = shares
 		return shares
 	}
 
-	memberAmounts, memberFees := zeros(len(members)), zeros(len(members))
+	// Members' amounts add whole cents: summed as int64 while they fit,
+	// then turned into decimals in cents, as adding the parts gives them.
+	amountCents, feeCents := make([]int64, len(members)), make([]int64, len(members))
+	centsOK := true
 	for _, p := range m.Pools {
 		amount, fees := decimal.Zero, decimal.Zero
 		rawParts, rawFees := zeros(len(members)), zeros(len(members))
@@ -658,28 +674,49 @@ func (ev *evaluator) combine(y int, segs []*segmentRun) (*Year, error) {
 		for k := range rawParts {
 			rawParts[k], rawFees[k] = perYear(rawParts[k]), perYear(rawFees[k])
 		}
-		parts, err := Allocate(py.Amount, rawParts, ids)
+		parts, cents, err := allocate(py.Amount, rawParts, ids, centsOK)
 		if err != nil {
 			return nil, diag.Errorf(p.Pos, diag.Internal, "pool %s, year %d: %v", p.ID, y, err)
 		}
 		// A pool without fees has fees of exactly zero for everyone:
 		// what Allocate would return, zero cents each, without the work.
-		feeParts := centZeros(len(members))
+		feeParts, fcents := centZeros(len(members)), make([]int64, len(members))
 		if p.Fees {
-			feeParts, err = Allocate(py.Fees, rawFees, ids)
+			feeParts, fcents, err = allocate(py.Fees, rawFees, ids, centsOK)
 			if err != nil {
 				return nil, diag.Errorf(p.Pos, diag.Internal, "fees of pool %s, year %d: %v", p.ID, y, err)
 			}
 		}
+		centsOK = centsOK && cents != nil && fcents != nil
 		shares := weightedKey(p.Key)
 		for k := range members {
 			py.Parts = append(py.Parts, Part{Member: ids[k], Share: shares[k], Amount: parts[k], Fees: feeParts[k],
 				Exact: rawParts[k], ExactFees: rawFees[k]})
-			memberAmounts[k] = add(accumulate(memberAmounts[k], parts[k]), feeParts[k])
-			memberFees[k] = accumulate(memberFees[k], feeParts[k])
+			if centsOK {
+				a, ok1 := addInt64(amountCents[k], cents[k])
+				a, ok2 := addInt64(a, fcents[k])
+				f, ok3 := addInt64(feeCents[k], fcents[k])
+				amountCents[k], feeCents[k] = a, f
+				centsOK = ok1 && ok2 && ok3
+			}
 		}
 		out.Total = add(accumulate(out.Total, py.Amount), py.Fees)
 		out.Pools = append(out.Pools, py)
+	}
+	memberAmounts, memberFees := zeros(len(members)), zeros(len(members))
+	switch {
+	case len(m.Pools) == 0:
+	case centsOK:
+		for k := range members {
+			memberAmounts[k], memberFees[k] = decimal.New(amountCents[k], -2), decimal.New(feeCents[k], -2)
+		}
+	default:
+		for _, py := range out.Pools {
+			for k, pt := range py.Parts {
+				memberAmounts[k] = add(accumulate(memberAmounts[k], pt.Amount), pt.Fees)
+				memberFees[k] = accumulate(memberFees[k], pt.Fees)
+			}
+		}
 	}
 	refKey := m.ReferenceKey
 	if refKey == "" && len(m.Pools) > 0 {
@@ -696,6 +733,12 @@ func (ev *evaluator) combine(y int, segs []*segmentRun) (*Year, error) {
 		out.Members = append(out.Members, my)
 	}
 	return out, nil
+}
+
+// addInt64 returns a + b and whether it did not overflow.
+func addInt64(a, b int64) (int64, bool) {
+	c := a + b
+	return c, (c > a) == (b > 0) || b == 0
 }
 
 // centZeros returns n zeros in cents, as Allocate gives them.
