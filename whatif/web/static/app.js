@@ -15,6 +15,7 @@
   var timer = null;
   var controller = null;
   var sequence = 0;
+  var changedAt = null; // when the first change not yet shown was made
 
   // A zero change is no change: it stays out of the address.
   function isZero(v) {
@@ -127,6 +128,11 @@
         status.textContent = r.ok ? "Mis à jour en " + ms + " ms." : "";
         document.body.setAttribute("data-etat", r.ok ? "pret" : "erreur");
         document.body.setAttribute("data-aller-retour-ms", String(ms));
+        if (changedAt !== null) {
+          // From the change to the results on screen, debounce included.
+          document.body.setAttribute("data-reaction-ms", String(Math.round(performance.now() - changedAt)));
+          changedAt = null;
+        }
       })
       .catch(function (e) {
         if (e && e.name === "AbortError") {
@@ -141,6 +147,9 @@
   }
 
   function later(delay) {
+    if (changedAt === null) {
+      changedAt = performance.now();
+    }
     if (timer) {
       clearTimeout(timer);
     }
@@ -152,7 +161,7 @@
 
   form.addEventListener("input", function (e) {
     if (e.target.type === "text") {
-      later(60);
+      later(40);
     }
   });
   form.addEventListener("change", function (e) {
