@@ -18,8 +18,8 @@ import (
 // its default.
 type Options struct {
 	// Rate and Burst are each client's token bucket: Burst requests at
-	// once, then Rate a second (default 20 and 40). A negative Rate turns
-	// the limit off.
+	// once, then Rate a second (default 20, and a burst of twice the
+	// rate). A negative Rate turns the limit off.
 	Rate  float64
 	Burst int
 	// MaxClients bounds the clients tracked by the rate limit (10,000).
@@ -54,7 +54,7 @@ func (o Options) withDefaults() Options {
 		o.Rate = 20
 	}
 	if o.Burst <= 0 {
-		o.Burst = 40
+		o.Burst = max(1, int(2*o.Rate))
 	}
 	if o.MaxClients <= 0 {
 		o.MaxClients = 10_000
