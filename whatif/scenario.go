@@ -117,7 +117,11 @@ func (s *Simulator) file(st State) ([]byte, []string, error) {
 		if len(st.Projects) == 0 {
 			changes = append(changes, "Aucun projet adopté.")
 		} else {
-			changes = append(changes, fmt.Sprintf("Projets adoptés : %s.", strings.Join(st.Projects, ", ")))
+			var names []string
+			for _, id := range st.Projects {
+				names = append(names, s.projectTitle(id))
+			}
+			changes = append(changes, fmt.Sprintf("Projets adoptés : %s.", strings.Join(names, " ; ")))
 		}
 	}
 
@@ -143,6 +147,16 @@ func (s *Simulator) file(st State) ([]byte, []string, error) {
 		return nil, nil, err
 	}
 	return out.Bytes(), changes, nil
+}
+
+// projectTitle is a project's title and id, for people.
+func (s *Simulator) projectTitle(id string) string {
+	for _, p := range s.projects {
+		if p.ID == id && p.Title != "" {
+			return fmt.Sprintf("%s (%s)", p.Title, id)
+		}
+	}
+	return id
 }
 
 // memberRef is the member whose share per inhabitant a new member pays,
