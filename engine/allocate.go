@@ -73,7 +73,11 @@ func allocate(total decimal.Decimal, raw []decimal.Decimal, ids []string, wantCe
 			v.Neg(v)
 		}
 		v.Mul(v, pow10(int(r.Exponent()-e)))
-		q.DivMod(v, unit, &remainders[i])
+		if v.Sign() >= 0 {
+			q.QuoRem(v, unit, &remainders[i]) // the same as DivMod, cheaper
+		} else {
+			q.DivMod(v, unit, &remainders[i])
+		}
 		parts[i] = decimal.NewFromBigInt(q, -2)
 		sum.Add(sum, q)
 		if cents != nil {
