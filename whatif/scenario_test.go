@@ -284,3 +284,48 @@ func year2028(res *engine.Result) engine.Year {
 	}
 	return engine.Year{}
 }
+
+// TestRulesAlone: with rules and no scenarios (serve --rules DIR), the
+// what-if applies to the rules themselves, and its file extends nothing.
+func TestRulesAlone(t *testing.T) {
+	base, err := rules.LoadDefaults()
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := New(context.Background(), Workspace{Rules: base})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := s.Default().ID; got != base.Model.ID {
+		t.Errorf("the page starts from %q, want the rules' %q", got, base.Model.ID)
+	}
+	st, err := s.Parse("etc.etc_cellule_numerique_confiance.2027=2&projets=")
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, err := s.Evaluate(context.Background(), st)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(string(out.File), "extends:") {
+		t.Errorf("the file extends a scenario:\n%s", out.File)
+	}
+	sc, err := scenarios.NewCatalog().Add(out.FileName, out.File)
+	if err != nil {
+		t.Fatal(err)
+	}
+	set, applied, err := scenarios.Build(context.Background(), base.Files, []*scenarios.Scenario{sc}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := engine.Run(context.Background(), set.Model, engine.Options{From: applied.From, To: applied.To})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := year2028(res).Total, year2028(out.Result).Total; !got.Equal(want) || got.Equal(year2028(s.Default().Result).Total) {
+		t.Errorf("2028 total: file %s, page %s, rules alone %s", got, want, year2028(s.Default().Result).Total)
+	}
+	if w := get(t, NewHandler(s, Options{Rate: -1}), "/?etc.etc_dsi.2027=1"); w.Code != 200 || !strings.Contains(w.Body.String(), `id="montant-ville-2028"`) {
+		t.Errorf("the page on the rules alone = %d\n%.500s", w.Code, w.Body)
+	}
+}
