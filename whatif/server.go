@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"runtime"
 	"strconv"
+	"strings"
 	"time"
 )
 
@@ -180,6 +181,10 @@ func clientOf(r *http.Request) string {
 }
 
 func (h *Handler) asset(w http.ResponseWriter, r *http.Request) {
+	if strings.HasSuffix(r.URL.Path, "/") {
+		http.NotFound(w, r) // no listing of the assets
+		return
+	}
 	w.Header().Set("Cache-Control", "no-cache")
 	h.static.ServeHTTP(w, r)
 }

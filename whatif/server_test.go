@@ -138,6 +138,7 @@ func TestBadRequests(t *testing.T) {
 		{"/?etc.etc_dsi.2027=x", 400, "n&#39;est pas un nombre"},
 		{"/inconnu", 404, ""},
 		{"/static/inconnu.js", 404, ""},
+		{"/static/", 404, ""},
 		// The path is cleaned: no way out of the embedded assets.
 		{"/static/../simulator.go", 307, `href="/simulator.go"`},
 		{"/simulator.go", 404, ""},

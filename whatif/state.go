@@ -106,7 +106,7 @@ func (s *Simulator) Parse(rawQuery string) (State, error) {
 	}
 	q, err := url.ParseQuery(rawQuery)
 	if err != nil {
-		ps.add("", "l'adresse est mal formée : %s", plainMessage(err.Error()))
+		ps.add("", "l'adresse est mal formée : %s", short(err.Error()))
 		return State{}, ps
 	}
 	if n := len(q); n > MaxFields {
@@ -492,9 +492,6 @@ func short(s string) string {
 	}
 	return s
 }
-
-// plainMessage keeps an error message of the standard library short.
-func plainMessage(s string) string { return short(s) }
 
 // Query encodes the state as the page's URL query, without what holds by
 // default, keys sorted: the same state always gives the same query.
