@@ -6,6 +6,7 @@ import (
 	"reflect"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/expr-lang/expr"
 	"github.com/expr-lang/expr/ast"
@@ -107,7 +108,71 @@ func (k Kind) String() string {
 
 // Compile parses, type-checks and compiles src against env. The result
 // must be of the given kind. A returned error is an *Error.
+//
+// Programs are immutable, so a compilation is remembered: the same source
+// against an environment of the same names and types, for the same kind
+// and limits, gives the same Program again without compiling (a what-if
+// rebuilds a rule set of mostly unchanged expressions on every request).
 func Compile(src string, env Env, want Kind, lim Limits) (*Program, error) {
+	key := cacheKey(src, env, want, lim)
+	if p := compiled.get(key); p != nil {
+		return p, nil
+	}
+	p, err := compile(src, env, want, lim)
+	if err == nil {
+		compiled.put(key, p)
+	}
+	return p, err
+}
+
+// programCache remembers compiled programs, up to a bound past which it
+// starts afresh.
+type programCache struct {
+	mu sync.Mutex
+	m  map[string]*Program
+}
+
+const programCacheSize = 10_000
+
+var compiled = &programCache{m: map[string]*Program{}}
+
+func (c *programCache) get(key string) *Program {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.m[key]
+}
+
+func (c *programCache) put(key string, p *Program) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if len(c.m) >= programCacheSize {
+		c.m = map[string]*Program{}
+	}
+	c.m[key] = p
+}
+
+// cacheKey identifies a compilation: the source, the kind, the limits and
+// every name of the environment with the type of its value.
+func cacheKey(src string, env Env, want Kind, lim Limits) string {
+	names := make([]string, 0, len(env))
+	for name := range env {
+		names = append(names, name)
+	}
+	slices.Sort(names)
+	var b strings.Builder
+	fmt.Fprintf(&b, "%d\x00%d\x00%d\x00%d\x00%s\x00", want, lim.MaxLength, lim.MaxNodes, lim.MemoryBudget, src)
+	for _, name := range names {
+		b.WriteString(name)
+		b.WriteByte(':')
+		if t := reflect.TypeOf(env[name]); t != nil {
+			b.WriteString(t.String())
+		}
+		b.WriteByte(';')
+	}
+	return b.String()
+}
+
+func compile(src string, env Env, want Kind, lim Limits) (*Program, error) {
 	if strings.TrimSpace(src) == "" {
 		return nil, &Error{Msg: "empty expression"}
 	}
@@ -179,13 +244,16 @@ func Refs(src string) ([]Ref, error) {
 	return w.refs, nil
 }
 
-func parseConfig() *conf.Config {
+// parseConfig is the configuration Refs parses with, built once: the
+// parser only reads it, and building it (functions, disabled built-ins)
+// cost a fifth of a what-if recompute (docs/performance.md).
+var parseConfig = sync.OnceValue(func() *conf.Config {
 	c := conf.CreateNew()
 	for _, o := range options() {
 		o(c)
 	}
 	return c
-}
+})
 
 type refWalker struct {
 	refs  []Ref
