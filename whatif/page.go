@@ -33,6 +33,7 @@ type pageView struct {
 	Fee          *paramView
 	KeyParams    []paramView
 	Member       memberView
+	Joins        []joinView
 	Projects     []projectView
 	Download     string
 	Results      *resultsView
@@ -67,6 +68,12 @@ type memberView struct {
 	Label, Date, Population fieldView
 	Min, Max                string
 	Ref                     string
+}
+
+// joinView is a member whose joining date the page may move later.
+type joinView struct {
+	Name, Label, Value, Default, Max string
+	Invalid                          bool
 }
 
 type projectView struct {
@@ -194,6 +201,17 @@ func (h *Handler) renderPage(w io.Writer, rawQuery string, ev evaluation) error 
 		Population: fieldView{Name: "nm.population", Value: q.Get("nm.population"), Invalid: invalid["nm.population"]},
 		Min:        engine.NewDate(b.From, 1, 1).String(),
 		Max:        engine.NewDate(b.To, 12, 1).String(),
+	}
+	for _, m := range b.joiners() {
+		if joinVersions(b, m.ID) != nil {
+			continue
+		}
+		jv := joinView{Name: "adh." + m.ID, Label: m.Label, Default: m.Joined.String(), Value: m.Joined.String(),
+			Max: engine.NewDate(b.To, 12, 1).String(), Invalid: invalid["adh."+m.ID]}
+		if x := q.Get(jv.Name); x != "" {
+			jv.Value = x
+		}
+		v.Joins = append(v.Joins, jv)
 	}
 	if ref, err := newMemberRef(b, engine.NewDate(b.To, 1, 1)); err == nil {
 		v.Member.Ref = ref.label

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 
@@ -19,6 +20,7 @@ import (
 const (
 	NewMemberID        = "nouveau_membre"
 	newMemberShareRule = "part_nouveau_membre"
+	referenceShareRule = "part_reference_simulation"
 	populationRule     = "population_simulation"
 )
 
@@ -45,16 +47,18 @@ func (s *Simulator) file(st State) ([]byte, []string, error) {
 	)
 	body.add("scenario", header)
 
-	if m := st.Member; m != nil {
-		ref, err := newMemberRef(b, m.Joined)
-		if err != nil {
-			return nil, nil, Problems{{Field: "nm.date", Message: "nouveau membre : " + err.Error()}}
+	keys, err := keyChanges(b, st)
+	if err != nil {
+		return nil, nil, err
+	}
+	if keys != nil {
+		if keys.add != nil {
+			body.add("add", keys.add)
 		}
-		add, override := newMemberRules(b, m, ref)
-		body.add("add", add)
-		body.add("rules", mapping(b.Model.ReferenceKey, override))
-		changes = append(changes, fmt.Sprintf("%s (%s\u00a0habitants) adhère le %s ; sa part est calculée au même taux par habitant que %s, et les parts des autres membres sont réduites dans la même proportion.",
-			m.Label, reports.Number(m.Population, 0, reports.French), reports.Date(m.Joined, reports.French), ref.label))
+		if keys.members != nil {
+			body.add("members", keys.members)
+		}
+		changes = append(changes, keys.changes...)
 	}
 
 	if len(st.Params) > 0 {
@@ -74,6 +78,10 @@ func (s *Simulator) file(st State) ([]byte, []string, error) {
 			changes = append(changes, fmt.Sprintf("%s : %s à partir du %s.", p.Label, shown, reports.Date(engine.NewDate(c.From, 1, 1), reports.French)))
 		}
 		body.add("parameters", params)
+	}
+
+	if keys != nil {
+		body.add("rules", mapping(b.Model.ReferenceKey, keys.override))
 	}
 
 	if len(st.Staff) > 0 {
@@ -171,7 +179,7 @@ type memberRef struct {
 // if there is one), and its share as the reference key gives it then.
 func newMemberRef(b *Base, d engine.Date) (memberRef, error) {
 	m := b.Model
-	for _, name := range []string{NewMemberID, newMemberShareRule, populationRule} {
+	for _, name := range []string{NewMemberID, newMemberShareRule, referenceShareRule, populationRule} {
 		if slices.ContainsFunc(m.Members, func(x engine.Member) bool { return x.ID == name }) ||
 			slices.ContainsFunc(m.Params, func(x engine.Param) bool { return x.Name == name }) ||
 			slices.ContainsFunc(m.Rules, func(x engine.Rule) bool { return x.Name == name }) {
@@ -235,62 +243,272 @@ func keyVersion(m *engine.Model, d engine.Date) *engine.Version {
 	return nil
 }
 
-// newMemberRules writes the new member, its population and share rules
-// (add:), and the reference key's new version from its joining date: its
-// share, and every other member's share reduced in the same proportion.
-func newMemberRules(b *Base, nm *NewMember, ref memberRef) (add, override *node) {
+// keyPlan is what a new member or a later joining date writes into the
+// scenario: rules and a member under add:, a member's new joining date,
+// and the reference key's new version.
+type keyPlan struct {
+	add, members, override *node
+	changes                []string
+}
+
+// branches are a member's formula in the key's new version while the
+// member joining later is present, and while it is absent ("" when the
+// same). The condition on its presence is written last, around them: the
+// dialect does not compute with the value of a condition, (c ? a : b) * x,
+// so the new member's factor goes inside each branch.
+type branches struct{ present, absent string }
+
+// Names of the rules a later joining date adds.
+const (
+	presenceRule = "presence_simulation"
+	presentRule  = "membre_present_simulation"
+)
+
+// keyChanges writes the reference key's new version for a new member and
+// for a member joining later, both at once when both are asked: the file
+// can give a rule only one new version. It is nil when neither is asked.
+//
+// A member joining later takes, until it joins, the formulas of the key's
+// version before its arrival (in Rouen, the two-member convention), by a
+// condition on its presence; a new member takes its share and every other
+// member's formula is multiplied by (1 − that share), which is 0 before it
+// joins. The version starts on the earlier of the two dates.
+func keyChanges(b *Base, st State) (*keyPlan, error) {
+	if st.Member == nil && st.Join == nil {
+		return nil, nil
+	}
 	m := b.Model
-	member := mapping(
-		"id", str(NewMemberID),
-		"label", str(nm.Label),
-		"kind", str("commune"),
-		"joined", date(nm.Joined),
-		"attributes", mapping("population", num(nm.Population)),
-		"source", str("Population saisie dans la page de simulation."),
+	plan := &keyPlan{}
+	var rules *node
+	addRule := func(name string, r *node) {
+		if rules == nil {
+			rules = mapping()
+		}
+		rules.add(name, r)
+	}
+	// byMember gives each member's formula in the new version, deflt the
+	// formula of the members not listed; v is the version they start from.
+	from := engine.Date{}
+	var v *engine.Version
+	byMember := map[string]branches{}
+	var deflt *branches
+	switched := func(cur, prev *engine.Formula) branches {
+		c := strings.TrimSpace(cur.Program.Source())
+		if prev == nil || strings.TrimSpace(prev.Program.Source()) == c {
+			return branches{c, ""}
+		}
+		return branches{c, strings.TrimSpace(prev.Program.Source())}
+	}
+	write := func(b branches) string {
+		if b.absent == "" {
+			return b.present
+		}
+		return fmt.Sprintf("%s == 1 ? %s : %s", presentRule, b.present, b.absent)
+	}
+	if j := st.Join; j != nil {
+		mem := memberOf(m, j.Member)
+		from = mem.Joined
+		cur, prev := keyVersion(m, from), keyVersion(m, from.AddDays(-1))
+		if err := joinVersions(b, j.Member); err != nil {
+			return nil, Problems{{Field: "adh." + j.Member, Message: mem.Label + " : " + err.Error()}}
+		}
+		v = cur
+		for id, f := range cur.ByMember {
+			var p *engine.Formula
+			if id != j.Member {
+				if p = prev.ByMember[id]; p == nil {
+					p = prev.Expr
+				}
+			}
+			byMember[id] = switched(f, p)
+		}
+		if cur.Expr != nil {
+			d := switched(cur.Expr, prev.Expr)
+			deflt = &d
+		}
+		plan.members = mapping(j.Member, mapping(
+			"joined", date(j.Joined),
+			"description", str(fmt.Sprintf("Simulation : %s adhère le %s.", mem.Label, reports.Date(j.Joined, reports.French))),
+		))
+		addRule(presenceRule, mapping(
+			"label", str("Membres présents (simulation)"),
+			"description", str("1 pour chaque membre présent : la clé lit qui est membre."),
+			"unit", str("membre"),
+			"per_member", &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!bool", Value: "true"},
+			"expr", str("1"),
+		))
+		addRule(presentRule, mapping(
+			"label", str(mem.Label+" est membre (simulation)"),
+			"description", str(fmt.Sprintf("1 quand %s est membre, 0 avant son adhésion.", mem.Label)),
+			"unit", str("membre"),
+			"expr", str(fmt.Sprintf("%q in %s ? 1 : 0", j.Member, presenceRule)),
+		))
+		plan.changes = append(plan.changes, fmt.Sprintf("%s adhère le %s au lieu du %s ; jusque-là, la clé de référence reste celle d'avant son arrivée.",
+			mem.Label, reports.Date(j.Joined, reports.French), reports.Date(mem.Joined, reports.French)))
+	}
+	if nm := st.Member; nm != nil {
+		ref, err := newMemberRef(b, nm.Joined)
+		if err != nil {
+			return nil, Problems{{Field: "nm.date", Message: "nouveau membre : " + err.Error()}}
+		}
+		if v == nil {
+			from, v = nm.Joined, keyVersion(m, nm.Joined)
+			for id, f := range v.ByMember {
+				byMember[id] = switched(f, nil)
+			}
+			if v.Expr != nil {
+				d := switched(v.Expr, nil)
+				deflt = &d
+			}
+		}
+		share := ref.share
+		if b, ok := byMember[ref.id]; ok {
+			share = write(b)
+		} else if deflt != nil {
+			share = write(*deflt)
+		}
+		times := func(f string) string {
+			if f == "" {
+				return ""
+			}
+			return fmt.Sprintf("(%s) * (1 - %s)", f, newMemberShareRule)
+		}
+		for id, f := range byMember {
+			byMember[id] = branches{times(f.present), times(f.absent)}
+		}
+		if deflt != nil {
+			deflt = &branches{times(deflt.present), times(deflt.absent)}
+		}
+		plan.add = mapping("members", &yaml.Node{Kind: yaml.SequenceNode, Content: []*yaml.Node{mapping(
+			"id", str(NewMemberID),
+			"label", str(nm.Label),
+			"kind", str("commune"),
+			"joined", date(nm.Joined),
+			"attributes", mapping("population", num(nm.Population)),
+			"source", str("Population saisie dans la page de simulation."),
+		).Node}})
+		zero := mapping()
+		for _, x := range m.Members {
+			if _, ok := x.Attributes["population"]; !ok {
+				zero.add(x.ID, str("0"))
+			}
+		}
+		population := mapping(
+			"label", str("Population du membre (simulation)"),
+			"description", str("Population des membres ; 0 pour ceux qui n'en ont pas."),
+			"unit", str("habitants"),
+			"per_member", &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!bool", Value: "true"},
+			"expr", str("member.population"),
+		)
+		if len(zero.Content) > 0 {
+			population.add("by_member", zero)
+		}
+		addRule(populationRule, population)
+		addRule(referenceShareRule, mapping(
+			"label", str("Part de "+ref.label+" (simulation)"),
+			"description", str(fmt.Sprintf("Part de %s dans la clé de référence, avant l'arrivée du nouveau membre.", ref.label)),
+			"unit", str("part"),
+			"expr", str(share),
+		))
+		addRule(newMemberShareRule, mapping(
+			"label", str("Part de "+nm.Label),
+			"description", str(fmt.Sprintf("Part du nouveau membre au même taux par habitant que %s (sa part dans la clé de référence à la date d'adhésion, divisée par sa population), arrondie au centième de point.", ref.label)),
+			"unit", str("part"),
+			"expr", str(fmt.Sprintf(`%q in %s ? round(%s * %s[%q] / %s[%q], 4) : 0`,
+				NewMemberID, populationRule, referenceShareRule, populationRule, NewMemberID, populationRule, ref.id)),
+		))
+		byMember[NewMemberID] = branches{newMemberShareRule, ""}
+		plan.changes = append(plan.changes, fmt.Sprintf("%s (%s\u00a0habitants) adhère le %s ; sa part est calculée au même taux par habitant que %s, et les parts des autres membres sont réduites dans la même proportion.",
+			nm.Label, reports.Number(nm.Population, 0, reports.French), reports.Date(nm.Joined, reports.French), ref.label))
+	}
+	if rules != nil {
+		if plan.add == nil {
+			plan.add = mapping()
+		}
+		plan.add.add("rules", rules)
+	}
+	var descr []string
+	if st.Join != nil {
+		descr = append(descr, fmt.Sprintf("jusqu'à l'adhésion de %s, les formules d'avant son arrivée", memberOf(m, st.Join.Member).Label))
+	}
+	if st.Member != nil {
+		descr = append(descr, fmt.Sprintf("%s prend sa part et celles des autres membres sont réduites dans la même proportion", st.Member.Label))
+	}
+	plan.override = mapping(
+		"from", date(from),
+		"description", str("Simulation : "+strings.Join(descr, " ; ")+"."),
 	)
-	zero := mapping()
+	if deflt != nil {
+		plan.override.add("expr", str(write(*deflt)))
+	}
+	members := mapping()
+	if f, ok := byMember[NewMemberID]; ok {
+		members.add(NewMemberID, str(write(f)))
+	}
 	for _, x := range m.Members {
-		if _, ok := x.Attributes["population"]; !ok {
-			zero.add(x.ID, str("0"))
+		if f, ok := byMember[x.ID]; ok {
+			members.add(x.ID, str(write(f)))
 		}
 	}
-	population := mapping(
-		"label", str("Population du membre (simulation)"),
-		"description", str("Population des membres ; 0 pour ceux qui n'en ont pas."),
-		"unit", str("habitants"),
-		"per_member", &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!bool", Value: "true"},
-		"expr", str("member.population"),
-	)
-	if len(zero.Content) > 0 {
-		population.add("by_member", zero)
+	plan.override.add("by_member", members)
+	return plan, nil
+}
+
+// joinVersions checks that the page can move member id's joining date:
+// the reference key has a version from the day it joins, none after, and
+// one before it, whose formulas read no per-member value.
+func joinVersions(b *Base, id string) error {
+	m := b.Model
+	mem := memberOf(m, id)
+	if mem == nil {
+		return fmt.Errorf("%q n'est pas un membre", id)
 	}
-	share := mapping(
-		"label", str("Part de "+nm.Label),
-		"description", str(fmt.Sprintf("Part du nouveau membre au même taux par habitant que %s (sa part dans la clé de référence à la date d'adhésion, divisée par sa population), arrondie au centième de point.", ref.label)),
-		"unit", str("part"),
-		"expr", str(fmt.Sprintf(`%q in %s ? round((%s) * %s[%q] / %s[%q], 4) : 0`,
-			NewMemberID, populationRule, ref.share, populationRule, NewMemberID, populationRule, ref.id)),
-	)
-	add = mapping(
-		"members", &yaml.Node{Kind: yaml.SequenceNode, Content: []*yaml.Node{member.Node}},
-		"rules", mapping(populationRule, population, newMemberShareRule, share),
-	)
-	v := keyVersion(m, nm.Joined)
-	byMember := mapping(NewMemberID, str(newMemberShareRule))
-	for _, x := range m.Members {
-		if f := v.ByMember[x.ID]; f != nil {
-			byMember.add(x.ID, str(fmt.Sprintf("(%s) * (1 - %s)", strings.TrimSpace(f.Program.Source()), newMemberShareRule)))
+	for _, name := range []string{presenceRule, presentRule} {
+		if slices.ContainsFunc(m.Rules, func(x engine.Rule) bool { return x.Name == name }) ||
+			slices.ContainsFunc(m.Params, func(x engine.Param) bool { return x.Name == name }) {
+			return fmt.Errorf("le nom %s est déjà pris dans ce scénario", name)
 		}
 	}
-	override = mapping(
-		"from", date(nm.Joined),
-		"description", str(fmt.Sprintf("%s prend sa part ; celles des autres membres sont réduites dans la même proportion.", nm.Label)),
-	)
-	if v.Expr != nil {
-		override.add("expr", str(fmt.Sprintf("(%s) * (1 - %s)", strings.TrimSpace(v.Expr.Program.Source()), newMemberShareRule)))
+	cur, prev := keyVersion(m, mem.Joined), keyVersion(m, mem.Joined.AddDays(-1))
+	switch {
+	case cur == nil || prev == nil || cur == prev || cur.From != mem.Joined:
+		return errors.New("la clé de référence n'a pas de formule propre à son arrivée : la page ne sait pas la répartir sans lui")
+	case lastKeyChange(m).After(mem.Joined):
+		return fmt.Errorf("la clé de référence change encore le %s dans ce scénario : la page ne sait pas retarder cette adhésion", reports.Date(lastKeyChange(m), reports.French))
 	}
-	override.add("by_member", byMember)
-	return add, override
+	for _, v := range []*engine.Version{cur, prev} {
+		for _, f := range append(slices.Collect(maps.Values(v.ByMember)), v.Expr) {
+			if f != nil && readsPerMember(m, f) {
+				return fmt.Errorf("la clé de référence lit des valeurs propres à chaque membre (%s)", f.Program.Source())
+			}
+		}
+	}
+	return nil
+}
+
+// readsPerMember reports whether a formula reads a member attribute or a
+// per-member rule: it could not be used in a global rule.
+func readsPerMember(m *engine.Model, f *engine.Formula) bool {
+	for _, ref := range f.Program.Refs() {
+		if ref.Name == formula.Member {
+			return true
+		}
+		for _, r := range m.Rules {
+			if r.Name == ref.Name && r.PerMember {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+func memberOf(m *engine.Model, id string) *engine.Member {
+	for i := range m.Members {
+		if m.Members[i].ID == id {
+			return &m.Members[i]
+		}
+	}
+	return nil
 }
 
 // staffPool is the pool whose key and fees bill a portfolio's staff when

@@ -27,7 +27,11 @@ var whatIfs = []string{
 	"scenario=nouveau-membre&nm.date=2029-01-01&nm.population=5000&etc.etc_dsi.2029=3",
 	"scenario=sans-ccas&p.taux_frais_gestion=2,5&compare=convention-2026",
 	"scenario=evolution-etc&etc.etc_cellule_numerique_confiance.2030=-2&projets=soc-mutualise",
-	"etc.etc_cellule_numerique_confiance.2027=2&p.taux_frais_gestion=3,5&p.taux_frais_gestion.from=2027&nm.label=Ville+de+Darn%C3%A9tal&nm.date=2028-01-01&nm.population=9727&projets=ged-archives",
+	"adh.ccas=2027-01-01",
+	"adh.ccas=2026-04-15&compare=sans-ccas",
+	"scenario=sdsi-2027-2030&adh.ccas=2028-01-01",
+	// Every kind at once (the golden file).
+	"etc.etc_cellule_numerique_confiance.2027=2&p.taux_frais_gestion=3,5&p.taux_frais_gestion.from=2027&nm.label=Ville+de+Darn%C3%A9tal&nm.date=2028-01-01&nm.population=9727&adh.ccas=2027-07-01&projets=ged-archives",
 }
 
 // runAsCommandLine runs a scenario file the way `quotepart run FILE` does
@@ -225,6 +229,27 @@ func TestWhatIfFigures(t *testing.T) {
 	out = eval("nm.date=2027-07-01&nm.population=9727")
 	if got := member(year(out.Result, 2027), NewMemberID).Share; !got.Equal(dec("0.0381").Div(dec("2"))) {
 		t.Errorf("the key of a member joining on 1 July 2027 = %s, want 0.0381 × 6/12", got)
+	}
+
+	// The CCAS joining on 1 July 2027: the two-member key until then (as
+	// in sans-ccas), six months of each key in 2027.
+	out = eval("adh.ccas=2027-07-01")
+	sans := s.Base("sans-ccas").Result
+	if got, want := member(year(out.Result, 2026), "ville").Amount, member(year(sans, 2026), "ville").Amount; !got.Equal(want) {
+		t.Errorf("the Ville's 2026 amount with the CCAS joining in 2027 = %s, want sans-ccas's %s", got, want)
+	}
+	if got := len(year(out.Result, 2026).Members); got != 2 {
+		t.Errorf("2026 has %d members, want 2", got)
+	}
+	y27 = year(out.Result, 2027)
+	if got := member(y27, "ville").Share; !got.Equal(dec("0.4644")) {
+		t.Errorf("the Ville's 2027 key = %s, want (0.4668 + 0.4620) / 2 = 0.4644", got)
+	}
+	if got := member(y27, "ccas").Share; !got.Equal(dec("0.0024")) {
+		t.Errorf("the CCAS's 2027 key = %s, want 0.0048 × 6/12", got)
+	}
+	if got, want := member(year(out.Result, 2028), "ville").Amount, member(year(s.Default().Result, 2028), "ville").Amount; !got.Equal(want) {
+		t.Errorf("the Ville's 2028 amount = %s, want the baseline's %s once the CCAS has joined", got, want)
 	}
 
 	// Projects adopted on the baseline add the two portfolio pools.

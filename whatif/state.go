@@ -30,6 +30,8 @@ type State struct {
 	Params []ParamChange
 	// Member is a new member, or nil.
 	Member *NewMember
+	// Join moves an existing member's joining date later, or is nil.
+	Join *MemberJoin
 	// Projects are the adopted project requests when ProjectsSet; else
 	// the scenario's own portfolio holds.
 	Projects    []string
@@ -60,9 +62,16 @@ type NewMember struct {
 	Population decimal.Decimal
 }
 
+// MemberJoin is an existing member joining on Joined instead of its date
+// in the scenario.
+type MemberJoin struct {
+	Member string
+	Joined engine.Date
+}
+
 // Changed reports whether the state changes anything to its scenario.
 func (st State) Changed() bool {
-	return len(st.Staff) > 0 || len(st.Params) > 0 || st.Member != nil || st.ProjectsSet
+	return len(st.Staff) > 0 || len(st.Params) > 0 || st.Member != nil || st.Join != nil || st.ProjectsSet
 }
 
 // Limits of the state, checked by Parse.
@@ -223,6 +232,16 @@ func (s *Simulator) Parse(rawQuery string) (State, error) {
 		st.Params = append(st.Params, c)
 	}
 
+	// A later joining date: adh.<member>.
+	for _, m := range b.joiners() {
+		key := "adh." + m.ID
+		raw, ok := get(key)
+		if !ok || strings.TrimSpace(raw) == "" {
+			continue
+		}
+		s.parseJoin(&ps, b, &st, m, key, strings.TrimSpace(raw))
+	}
+
 	// A new member: nm.label, nm.date, nm.population.
 	label, _ := get("nm.label")
 	date, _ := get("nm.date")
@@ -374,6 +393,50 @@ func (s *Simulator) parseMember(ps *Problems, b *Base, st *State, label, date, p
 	}
 }
 
+// joiners are the members whose joining date the page may move: those
+// that join after the service started, other than the manager.
+func (b *Base) joiners() []engine.Member {
+	var out []engine.Member
+	for _, m := range b.Model.Members {
+		if m.ID != b.Model.Manager && m.Joined.After(b.Model.Start) {
+			out = append(out, m)
+		}
+	}
+	return out
+}
+
+// parseJoin reads a later joining date for m. The reference key must have
+// a version that starts when m joins, after which it does not change, and
+// an earlier one without m: the key of the what-if takes the earlier
+// version's formulas while m is not yet a member (see scenario.go).
+func (s *Simulator) parseJoin(ps *Problems, b *Base, st *State, m engine.Member, key, raw string) {
+	d, err := engine.ParseDate(raw)
+	switch {
+	case err != nil:
+		ps.add(key, "%s : « %s » n'est pas une date (attendu AAAA-MM-JJ, par exemple 2027-01-01)", m.Label, short(raw))
+		return
+	case d == m.Joined:
+		return
+	case d.Before(m.Joined):
+		ps.add(key, "%s : la page ne sait que retarder une adhésion, prévue le %s dans ce scénario", m.Label, reports.Date(m.Joined, reports.French))
+		return
+	case d.Year > b.To:
+		ps.add(key, "%s : la date d'adhésion doit tomber dans les années du scénario, jusqu'à %d", m.Label, b.To)
+		return
+	case !m.Left.IsZero() && d.After(m.Left):
+		ps.add(key, "%s : la date d'adhésion suit son départ, le %s", m.Label, reports.Date(m.Left, reports.French))
+		return
+	case st.Join != nil:
+		ps.add(key, "la page ne retarde qu'une adhésion à la fois")
+		return
+	}
+	if err := joinVersions(b, m.ID); err != nil {
+		ps.add(key, "%s : %s", m.Label, err)
+		return
+	}
+	st.Join = &MemberJoin{Member: m.ID, Joined: d}
+}
+
 // lastKeyChange is the date of the last version of the reference key.
 func lastKeyChange(m *engine.Model) engine.Date {
 	for _, r := range m.Rules {
@@ -517,6 +580,9 @@ func (st State) Query(s *Simulator) url.Values {
 		q.Set("nm.label", m.Label)
 		q.Set("nm.date", m.Joined.String())
 		q.Set("nm.population", m.Population.String())
+	}
+	if j := st.Join; j != nil {
+		q.Set("adh."+j.Member, j.Joined.String())
 	}
 	if st.ProjectsSet {
 		q.Set("projets", strings.Join(st.Projects, ","))

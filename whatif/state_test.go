@@ -31,6 +31,9 @@ func TestParseValid(t *testing.T) {
 			Member: &NewMember{Label: "Darnétal", Joined: engine.NewDate(2028, 1, 1), Population: dec("9727")}}},
 		{"nm.date=2027-07-01&nm.population=12000", State{Scenario: "convention-2026",
 			Member: &NewMember{Label: "Nouveau membre", Joined: engine.NewDate(2027, 7, 1), Population: dec("12000")}}},
+		{"adh.ccas=2027-07-01", State{Scenario: "convention-2026", Join: &MemberJoin{Member: "ccas", Joined: engine.NewDate(2027, 7, 1)}}},
+		// The scenario's own date is no change.
+		{"adh.ccas=2026-01-01", State{Scenario: "convention-2026"}},
 		{"projets=ged-archives,identite-mfa", State{Scenario: "convention-2026", Projects: []string{"ged-archives", "identite-mfa"}, ProjectsSet: true}},
 		// An empty list on a scenario without portfolio is its default.
 		{"projets=", State{Scenario: "convention-2026"}},
@@ -115,6 +118,12 @@ func TestParseProblems(t *testing.T) {
 		{"nm.date=2028-01-01&nm.population=10&nm.label=" + strings.Repeat("é", MaxLabelRunes+1), "nm.label", "trop long (81 caractères, au plus 80)"},
 		{"nm.date=2028-01-01&nm.population=10&nm.label=a%0Ab", "nm.label", "caractères de contrôle"},
 		{"scenario=nouveau-membre&nm.date=2027-01-01&nm.population=10", "nm.date", "la clé de référence change le 1er janvier 2028"},
+		{"adh.ccas=2025-01-01", "adh.ccas", "la page ne sait que retarder une adhésion, prévue le 1er janvier 2026"},
+		{"adh.ccas=2031-01-01", "adh.ccas", "jusqu'à 2030"},
+		{"adh.ccas=demain", "adh.ccas", "n'est pas une date"},
+		{"adh.ville=2027-01-01", "adh.ville", "paramètre inconnu"},
+		{"scenario=nouveau-membre&adh.ccas=2027-01-01", "adh.ccas", "la clé de référence change encore le 1er janvier 2028"},
+		{"scenario=sans-ccas&adh.ccas=2027-01-01", "adh.ccas", "paramètre inconnu"},
 		{"projets=inconnu", "projets", "projet inconnu « inconnu »"},
 		{"projets=ged-archives,ged-archives", "projets", "donné deux fois"},
 		{"scenario=sdsi-2027-2030&projets=", "projets", "gardez-en au moins un"},
