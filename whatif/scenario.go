@@ -25,7 +25,7 @@ const (
 )
 
 // ScenarioFile writes the state as a scenario file extending its scenario:
-// what the page computes, and what "Télécharger le scénario" gives.
+// what the page computes, and what "Télécharger comme scénario" gives.
 func (s *Simulator) ScenarioFile(st State) ([]byte, error) {
 	data, _, err := s.file(st)
 	return data, err
