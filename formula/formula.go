@@ -132,7 +132,7 @@ type programCache struct {
 	m  map[string]*Program
 }
 
-const programCacheSize = 10_000
+const programCacheSize = 2048 // a few hundred expressions per rule set
 
 var compiled = &programCache{m: map[string]*Program{}}
 
