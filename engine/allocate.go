@@ -72,7 +72,9 @@ func allocate(total decimal.Decimal, raw []decimal.Decimal, ids []string, wantCe
 		if negative {
 			v.Neg(v)
 		}
-		v.Mul(v, pow10(int(r.Exponent()-e)))
+		if r.Exponent() != e {
+			v.Mul(v, pow10(int(r.Exponent()-e)))
+		}
 		if v.Sign() >= 0 {
 			q.QuoRem(v, unit, &remainders[i]) // the same as DivMod, cheaper
 		} else {

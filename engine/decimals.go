@@ -55,12 +55,30 @@ func add(x, y decimal.Decimal) decimal.Decimal {
 	}
 }
 
-// accumulate returns acc + y for a running sum started at decimal.Zero:
-// the first term is taken as it is, which is what Zero.Add(y) gives
-// whenever y has no positive exponent (and an equal value otherwise).
+// accumulate returns acc + y, equal in value and exponent to acc.Add(y),
+// for a running sum: while acc is a zero of an exponent no smaller than
+// y's (decimal.Zero is 0 × 10^1), the sum is y as it is.
 func accumulate(acc, y decimal.Decimal) decimal.Decimal {
-	if acc.Exponent() == 0 && acc.IsZero() && y.Exponent() <= 0 {
+	if acc.IsZero() && y.Exponent() <= acc.Exponent() {
 		return y
 	}
 	return add(acc, y)
+}
+
+// zeros by exponent, from 1 down to -62, shared: decimals are never
+// modified in place.
+var zeroByExp = func() []decimal.Decimal {
+	z := make([]decimal.Decimal, 64)
+	for i := range z {
+		z[i] = decimal.New(0, int32(1-i))
+	}
+	return z
+}()
+
+// zeroAt returns zero with exponent exp.
+func zeroAt(exp int32) decimal.Decimal {
+	if i := 1 - int(exp); i >= 0 && i < len(zeroByExp) {
+		return zeroByExp[i]
+	}
+	return decimal.New(0, exp)
 }

@@ -8,3 +8,10 @@ func SetFastPath(on bool) bool {
 	fastPath = on
 	return was
 }
+
+// Add, Accumulate and ZeroAt expose the decimal helpers to the tests.
+var (
+	Add        = add
+	Accumulate = accumulate
+	ZeroAt     = zeroAt
+)

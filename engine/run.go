@@ -666,7 +666,13 @@ func (ev *evaluator) combine(y int, segs []*segmentRun) (*Year, error) {
 				k := slot[mi]
 				key := ev.memberKey(s, j, p.Key)
 				rawParts[k] = accumulate(rawParts[k], a.Mul(key))
-				rawFees[k] = accumulate(rawFees[k], fee.Mul(key))
+				if p.Fees {
+					rawFees[k] = accumulate(rawFees[k], fee.Mul(key))
+				} else {
+					// decimal.Zero × key, that is 0 × 10^(1 + the key's
+					// exponent), without allocating it.
+					rawFees[k] = accumulate(rawFees[k], zeroAt(1+key.Exponent()))
+				}
 			}
 		}
 		py := PoolYear{ID: p.ID, Label: p.Label, Key: p.Key,
