@@ -183,6 +183,13 @@ func compile(src string, env Env, want Kind, lim Limits) (*Program, error) {
 	if err != nil {
 		return nil, err
 	}
+	// expr-lang's checker lets an unknown name through inside a function's
+	// arguments (round(x / typo, 2)); every name read must be known.
+	for _, r := range refs {
+		if _, ok := env[r.Name]; !ok {
+			return nil, &Error{Offset: r.Offset, Msg: "unknown name " + r.Name}
+		}
+	}
 	opts := append(options(), expr.Env(map[string]any(env)), expr.MaxNodes(lim.MaxNodes))
 	prog, err := expr.Compile(src, append(opts, expr.Patch(literalPatch{src: []rune(src)}))...)
 	if err != nil {

@@ -45,6 +45,11 @@ func TestEvalNumbers(t *testing.T) {
 		{"member.population / 1000", "117.853"},
 		{"let x = a * 2; x + 1", "2470"},
 		{"0.46680000000000000001 * 1", "0.46680000000000000001"},
+		// A condition's result inside a calculation inside a call, whose
+		// type the checker settles late.
+		{"round((year == 2026 ? (1 - b) : (a)) * 2, 4)", "1.94"},
+		{"-(year == 2026 ? a : b) + 1", "-1233.5"},
+		{"max((year > 2030 ? a : b) * 100, 1)", "3"},
 	}
 	var m VM
 	for _, tt := range tests {

@@ -3,6 +3,7 @@ package formula
 import (
 	"errors"
 	"fmt"
+	"reflect"
 
 	"github.com/expr-lang/expr"
 	"github.com/expr-lang/expr/ast"
@@ -216,9 +217,6 @@ func (p literalPatch) Visit(node *ast.Node) {
 			}
 			return
 		}
-		if n.Node.Type() != numberType {
-			return
-		}
 		if n.Operator == "+" {
 			ast.Patch(node, n.Node)
 			return
@@ -227,8 +225,44 @@ func (p literalPatch) Visit(node *ast.Node) {
 			Callee:    &ast.IdentifierNode{Value: "_neg"},
 			Arguments: []ast.Node{n.Node},
 		})
+	case *ast.BinaryNode:
+		// Arithmetic and comparison operators are decimal operations in
+		// this dialect. An operand whose type the checker has not settled
+		// yet (a condition's branches just patched, inside a function's
+		// argument) is taken as a number: left to expr-lang, the operator
+		// would fail at run time on two decimals. An operand of another
+		// known type (text, a per-member map) is left for the checker to
+		// report.
+		if fn, ok := operatorFunctions[n.Operator]; ok && numberOrUnknown(n.Left) && numberOrUnknown(n.Right) {
+			call := &ast.CallNode{Callee: &ast.IdentifierNode{Value: fn}, Arguments: []ast.Node{n.Left, n.Right}}
+			ast.Patch(node, call)
+			if comparisons[n.Operator] {
+				(*node).SetType(boolType)
+			} else {
+				(*node).SetType(numberType)
+			}
+		}
 	}
 }
+
+func numberOrUnknown(n ast.Node) bool {
+	t := n.Type()
+	return t == nil || t == numberType || t.Kind() == reflect.Interface
+}
+
+// operatorFunctions maps each operator to the function that implements it
+// on decimals, from the operator lists of functions.
+var operatorFunctions = func() map[string]string {
+	m := map[string]string{}
+	for _, f := range functions {
+		for _, op := range f.operator {
+			m[op] = f.name
+		}
+	}
+	return m
+}()
+
+var comparisons = map[string]bool{"==": true, "!=": true, "<": true, "<=": true, ">": true, ">=": true}
 
 // patchNumber replaces *node with n and records that n is a decimal: the
 // walk is post-order, so the parent of a patched node is visited before the
