@@ -21,9 +21,6 @@ import (
 	"github.com/quotepart/quotepart/reports"
 )
 
-// chromiumPath is Debian's chromium, which .ci/run installs.
-const chromiumPath = "/usr/bin/chromium"
-
 // TestReportInBrowser opens the HTML report of the default scenarios in
 // headless Chromium, offline, and checks that it loads nothing but itself,
 // logs no error, draws its charts and is not blank. A scenario with a
@@ -32,12 +29,7 @@ const chromiumPath = "/usr/bin/chromium"
 // With QUOTEPART_SCREENSHOTS=DIR the screenshots are kept in DIR for a
 // person to look at.
 func TestReportInBrowser(t *testing.T) {
-	if _, err := os.Stat(chromiumPath); err != nil {
-		if os.Getenv("CI") != "" {
-			t.Fatalf("%s is missing in CI: .ci/run installs it (apt-get install -y chromium)", chromiumPath)
-		}
-		t.Skipf("%s not found: install Debian's chromium (apt-get install -y chromium) to run the browser test", chromiumPath)
-	}
+	needChromium(t)
 	dir := t.TempDir()
 	hostile := filepath.Join(dir, "hostile.yaml")
 	writeFile(t, hostile, `scenario:
@@ -57,23 +49,8 @@ func TestReportInBrowser(t *testing.T) {
 
 	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
 	defer cancel()
-	allocCtx, cancelAlloc := chromedp.NewExecAllocator(ctx,
-		chromedp.ExecPath(chromiumPath),
-		chromedp.Headless,
-		chromedp.NoSandbox,
-		chromedp.DisableGPU,
-		chromedp.NoFirstRun,
-		chromedp.NoDefaultBrowserCheck,
-		chromedp.Flag("disable-background-networking", true),
-		chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true),
-		chromedp.Flag("hide-scrollbars", true),
-		chromedp.UserDataDir(filepath.Join(dir, "profile")),
-		chromedp.WindowSize(1200, 1600),
-	)
-	defer cancelAlloc()
-	tab, cancelTab := chromedp.NewContext(allocCtx)
-	defer cancelTab()
+	tab, closeTab := headlessTab(ctx, dir, 1200, 1600)
+	defer closeTab()
 
 	var mu sync.Mutex
 	var problems, requests []string

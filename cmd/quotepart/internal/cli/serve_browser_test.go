@@ -25,9 +25,6 @@ import (
 	"github.com/quotepart/quotepart/whatif"
 )
 
-// serveChromium is Debian's chromium, which .ci/run installs.
-const serveChromium = "/usr/bin/chromium"
-
 // runJSON runs `quotepart run --format json` with args and returns each
 // member's amount by "member-year".
 func runJSON(t *testing.T, args ...string) map[string]string {
@@ -83,12 +80,7 @@ func newServeHandler(t *testing.T) http.Handler {
 //
 // With QUOTEPART_SCREENSHOTS=DIR a screenshot is kept in DIR.
 func TestServeInBrowser(t *testing.T) {
-	if _, err := os.Stat(serveChromium); err != nil {
-		if os.Getenv("CI") != "" {
-			t.Fatalf("%s is missing in CI: .ci/run installs it (apt-get install -y chromium)", serveChromium)
-		}
-		t.Skipf("%s not found: install Debian's chromium (apt-get install -y chromium) to run the browser test", serveChromium)
-	}
+	needChromium(t)
 	dir := t.TempDir()
 
 	// The same what-if, written by hand and run by the command line.
@@ -113,23 +105,8 @@ etc:
 
 	ctx, cancel := context.WithTimeout(context.Background(), 120*time.Second)
 	defer cancel()
-	allocCtx, cancelAlloc := chromedp.NewExecAllocator(ctx,
-		chromedp.ExecPath(serveChromium),
-		chromedp.Headless,
-		chromedp.NoSandbox,
-		chromedp.DisableGPU,
-		chromedp.NoFirstRun,
-		chromedp.NoDefaultBrowserCheck,
-		chromedp.Flag("disable-background-networking", true),
-		chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true),
-		chromedp.Flag("hide-scrollbars", true),
-		chromedp.UserDataDir(filepath.Join(dir, "profile")),
-		chromedp.WindowSize(1400, 1800),
-	)
-	defer cancelAlloc()
-	tab, cancelTab := chromedp.NewContext(allocCtx)
-	defer cancelTab()
+	tab, closeTab := headlessTab(ctx, dir, 1400, 1800)
+	defer closeTab()
 
 	var mu sync.Mutex
 	var problems []string
@@ -157,7 +134,7 @@ etc:
 			}
 		}
 	}); err != nil {
-		t.Fatalf("starting %s: %v", serveChromium, err)
+		t.Fatalf("starting %s: %v", chromiumPath, err)
 	}
 
 	ville := `document.getElementById("montant-ville-2028").dataset.valeur`
