@@ -1,9 +1,7 @@
 package casetest
 
 import (
-	"errors"
 	"io/fs"
-	"path"
 	"strings"
 
 	"github.com/quotepart/quotepart/diag"
@@ -132,24 +130,16 @@ func (e *Expectation) pos() diag.Pos {
 // error and no file. Files that decoded are returned even with errors, as
 // Decode does.
 func LoadDir(fsys fs.FS, dir, display string) ([]*Loaded, error) {
-	entries, err := fs.ReadDir(fsys, dir)
+	sources, err := rules.ReadFolder(fsys, dir, display, "the folder", IsTestFile)
 	if err != nil {
-		var pe *fs.PathError
-		if errors.As(err, &pe) {
-			err = pe.Err
-		}
-		return nil, diag.Errorf(diag.Pos{File: display}, diag.NotFound, "cannot read the folder: %v", err)
+		return nil, err
 	}
 	var errs diag.List
 	var out []*Loaded
-	for _, e := range entries {
-		if e.IsDir() || !IsTestFile(e.Name()) {
-			continue
-		}
-		name := path.Join(display, e.Name())
-		data, err := fs.ReadFile(fsys, path.Join(dir, e.Name()))
-		if err != nil {
-			errs.Addf(diag.Pos{File: name}, diag.NotFound, "cannot read: %v", err)
+	for _, src := range sources {
+		name, data := src.Path, src.Data
+		if src.Err != nil {
+			errs = append(errs, src.Err)
 			continue
 		}
 		l, err := Decode(name, data)

@@ -47,29 +47,24 @@ func IsRuleFile(name string) bool {
 // Load reads the rule files directly inside dir of fsys, in name order, and
 // builds the rule set. Positions name each file as display/name.
 func Load(fsys fs.FS, dir, display string) (*Set, error) {
-	entries, err := fs.ReadDir(fsys, dir)
+	sources, err := ReadFolder(fsys, dir, display, "the rules folder", IsRuleFile)
 	if err != nil {
-		return nil, diag.Errorf(diag.Pos{File: display}, diag.NotFound, "cannot read the rules folder: %v", unwrapPath(err))
+		return nil, err
+	}
+	if len(sources) == 0 {
+		return nil, diag.Errorf(diag.Pos{File: display}, diag.NotFound, "no rule file (*.yaml, *.yml, *.json, *.toml) in this folder")
 	}
 	var errs diag.List
-	var files []NamedFile
-	for _, e := range entries {
-		if e.IsDir() || !IsRuleFile(e.Name()) {
+	files := make([]NamedFile, 0, len(sources))
+	for _, src := range sources {
+		if src.Err != nil {
+			errs = append(errs, src.Err)
+			files = append(files, NamedFile{Path: src.Path})
 			continue
 		}
-		data, err := fs.ReadFile(fsys, path.Join(dir, e.Name()))
-		name := path.Join(display, e.Name())
-		if err != nil {
-			errs.Addf(diag.Pos{File: name}, diag.NotFound, "cannot read: %v", unwrapPath(err))
-			files = append(files, NamedFile{Path: name})
-			continue
-		}
-		f, err := DecodeFile(name, data)
+		f, err := DecodeFile(src.Path, src.Data)
 		errs.Add(err)
-		files = append(files, NamedFile{Path: name, File: f})
-	}
-	if len(files) == 0 && len(errs) == 0 {
-		return nil, diag.Errorf(diag.Pos{File: display}, diag.NotFound, "no rule file (*.yaml, *.yml, *.json, *.toml) in this folder")
+		files = append(files, NamedFile{Path: src.Path, File: f})
 	}
 	return BuildDecoded(files, errs)
 }

@@ -2,9 +2,7 @@ package scenarios
 
 import (
 	"embed"
-	"errors"
 	"io/fs"
-	"path"
 	"slices"
 	"strings"
 
@@ -51,27 +49,18 @@ func NewCatalog() *Catalog { return &Catalog{byID: map[string]*Scenario{}} }
 // LoadDir reads every scenario file directly inside dir of fsys (*.yaml,
 // *.yml, *.json, *.toml except *.test.yaml), reporting them as display/name.
 func LoadDir(fsys fs.FS, dir, display string) (*Catalog, error) {
-	entries, err := fs.ReadDir(fsys, dir)
+	sources, err := rules.ReadFolder(fsys, dir, display, "the scenarios folder", rules.IsRuleFile)
 	if err != nil {
-		var pe *fs.PathError
-		if errors.As(err, &pe) {
-			err = pe.Err
-		}
-		return nil, diag.Errorf(diag.Pos{File: display}, diag.NotFound, "cannot read the scenarios folder: %v", err)
+		return nil, err
 	}
 	c := NewCatalog()
 	var errs diag.List
-	for _, e := range entries {
-		if e.IsDir() || !rules.IsRuleFile(e.Name()) {
+	for _, src := range sources {
+		if src.Err != nil {
+			errs = append(errs, src.Err)
 			continue
 		}
-		data, err := fs.ReadFile(fsys, path.Join(dir, e.Name()))
-		name := path.Join(display, e.Name())
-		if err != nil {
-			errs.Addf(diag.Pos{File: name}, diag.NotFound, "cannot read: %v", err)
-			continue
-		}
-		_, err = c.Add(name, data)
+		_, err := c.Add(src.Path, src.Data)
 		errs.Add(err)
 	}
 	return c, errs.Err()

@@ -3,7 +3,6 @@ package scenarios
 import (
 	"fmt"
 	"io/fs"
-	"path"
 	"slices"
 	"strconv"
 	"strings"
@@ -97,21 +96,17 @@ func (p *Projects) IDs() []string {
 // LoadProjects reads the project files directly inside dir of fsys. A
 // missing folder is no error: it means no project (nil, nil).
 func LoadProjects(fsys fs.FS, dir, display string) (*Projects, error) {
-	entries, err := fs.ReadDir(fsys, dir)
+	sources, err := rules.ReadFolder(fsys, dir, display, "the projects folder", rules.IsRuleFile)
 	if err != nil {
 		return nil, nil
 	}
 	ps := &Projects{}
 	var errs diag.List
 	seen := map[string]diag.Pos{}
-	for _, e := range entries {
-		if e.IsDir() || !rules.IsRuleFile(e.Name()) {
-			continue
-		}
-		name := path.Join(display, e.Name())
-		data, err := fs.ReadFile(fsys, path.Join(dir, e.Name()))
-		if err != nil {
-			errs.Addf(diag.Pos{File: name}, diag.NotFound, "cannot read: %v", err)
+	for _, src := range sources {
+		name, data := src.Path, src.Data
+		if src.Err != nil {
+			errs = append(errs, src.Err)
 			continue
 		}
 		f := new(ProjectFile)
