@@ -103,13 +103,7 @@ func (t moneyTicks) Ticks(lo, hi float64) []plot.Tick {
 	case span >= 1e4:
 		scale, suffix = 1e3, "k"
 	}
-	step := 0.0
-	for i := 1; i < len(ticks); i++ {
-		if ticks[i].Label != "" && ticks[i-1].Label != "" {
-			step = ticks[i].Value - ticks[i-1].Value
-			break
-		}
-	}
+	step := labelledStep(ticks)
 	places := int32(0)
 	if step > 0 {
 		places = int32(max(0, min(2, int(math.Ceil(-math.Log10(step/scale)-1e-9)))))
@@ -149,13 +143,7 @@ type unitTicks struct {
 
 func (t unitTicks) Ticks(lo, hi float64) []plot.Tick {
 	ticks := plot.DefaultTicks{}.Ticks(lo, hi)
-	step := 0.0
-	for i := 1; i < len(ticks); i++ {
-		if ticks[i].Label != "" && ticks[i-1].Label != "" {
-			step = ticks[i].Value - ticks[i-1].Value
-			break
-		}
-	}
+	step := labelledStep(ticks)
 	places := int32(0)
 	if step > 0 {
 		places = int32(max(0, min(3, int(math.Ceil(-math.Log10(step)-1e-9)))))
@@ -440,4 +428,16 @@ func tornadoChart(s *Sensitivity, i int, lang Lang, title string, w reportWords)
 	}
 	c.SVG = svg
 	return c, nil
+}
+
+// labelledStep is the distance between two consecutive labelled ticks, 0
+// when fewer than two are labelled: it decides how many decimals the
+// labels need.
+func labelledStep(ticks []plot.Tick) float64 {
+	for i := 1; i < len(ticks); i++ {
+		if ticks[i].Label != "" && ticks[i-1].Label != "" {
+			return ticks[i].Value - ticks[i-1].Value
+		}
+	}
+	return 0
 }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -31,11 +32,24 @@ type Evaluation struct {
 	Selection    *engine.Selection
 }
 
+// all returns the requests shown, then the portfolio of them all.
+func (e *Evaluation) all() []EvaluatedProject {
+	return append(slices.Clone(e.Projects), e.Portfolio)
+}
+
 // EvaluatedProject is one request (or the portfolio) with its figures.
 type EvaluatedProject struct {
 	Project *engine.Project // nil for the portfolio
 	Figures engine.Indicators
 	Spread  *engine.Simulated
+}
+
+// id is the request's id, or "portfolio".
+func (p EvaluatedProject) id() string {
+	if p.Project == nil {
+		return "portfolio"
+	}
+	return p.Project.ID
 }
 
 type evalWords struct {
@@ -143,7 +157,7 @@ func evaluationText(w io.Writer, f Format, lang Lang, e *Evaluation) error {
 		}
 		writeColumns(&b, "  ", rows, right)
 	}
-	for i, p := range append(append([]EvaluatedProject{}, e.Projects...), e.Portfolio) {
+	for i, p := range e.all() {
 		if i > 0 || f == Table {
 			b.WriteString("\n")
 		}
@@ -355,9 +369,9 @@ func spreadJSON(s engine.Spread, places int32) spreadDoc {
 }
 
 func projectJSON(p EvaluatedProject) projectDoc {
-	d := projectDoc{ID: "portfolio", Years: p.Figures.Years, NPV: Cents(p.Figures.NPV), Monetized: Cents(p.Figures.Monetized)}
+	d := projectDoc{ID: p.id(), Years: p.Figures.Years, NPV: Cents(p.Figures.NPV), Monetized: Cents(p.Figures.Monetized)}
 	if p.Project != nil {
-		d.ID, d.Title, d.Category, d.RequestedBy = p.Project.ID, p.Project.Title, p.Project.Category, p.Project.RequestedBy
+		d.Title, d.Category, d.RequestedBy = p.Project.Title, p.Project.Category, p.Project.RequestedBy
 	}
 	strs := func(xs []decimal.Decimal) []string {
 		out := make([]string, len(xs))
@@ -420,11 +434,8 @@ func evaluationJSON(w io.Writer, e *Evaluation) error {
 func evaluationCSV(w io.Writer, e *Evaluation) error {
 	cw := csv.NewWriter(w)
 	rows := [][]string{{"project", "dimension", "unit", "year", "efforts", "gains", "net", "cumulative"}}
-	for _, p := range append(append([]EvaluatedProject{}, e.Projects...), e.Portfolio) {
-		id := "portfolio"
-		if p.Project != nil {
-			id = p.Project.ID
-		}
+	for _, p := range e.all() {
+		id := p.id()
 		for _, dim := range engine.Dimensions {
 			df := p.Figures.Dimensions[dim]
 			for i, y := range p.Figures.Years {

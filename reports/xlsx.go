@@ -295,12 +295,8 @@ func (r *Report) sheets(lang Lang) []*table {
 	// Projects.
 	if ev := r.Evaluation; ev != nil {
 		pr := &table{Sheet: w.sheetProjects, Head: []string{w.project, w.dimension, w.unit, wd.year, w.efforts, w.gains, w.net, ew.cumulative}}
-		all := append(slices.Clone(ev.Projects), ev.Portfolio)
-		for _, p := range all {
-			id := "portfolio"
-			if p.Project != nil {
-				id = p.Project.ID
-			}
+		for _, p := range ev.all() {
+			id := p.id()
 			for _, dim := range engine.Dimensions {
 				df := p.Figures.Dimensions[dim]
 				for i, y := range p.Figures.Years {
@@ -317,7 +313,7 @@ func (r *Report) sheets(lang Lang) []*table {
 			ind.Head = append(ind.Head, w.ratio+" — "+ew.dims[dim])
 		}
 		ind.Head = append(ind.Head, w.npv, w.monetized, w.npv+" P10", w.npv+" P50", w.npv+" P90", w.probPositive)
-		for _, p := range all {
+		for _, p := range ev.all() {
 			cells := []cell{codeC("portfolio"), textC(ew.portfolio), textC(""), textC(""), textC("")}
 			if p.Project != nil {
 				cells = []cell{codeC(p.Project.ID), textC(p.Project.Title), textC(p.Project.Category), textC(strings.Join(p.Project.RequestedBy, ", ")),
