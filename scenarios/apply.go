@@ -188,34 +188,6 @@ func (a *applier) memberIDs() []string {
 	return ids
 }
 
-// findParameter returns the parameter declared under name, or nil.
-func (a *applier) findParameter(name string) *rules.Parameter {
-	for _, nf := range a.files {
-		for i := range nf.File.Parameters.Entries {
-			if e := &nf.File.Parameters.Entries[i]; e.Key == name {
-				return &e.Value
-			}
-		}
-	}
-	return nil
-}
-
-func (a *applier) names(kind string) []string {
-	var names []string
-	for _, nf := range a.files {
-		if kind == "parameter" {
-			for _, e := range nf.File.Parameters.Entries {
-				names = append(names, e.Key)
-			}
-		} else {
-			for _, e := range nf.File.Rules.Entries {
-				names = append(names, e.Key)
-			}
-		}
-	}
-	return names
-}
-
 // dated is a parameter's values as dates, sorted.
 type dated struct {
 	from  engine.Date
@@ -247,9 +219,9 @@ func (a *applier) setValues(p *rules.Parameter, vs []dated) {
 }
 
 func (a *applier) parameter(s *Scenario, e rules.Entry[ParameterOverride]) {
-	p := a.findParameter(e.Key)
+	p := declared(a.files, parameters, e.Key)
 	if p == nil {
-		a.errorf(e.KeyPos, "scenario %s: %q is not a parameter of the rules%s (declare new ones under add: parameters:)", s.ID, e.Key, rules.Suggest(e.Key, a.names("parameter")))
+		a.errorf(e.KeyPos, "scenario %s: %q is not a parameter of the rules%s (declare new ones under add: parameters:)", s.ID, e.Key, rules.Suggest(e.Key, keys(a.files, parameters)))
 		return
 	}
 	o := e.Value
@@ -314,7 +286,7 @@ func (a *applier) rule(s *Scenario, e rules.Entry[RuleOverride]) {
 			return
 		}
 	}
-	a.errorf(e.KeyPos, "scenario %s: %q is not a rule of the rules%s (declare new ones under add: rules:)", s.ID, e.Key, rules.Suggest(e.Key, a.names("rule")))
+	a.errorf(e.KeyPos, "scenario %s: %q is not a rule of the rules%s (declare new ones under add: rules:)", s.ID, e.Key, rules.Suggest(e.Key, keys(a.files, rulesOf)))
 }
 
 // staff applies an ETC change: from its date, every value of the unit
@@ -336,10 +308,10 @@ func (a *applier) staff(s *Scenario, c StaffChange) {
 }
 
 func (a *applier) shift(s *Scenario, c StaffChange, unit rules.Text, delta decimal.Decimal) {
-	p := a.findParameter(unit.Value)
+	p := declared(a.files, parameters, unit.Value)
 	switch {
 	case p == nil:
-		a.errorf(unit.Pos, "scenario %s: %q is not a parameter of the rules%s", s.ID, unit.Value, rules.Suggest(unit.Value, a.names("parameter")))
+		a.errorf(unit.Pos, "scenario %s: %q is not a parameter of the rules%s", s.ID, unit.Value, rules.Suggest(unit.Value, keys(a.files, parameters)))
 		return
 	case !strings.EqualFold(p.Unit.Value, "ETC"):
 		a.errorf(unit.Pos, "scenario %s: %s is counted in %s, not in ETC", s.ID, unit.Value, p.Unit.Value)
@@ -389,9 +361,9 @@ func (a *applier) amounts(s *Scenario) {
 	extra.SetSource(s.Path, s.data)
 	for _, e := range s.File.Amounts.Entries {
 		am := e.Value
-		target := a.findPool(am.Pool.Value)
+		target := declared(a.files, pools, am.Pool.Value)
 		if target == nil {
-			a.errorf(am.Pool.Pos, "scenario %s: amount %s: %q is not a pool%s", s.ID, e.Key, am.Pool.Value, rules.Suggest(am.Pool.Value, a.poolIDs()))
+			a.errorf(am.Pool.Pos, "scenario %s: amount %s: %q is not a pool%s", s.ID, e.Key, am.Pool.Value, rules.Suggest(am.Pool.Value, keys(a.files, pools)))
 			continue
 		}
 		values := []rules.Entry[rules.Number]{{Key: am.From.Value.String(), KeyPos: am.From.Pos, Value: am.Amount}}
@@ -427,29 +399,39 @@ func (a *applier) amounts(s *Scenario) {
 	a.files = append(a.files, rules.NamedFile{Path: s.Path, File: extra})
 }
 
-func (a *applier) findPool(id string) *rules.Pool {
-	for _, nf := range a.files {
-		for i := range nf.File.Pools.Entries {
-			if e := &nf.File.Pools.Entries[i]; e.Key == id {
-				return &e.Value
+// lastPortfolio reports whether s's portfolio is the one that counts: a
+// scenario's portfolio replaces the one of the scenario it extends.
+func (a *applier) lastPortfolio(s *Scenario) bool {
+	return s == a.portfolioOwner
+}
+
+// The sections of a rule file a scenario looks names up in.
+func parameters(f *rules.File) *rules.Map[rules.Parameter] { return &f.Parameters }
+func rulesOf(f *rules.File) *rules.Map[rules.Rule]         { return &f.Rules }
+func pools(f *rules.File) *rules.Map[rules.Pool]           { return &f.Pools }
+
+// declared returns the value declared under key in section of any of the
+// files, or nil.
+func declared[T any](files []rules.NamedFile, section func(*rules.File) *rules.Map[T], key string) *T {
+	for _, nf := range files {
+		m := section(nf.File)
+		for i := range m.Entries {
+			if m.Entries[i].Key == key {
+				return &m.Entries[i].Value
 			}
 		}
 	}
 	return nil
 }
 
-func (a *applier) poolIDs() []string {
-	var ids []string
-	for _, nf := range a.files {
-		for _, e := range nf.File.Pools.Entries {
-			ids = append(ids, e.Key)
+// keys lists the names declared in section across the files, for
+// did-you-mean hints.
+func keys[T any](files []rules.NamedFile, section func(*rules.File) *rules.Map[T]) []string {
+	var names []string
+	for _, nf := range files {
+		for _, e := range section(nf.File).Entries {
+			names = append(names, e.Key)
 		}
 	}
-	return ids
-}
-
-// lastPortfolio reports whether s's portfolio is the one that counts: a
-// scenario's portfolio replaces the one of the scenario it extends.
-func (a *applier) lastPortfolio(s *Scenario) bool {
-	return s == a.portfolioOwner
+	return names
 }

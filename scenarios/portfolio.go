@@ -101,9 +101,9 @@ func Build(ctx context.Context, base []rules.NamedFile, chain []*Scenario, proje
 // portfolio adds the two pools of s's portfolio, billed from the flows.
 func (a *applier) portfolio(s *Scenario, f *flows) {
 	spec := s.File.Portfolio
-	staffPool := a.findPool(spec.StaffPool.Value)
+	staffPool := declared(a.files, pools, spec.StaffPool.Value)
 	if staffPool == nil {
-		a.errorf(spec.StaffPool.Pos, "scenario %s: portfolio staff_pool %q is not a pool%s", s.ID, spec.StaffPool.Value, rules.Suggest(spec.StaffPool.Value, a.poolIDs()))
+		a.errorf(spec.StaffPool.Pos, "scenario %s: portfolio staff_pool %q is not a pool%s", s.ID, spec.StaffPool.Value, rules.Suggest(spec.StaffPool.Value, keys(a.files, pools)))
 		return
 	}
 	label := spec.Label.Value
