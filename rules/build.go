@@ -589,13 +589,6 @@ func (b *builder) compile(x Expr, env formula.Env, perMember bool, what string) 
 			} else if perMemberRule(d) {
 				at("previous.%s: last year's values are kept for parameters and global rules, and %s is per member", ref.Field, ref.Field)
 			}
-		default:
-			// formula.Compile misses unknown names inside the arguments
-			// of a function call (round(x / typo, 2)); they would run as
-			// nil. Every name read must be in the environment.
-			if _, ok := env[ref.Name]; !ok {
-				at("unknown name %s%s", ref.Name, suggest(ref.Name, b.envNames(env)))
-			}
 		}
 	}
 	return f

@@ -46,10 +46,6 @@ func CompileExpr(x Expr, env formula.Env, what string) (*engine.Formula, error) 
 			if _, ok := env[ref.Field]; !ok {
 				return nil, fail(ref.Offset, fmt.Sprintf("previous.%s: %s is not a parameter or a rule%s", ref.Field, ref.Field, suggest(ref.Field, names)))
 			}
-		default:
-			if _, ok := env[ref.Name]; !ok {
-				return nil, fail(ref.Offset, "unknown name "+ref.Name+suggest(ref.Name, names))
-			}
 		}
 	}
 	pos, line := x.PosAt(0)
