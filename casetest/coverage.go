@@ -3,7 +3,7 @@ package casetest
 import (
 	"time"
 
-	"github.com/quotepart/quotepart/diag"
+	"github.com/quotepart/quotepart/internal/diag"
 	"github.com/quotepart/quotepart/engine"
 	"github.com/quotepart/quotepart/formula"
 	"github.com/shopspring/decimal"

@@ -6,7 +6,7 @@ import (
 	"testing"
 
 	"github.com/quotepart/quotepart/casetest"
-	"github.com/quotepart/quotepart/diag"
+	"github.com/quotepart/quotepart/internal/diag"
 	"github.com/quotepart/quotepart/rules"
 	"github.com/quotepart/quotepart/scenarios"
 )

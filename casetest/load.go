@@ -4,7 +4,7 @@ import (
 	"io/fs"
 	"strings"
 
-	"github.com/quotepart/quotepart/diag"
+	"github.com/quotepart/quotepart/internal/diag"
 	"github.com/quotepart/quotepart/rules"
 )
 

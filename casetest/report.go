@@ -7,7 +7,7 @@ import (
 	"io"
 	"strings"
 
-	"github.com/quotepart/quotepart/diag"
+	"github.com/quotepart/quotepart/internal/diag"
 )
 
 // Reporter writes a Report in one format. Output is deterministic: the

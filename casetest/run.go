@@ -9,7 +9,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/quotepart/quotepart/diag"
+	"github.com/quotepart/quotepart/internal/diag"
 	"github.com/quotepart/quotepart/engine"
 	"github.com/quotepart/quotepart/rules"
 	"github.com/quotepart/quotepart/scenarios"

@@ -3,7 +3,7 @@ package engine_test
 import (
 	"context"
 
-	"github.com/quotepart/quotepart/diag"
+	"github.com/quotepart/quotepart/internal/diag"
 	"github.com/quotepart/quotepart/engine"
 	"github.com/quotepart/quotepart/rules"
 	"github.com/shopspring/decimal"

@@ -1,7 +1,7 @@
 package engine
 
 import (
-	"github.com/quotepart/quotepart/diag"
+	"github.com/quotepart/quotepart/internal/diag"
 	"github.com/quotepart/quotepart/formula"
 	"github.com/shopspring/decimal"
 )

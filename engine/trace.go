@@ -6,7 +6,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/quotepart/quotepart/diag"
+	"github.com/quotepart/quotepart/internal/diag"
 	"github.com/quotepart/quotepart/formula"
 	"github.com/shopspring/decimal"
 )

@@ -4,7 +4,7 @@ import (
 	"context"
 	"testing"
 
-	"github.com/quotepart/quotepart/diag"
+	"github.com/quotepart/quotepart/internal/diag"
 	"github.com/quotepart/quotepart/engine"
 	"github.com/quotepart/quotepart/rules"
 	"github.com/shopspring/decimal"

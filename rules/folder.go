@@ -4,7 +4,7 @@ import (
 	"io/fs"
 	"path"
 
-	"github.com/quotepart/quotepart/diag"
+	"github.com/quotepart/quotepart/internal/diag"
 )
 
 // SourceFile is a file read from a folder, named as messages report it.

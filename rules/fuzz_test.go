@@ -11,7 +11,7 @@ import (
 	"time"
 	"unicode/utf8"
 
-	"github.com/quotepart/quotepart/diag"
+	"github.com/quotepart/quotepart/internal/diag"
 	"github.com/quotepart/quotepart/engine"
 	"github.com/quotepart/quotepart/rules"
 )

@@ -1,7 +1,7 @@
 package rules
 
 import (
-	"github.com/quotepart/quotepart/diag"
+	"github.com/quotepart/quotepart/internal/diag"
 	"github.com/quotepart/quotepart/engine"
 	"github.com/shopspring/decimal"
 	"go.yaml.in/yaml/v3"

@@ -11,7 +11,7 @@ import (
 	"strings"
 
 	"github.com/google/renameio/v2"
-	"github.com/quotepart/quotepart/diag"
+	"github.com/quotepart/quotepart/internal/diag"
 	"github.com/quotepart/quotepart/reports"
 	"github.com/quotepart/quotepart/rules"
 	"github.com/spf13/cobra"

@@ -6,7 +6,7 @@ import (
 	"path/filepath"
 	"strings"
 
-	"github.com/quotepart/quotepart/diag"
+	"github.com/quotepart/quotepart/internal/diag"
 	"github.com/quotepart/quotepart/engine"
 	"github.com/quotepart/quotepart/formula"
 	"github.com/quotepart/quotepart/reports"

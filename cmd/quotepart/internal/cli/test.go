@@ -8,7 +8,7 @@ import (
 	"regexp"
 
 	"github.com/quotepart/quotepart/casetest"
-	"github.com/quotepart/quotepart/diag"
+	"github.com/quotepart/quotepart/internal/diag"
 	"github.com/quotepart/quotepart/rules"
 	"github.com/shopspring/decimal"
 	"github.com/spf13/cobra"
