@@ -3,9 +3,9 @@ package casetest
 import (
 	"time"
 
-	"github.com/quotepart/quotepart/internal/diag"
 	"github.com/quotepart/quotepart/engine"
-	"github.com/quotepart/quotepart/formula"
+	"github.com/quotepart/quotepart/internal/diag"
+	"github.com/quotepart/quotepart/internal/formula"
 	"github.com/shopspring/decimal"
 )
 

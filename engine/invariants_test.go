@@ -3,8 +3,8 @@ package engine_test
 import (
 	"context"
 
-	"github.com/quotepart/quotepart/internal/diag"
 	"github.com/quotepart/quotepart/engine"
+	"github.com/quotepart/quotepart/internal/diag"
 	"github.com/quotepart/quotepart/rules"
 	"github.com/shopspring/decimal"
 	"pgregory.net/rapid"

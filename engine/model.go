@@ -2,7 +2,7 @@ package engine
 
 import (
 	"github.com/quotepart/quotepart/internal/diag"
-	"github.com/quotepart/quotepart/formula"
+	"github.com/quotepart/quotepart/internal/formula"
 	"github.com/shopspring/decimal"
 )
 

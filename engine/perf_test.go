@@ -17,7 +17,7 @@ import (
 	"time"
 
 	"github.com/quotepart/quotepart/engine"
-	"github.com/quotepart/quotepart/formula"
+	"github.com/quotepart/quotepart/internal/formula"
 	"github.com/shopspring/decimal"
 	"gonum.org/v1/gonum/stat"
 	"gonum.org/v1/gonum/stat/distuv"

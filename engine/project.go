@@ -5,7 +5,7 @@ import (
 	"slices"
 
 	"github.com/quotepart/quotepart/internal/diag"
-	"github.com/quotepart/quotepart/formula"
+	"github.com/quotepart/quotepart/internal/formula"
 	"github.com/shopspring/decimal"
 )
 

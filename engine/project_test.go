@@ -6,9 +6,9 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/quotepart/quotepart/internal/diag"
 	"github.com/quotepart/quotepart/engine"
-	"github.com/quotepart/quotepart/formula"
+	"github.com/quotepart/quotepart/internal/diag"
+	"github.com/quotepart/quotepart/internal/formula"
 	"github.com/shopspring/decimal"
 )
 

@@ -7,7 +7,7 @@ import (
 	"time"
 
 	"github.com/quotepart/quotepart/internal/diag"
-	"github.com/quotepart/quotepart/formula"
+	"github.com/quotepart/quotepart/internal/formula"
 	"github.com/shopspring/decimal"
 )
 

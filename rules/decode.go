@@ -15,8 +15,8 @@ import (
 	"time"
 	"unicode/utf8"
 
-	"github.com/quotepart/quotepart/internal/diag"
 	"github.com/quotepart/quotepart/engine"
+	"github.com/quotepart/quotepart/internal/diag"
 	"github.com/shopspring/decimal"
 	"github.com/spf13/viper"
 	"go.yaml.in/yaml/v3"

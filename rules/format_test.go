@@ -6,8 +6,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/quotepart/quotepart/internal/diag"
 	"github.com/quotepart/quotepart/engine"
+	"github.com/quotepart/quotepart/internal/diag"
 )
 
 // summary renders what a run bills, in an order that does not depend on

@@ -1,8 +1,8 @@
 package rules
 
 import (
-	"github.com/quotepart/quotepart/internal/diag"
 	"github.com/quotepart/quotepart/engine"
+	"github.com/quotepart/quotepart/internal/diag"
 	"github.com/shopspring/decimal"
 	"go.yaml.in/yaml/v3"
 )

@@ -4,9 +4,9 @@ import (
 	"fmt"
 	"slices"
 
-	"github.com/quotepart/quotepart/internal/diag"
 	"github.com/quotepart/quotepart/engine"
-	"github.com/quotepart/quotepart/formula"
+	"github.com/quotepart/quotepart/internal/diag"
+	"github.com/quotepart/quotepart/internal/formula"
 )
 
 // DefaultStaleYears is how many years a parameter's latest value may be

@@ -5,8 +5,8 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/quotepart/quotepart/internal/diag"
 	"github.com/quotepart/quotepart/engine"
+	"github.com/quotepart/quotepart/internal/diag"
 	"github.com/quotepart/quotepart/rules"
 	"github.com/shopspring/decimal"
 )

@@ -9,7 +9,7 @@ import (
 	"strings"
 
 	"github.com/quotepart/quotepart/engine"
-	"github.com/quotepart/quotepart/formula"
+	"github.com/quotepart/quotepart/internal/formula"
 	"github.com/quotepart/quotepart/reports"
 	"github.com/shopspring/decimal"
 	"go.yaml.in/yaml/v3"

@@ -9,7 +9,7 @@ import (
 	"time"
 
 	"github.com/quotepart/quotepart/engine"
-	"github.com/quotepart/quotepart/formula"
+	"github.com/quotepart/quotepart/internal/formula"
 	"github.com/quotepart/quotepart/reports"
 	"github.com/quotepart/quotepart/rules"
 	"github.com/quotepart/quotepart/scenarios"

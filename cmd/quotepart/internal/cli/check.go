@@ -9,8 +9,8 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/quotepart/quotepart/internal/diag"
 	"github.com/quotepart/quotepart/engine"
+	"github.com/quotepart/quotepart/internal/diag"
 	"github.com/quotepart/quotepart/rules"
 	"github.com/quotepart/quotepart/scenarios"
 	"github.com/spf13/cobra"

@@ -8,8 +8,8 @@ import (
 	"strings"
 
 	"github.com/mattn/go-isatty"
-	"github.com/quotepart/quotepart/internal/diag"
 	"github.com/quotepart/quotepart/engine"
+	"github.com/quotepart/quotepart/internal/diag"
 	"github.com/quotepart/quotepart/reports"
 	"github.com/quotepart/quotepart/scenarios"
 	"github.com/schollz/progressbar/v3"

@@ -8,8 +8,8 @@ import (
 	"os"
 	"path/filepath"
 
-	"github.com/quotepart/quotepart/internal/diag"
 	"github.com/quotepart/quotepart/engine"
+	"github.com/quotepart/quotepart/internal/diag"
 	"github.com/quotepart/quotepart/reports"
 	"github.com/quotepart/quotepart/scenarios"
 	"github.com/shopspring/decimal"
