@@ -4,7 +4,7 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/quotepart/quotepart/fileschema"
+	"github.com/quotepart/quotepart/internal/fileschema"
 	"github.com/spf13/cobra"
 )
 

@@ -7,7 +7,7 @@ import (
 	"path/filepath"
 	"regexp"
 
-	"github.com/quotepart/quotepart/casetest"
+	"github.com/quotepart/quotepart/internal/casetest"
 	"github.com/quotepart/quotepart/internal/diag"
 	"github.com/quotepart/quotepart/rules"
 	"github.com/shopspring/decimal"

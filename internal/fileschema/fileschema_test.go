@@ -14,12 +14,12 @@ import (
 	"github.com/shopspring/decimal"
 	"go.yaml.in/yaml/v3"
 
-	"github.com/quotepart/quotepart/casetest"
+	"github.com/quotepart/quotepart/internal/casetest"
 	"github.com/quotepart/quotepart/rules"
 )
 
 // root is the repository root, from this package's folder.
-const root = ".."
+const root = "../.."
 
 // TestCommittedSchemas keeps docs/schema/*.json equal to what the
 // generator produces. QUOTEPART_UPDATE=1 go test ./... rewrites them.
@@ -40,10 +40,10 @@ func TestCommittedSchemas(t *testing.T) {
 		}
 		want, err := os.ReadFile(path)
 		if err != nil {
-			t.Fatalf("%v (run QUOTEPART_UPDATE=1 go test ./fileschema to create it)", err)
+			t.Fatalf("%v (run QUOTEPART_UPDATE=1 go test ./internal/fileschema to create it)", err)
 		}
 		if !bytes.Equal(got, want) {
-			t.Errorf("%s is out of date with the Go types: run QUOTEPART_UPDATE=1 go test ./fileschema", path)
+			t.Errorf("%s is out of date with the Go types: run QUOTEPART_UPDATE=1 go test ./internal/fileschema", path)
 		}
 		again, _ := Generate(k)
 		if !bytes.Equal(got, again) {

@@ -7,7 +7,7 @@ import (
 	"reflect"
 	"strings"
 
-	"github.com/quotepart/quotepart/casetest"
+	"github.com/quotepart/quotepart/internal/casetest"
 	"github.com/quotepart/quotepart/rules"
 	"github.com/quotepart/quotepart/scenarios"
 )

@@ -5,7 +5,7 @@ import (
 	"io/fs"
 	"testing"
 
-	"github.com/quotepart/quotepart/casetest"
+	"github.com/quotepart/quotepart/internal/casetest"
 	"github.com/quotepart/quotepart/internal/diag"
 	"github.com/quotepart/quotepart/rules"
 	"github.com/quotepart/quotepart/scenarios"
