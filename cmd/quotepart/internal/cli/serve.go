@@ -9,7 +9,7 @@ import (
 	"net/http"
 	"time"
 
-	"github.com/quotepart/quotepart/whatif"
+	"github.com/quotepart/quotepart/internal/whatif"
 	"github.com/spf13/cobra"
 )
 

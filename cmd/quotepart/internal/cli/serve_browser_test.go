@@ -22,7 +22,7 @@ import (
 	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
-	"github.com/quotepart/quotepart/whatif"
+	"github.com/quotepart/quotepart/internal/whatif"
 )
 
 // runJSON runs `quotepart run --format json` with args and returns each

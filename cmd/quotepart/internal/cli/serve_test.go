@@ -10,7 +10,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/quotepart/quotepart/whatif"
+	"github.com/quotepart/quotepart/internal/whatif"
 )
 
 // TestServeUntilDone serves the page on loopback, answers a request, and
