@@ -13,7 +13,8 @@ import (
 
 	"github.com/quotepart/quotepart/engine"
 	"github.com/quotepart/quotepart/internal/diag"
-	"github.com/quotepart/quotepart/rulediff"
+
+	"github.com/quotepart/quotepart/reports"
 	"github.com/quotepart/quotepart/rules"
 	"github.com/shopspring/decimal"
 	"github.com/spf13/cobra"
@@ -52,7 +53,7 @@ git or the revision cannot be found.`,
 			default:
 				return fmt.Errorf("unknown format %q: expected table, md or json", format)
 			}
-			var gate rulediff.Gate
+			var gate reports.Gate
 			var err error
 			if gate.Amount, err = gateFlag("--fail-over", failOver); err != nil {
 				return err
@@ -68,7 +69,7 @@ git or the revision cannot be found.`,
 			if err != nil {
 				return err
 			}
-			d := &rulediff.Diff{After: displayName(ws.rulesDir), Gate: gate}
+			d := &reports.RuleDiff{After: displayName(ws.rulesDir), Gate: gate}
 			var before *rules.Set
 			if against != "" {
 				d.Before = against
@@ -102,13 +103,13 @@ git or the revision cannot be found.`,
 				}
 				old, err := prev.rerun(cmd.Context(), j, f, t)
 				if err != nil {
-					d.Scenarios = append(d.Scenarios, rulediff.Scenario{ID: j.id, Title: j.title, Skipped: firstLine(err)})
+					d.Scenarios = append(d.Scenarios, reports.RuleDiffScenario{ID: j.id, Title: j.title, Skipped: firstLine(err)})
 					continue
 				}
-				d.Scenarios = append(d.Scenarios, rulediff.Compare(j.id, j.title, old, after, gate))
+				d.Scenarios = append(d.Scenarios, reports.CompareRules(j.id, j.title, old, after, gate))
 			}
 			var out bytes.Buffer
-			if err := rulediff.Render(&out, format, a.lang(), d); err != nil {
+			if err := reports.RenderRuleDiff(&out, format, a.lang(), d); err != nil {
 				return err
 			}
 			if err := a.writeOutput(output, out.Bytes()); err != nil {

@@ -1,4 +1,4 @@
-package rulediff
+package reports
 
 import (
 	"bytes"
@@ -6,11 +6,10 @@ import (
 	"testing"
 
 	"github.com/quotepart/quotepart/engine"
-	"github.com/quotepart/quotepart/reports"
 	"github.com/shopspring/decimal"
 )
 
-func result(amounts map[string]string) *engine.Result {
+func diffResult(amounts map[string]string) *engine.Result {
 	y := engine.Year{Year: 2026}
 	for _, id := range []string{"a", "b", "c"} {
 		v, ok := amounts[id]
@@ -23,26 +22,26 @@ func result(amounts map[string]string) *engine.Result {
 	return &engine.Result{ID: "s", Title: "S", Years: []engine.Year{y}}
 }
 
-func dec(s string) *decimal.Decimal {
+func decPtr(s string) *decimal.Decimal {
 	d := decimal.RequireFromString(s)
 	return &d
 }
 
-func TestGates(t *testing.T) {
-	before := result(map[string]string{"a": "600", "b": "400"})
-	after := result(map[string]string{"a": "590", "b": "400", "c": "10"})
+func TestRuleDiffGates(t *testing.T) {
+	before := diffResult(map[string]string{"a": "600", "b": "400"})
+	after := diffResult(map[string]string{"a": "590", "b": "400", "c": "10"})
 	cases := []struct {
 		gate Gate
 		want []string // members past the gate
 	}{
 		{Gate{}, nil},
-		{Gate{Amount: dec("10")}, nil},
-		{Gate{Amount: dec("9.99")}, []string{"a", "c"}},
-		{Gate{Pct: dec("1.67")}, []string{"c"}}, // a moved 1.67 %; c has no percentage
-		{Gate{Pct: dec("1.66")}, []string{"a", "c"}},
+		{Gate{Amount: decPtr("10")}, nil},
+		{Gate{Amount: decPtr("9.99")}, []string{"a", "c"}},
+		{Gate{Pct: decPtr("1.67")}, []string{"c"}}, // a moved 1.67 %; c has no percentage
+		{Gate{Pct: decPtr("1.66")}, []string{"a", "c"}},
 	}
 	for _, c := range cases {
-		d := &Diff{Before: "old", After: "new", Gate: c.gate, Scenarios: []Scenario{Compare("s", "S", before, after, c.gate)}}
+		d := &RuleDiff{Before: "old", After: "new", Gate: c.gate, Scenarios: []RuleDiffScenario{CompareRules("s", "S", before, after, c.gate)}}
 		var got []string
 		for _, r := range d.Exceeded() {
 			got = append(got, r.Member)
@@ -51,7 +50,7 @@ func TestGates(t *testing.T) {
 			t.Errorf("gate %+v: exceeded by %v, want %v", c.gate, got, c.want)
 		}
 	}
-	s := Compare("s", "S", before, after, Gate{})
+	s := CompareRules("s", "S", before, after, Gate{})
 	if n := len(s.Changes()); n != 2 {
 		t.Errorf("%d changes, want 2 (a and the new member c)", n)
 	}
@@ -60,15 +59,15 @@ func TestGates(t *testing.T) {
 	}
 }
 
-func TestRenderIsStable(t *testing.T) {
-	d := &Diff{Before: "HEAD~1:regles", After: "regles", Gate: Gate{Amount: dec("5")},
-		Scenarios: []Scenario{Compare("s", "S | x", result(map[string]string{"a": "600", "b": "400"}), result(map[string]string{"a": "590", "b": "410"}), Gate{Amount: dec("5")}), {ID: "t", Title: "T", Skipped: "t.yaml:3:5: unknown"}}}
-	for _, f := range Formats {
+func TestRuleDiffRenderIsStable(t *testing.T) {
+	d := &RuleDiff{Before: "HEAD~1:regles", After: "regles", Gate: Gate{Amount: decPtr("5")},
+		Scenarios: []RuleDiffScenario{CompareRules("s", "S | x", diffResult(map[string]string{"a": "600", "b": "400"}), diffResult(map[string]string{"a": "590", "b": "410"}), Gate{Amount: decPtr("5")}), {ID: "t", Title: "T", Skipped: "t.yaml:3:5: unknown"}}}
+	for _, f := range DiffFormats {
 		var one, two bytes.Buffer
-		if err := Render(&one, f, reports.French, d); err != nil {
+		if err := RenderRuleDiff(&one, f, French, d); err != nil {
 			t.Fatal(err)
 		}
-		_ = Render(&two, f, reports.French, d)
+		_ = RenderRuleDiff(&two, f, French, d)
 		if !bytes.Equal(one.Bytes(), two.Bytes()) {
 			t.Errorf("%s: two renderings differ", f)
 		}
@@ -76,7 +75,7 @@ func TestRenderIsStable(t *testing.T) {
 			t.Errorf("markdown does not escape the title:\n%s", one.String())
 		}
 	}
-	if err := Render(&bytes.Buffer{}, "pdf", reports.French, d); err == nil {
+	if err := RenderRuleDiff(&bytes.Buffer{}, "pdf", French, d); err == nil {
 		t.Error("pdf accepted")
 	}
 }

@@ -1,40 +1,48 @@
-package rulediff
+package reports
+
+// A rule diff shows what a change to the rule files does to the bills:
+// every scenario run on the previous rules and on the changed ones, and,
+// per scenario, member and year, the amount before, after and the change,
+// with gates (a change above an amount or a percentage) that CI turns into
+// a failed job. The amount compared is what each member pays: the billed
+// amount, and for the manager, which bills itself nothing, the part it
+// bears. The caller runs both rule sets and gives the two results of each
+// scenario; rulediff_render.go renders the diff.
 
 import (
 	"github.com/quotepart/quotepart/engine"
-	"github.com/quotepart/quotepart/reports"
 	"github.com/shopspring/decimal"
 )
 
-// Diff is the effect of a rule change on every scenario.
-type Diff struct {
+// RuleDiff is the effect of a rule change on every scenario.
+type RuleDiff struct {
 	// Before and After name the two rule sets (a folder, a git revision).
 	Before, After string
-	Scenarios     []Scenario
+	Scenarios     []RuleDiffScenario
 	Gate          Gate
 }
 
-// Scenario is the effect on one scenario.
-type Scenario struct {
+// RuleDiffScenario is the effect on one scenario.
+type RuleDiffScenario struct {
 	ID, Title string
 	// Rows are every member and year of either run, in the order of the
-	// years then of the members (reports.Compare).
-	Rows []Row
+	// years then of the members (Compare).
+	Rows []RuleDiffRow
 	// Skipped says why the scenario could not run on the previous rules
 	// (it reads something the change adds); Rows is then empty.
 	Skipped string
 }
 
-// Row is a member's amount in a year before and after the change.
-type Row struct {
-	reports.Delta
+// RuleDiffRow is a member's amount in a year before and after the change.
+type RuleDiffRow struct {
+	Delta
 	Manager bool
 	// Exceeded is set when the change passes a gate.
 	Exceeded bool
 }
 
 // Changed reports whether the amount moved.
-func (r Row) Changed() bool { return !r.Change.IsZero() || r.InBase != r.InOther }
+func (r RuleDiffRow) Changed() bool { return !r.Change.IsZero() || r.InBase != r.InOther }
 
 // Gate is the largest change allowed per member and year, in EUR and in
 // percent of the previous amount; nil means no limit. A member that only
@@ -45,7 +53,7 @@ type Gate struct {
 }
 
 // exceeded reports whether a row passes a limit of the gate.
-func (g Gate) exceeded(r Row) bool {
+func (g Gate) exceeded(r RuleDiffRow) bool {
 	if g.Amount != nil && r.Change.Abs().GreaterThan(*g.Amount) {
 		return true
 	}
@@ -60,11 +68,11 @@ func (g Gate) exceeded(r Row) bool {
 	return false
 }
 
-// Compare lines up a scenario's run on the previous rules (before) with its
+// CompareRules lines up a scenario's run on the previous rules (before) with its
 // run on the changed ones (after), member by member and year by year. Both
 // runs cover the same years.
-func Compare(id, title string, before, after *engine.Result, g Gate) Scenario {
-	s := Scenario{ID: id, Title: title}
+func CompareRules(id, title string, before, after *engine.Result, g Gate) RuleDiffScenario {
+	s := RuleDiffScenario{ID: id, Title: title}
 	managers := map[string]bool{}
 	for _, res := range []*engine.Result{before, after} {
 		for _, y := range res.Years {
@@ -75,8 +83,8 @@ func Compare(id, title string, before, after *engine.Result, g Gate) Scenario {
 			}
 		}
 	}
-	for _, d := range reports.Compare(before, after).Rows {
-		row := Row{Delta: d, Manager: managers[d.Member]}
+	for _, d := range Compare(before, after).Rows {
+		row := RuleDiffRow{Delta: d, Manager: managers[d.Member]}
 		row.Exceeded = g.exceeded(row)
 		s.Rows = append(s.Rows, row)
 	}
@@ -84,8 +92,8 @@ func Compare(id, title string, before, after *engine.Result, g Gate) Scenario {
 }
 
 // Changes returns the rows whose amount moved.
-func (s *Scenario) Changes() []Row {
-	var out []Row
+func (s *RuleDiffScenario) Changes() []RuleDiffRow {
+	var out []RuleDiffRow
 	for _, r := range s.Rows {
 		if r.Changed() {
 			out = append(out, r)
@@ -95,8 +103,8 @@ func (s *Scenario) Changes() []Row {
 }
 
 // Exceeded returns the rows of every scenario that pass a gate.
-func (d *Diff) Exceeded() []Row {
-	var out []Row
+func (d *RuleDiff) Exceeded() []RuleDiffRow {
+	var out []RuleDiffRow
 	for _, s := range d.Scenarios {
 		for _, r := range s.Rows {
 			if r.Exceeded {
@@ -108,7 +116,7 @@ func (d *Diff) Exceeded() []Row {
 }
 
 // Changed reports whether any amount moved.
-func (d *Diff) Changed() bool {
+func (d *RuleDiff) Changed() bool {
 	for _, s := range d.Scenarios {
 		if len(s.Changes()) > 0 {
 			return true
