@@ -284,7 +284,7 @@ func (b *builder) memberList() {
 	if len(b.m.Members) == 0 {
 		b.errorf(diag.Pos{File: b.set.Files[0].Path}, "no member: declare the bodies that share the service under members:")
 	} else if manager == nil && b.m.Manager != "" {
-		b.errorf(b.servicePos(), "the manager %q is not a member%s", b.m.Manager, suggest(b.m.Manager, b.memberIDs()))
+		b.errorf(b.servicePos(), "the manager %q is not a member%s", b.m.Manager, diag.Suggest(b.m.Manager, b.memberIDs()))
 	}
 }
 
@@ -500,7 +500,7 @@ func (b *builder) ruleList() {
 			}
 			for _, bm := range v.ByMember.Entries {
 				if _, ok := b.members[bm.Key]; !ok {
-					b.errorf(bm.KeyPos, "%s: %q is not a member%s", what, bm.Key, suggest(bm.Key, b.memberIDs()))
+					b.errorf(bm.KeyPos, "%s: %q is not a member%s", what, bm.Key, diag.Suggest(bm.Key, b.memberIDs()))
 					continue
 				}
 				f := b.compile(bm.Value, env, true, fmt.Sprintf("%s for member %s", what, bm.Key))
@@ -546,7 +546,7 @@ func (b *builder) compile(x Expr, env formula.Env, perMember bool, what string) 
 		pos, line := x.PosAt(fe.Offset)
 		msg := goTypes.Replace(fe.Msg)
 		if name, ok := strings.CutPrefix(msg, "unknown name "); ok {
-			msg += suggest(name, b.envNames(env))
+			msg += diag.Suggest(name, b.envNames(env))
 		}
 		if strings.Contains(msg, "exceeds maximum allowed nodes") {
 			// expr stops where it counted one node too many: point at
@@ -570,7 +570,7 @@ func (b *builder) compile(x Expr, env formula.Env, perMember bool, what string) 
 			if d := b.declaredRule(ref.Name); d != nil && perMemberRule(d) {
 				pos, line := x.PosAt(ref.KeyOffset)
 				b.errs = append(b.errs, &diag.Error{Pos: pos, Code: diag.Invalid, Source: line,
-					Msg: fmt.Sprintf("%s: %q is not a member%s; %s is per member, by member id", what, ref.Key, suggest(ref.Key, b.memberIDs()), ref.Name)})
+					Msg: fmt.Sprintf("%s: %q is not a member%s; %s is per member, by member id", what, ref.Key, diag.Suggest(ref.Key, b.memberIDs()), ref.Name)})
 			}
 		}
 		switch ref.Name {
@@ -578,14 +578,14 @@ func (b *builder) compile(x Expr, env formula.Env, perMember bool, what string) 
 			if !perMember {
 				at("member.%s can only be read in a per-member rule", ref.Field)
 			} else if !slices.Contains(b.attributes, ref.Field) {
-				at("unknown member attribute %s%s; the members have: %s", ref.Field, suggest(ref.Field, b.attributes), strings.Join(b.attributes, ", "))
+				at("unknown member attribute %s%s; the members have: %s", ref.Field, diag.Suggest(ref.Field, b.attributes), strings.Join(b.attributes, ", "))
 			}
 		case formula.Previous:
 			if b.params[ref.Field] != nil {
 				break
 			}
 			if d := b.declaredRule(ref.Field); d == nil {
-				at("previous.%s: %s is not a parameter or a rule%s", ref.Field, ref.Field, suggest(ref.Field, b.envNames(env)))
+				at("previous.%s: %s is not a parameter or a rule%s", ref.Field, ref.Field, diag.Suggest(ref.Field, b.envNames(env)))
 			} else if perMemberRule(d) {
 				at("previous.%s: last year's values are kept for parameters and global rules, and %s is per member", ref.Field, ref.Field)
 			}
@@ -645,7 +645,7 @@ func (b *builder) checkKey(key Text, what string) {
 	r := b.declaredRule(key.Value)
 	switch {
 	case r == nil:
-		b.errorf(key.Pos, "%s: key %q is not a rule%s", what, key.Value, suggest(key.Value, slices.Sorted(maps.Keys(b.names))))
+		b.errorf(key.Pos, "%s: key %q is not a rule%s", what, key.Value, diag.Suggest(key.Value, slices.Sorted(maps.Keys(b.names))))
 	case !perMemberRule(r):
 		b.errorf(key.Pos, "%s: key %s is not a per-member rule (give it per_member: true or by_member formulas)", what, key.Value)
 	}

@@ -34,7 +34,7 @@ func CompileExpr(x Expr, env formula.Env, what string) (*engine.Formula, error) 
 		}
 		msg := fe.Msg
 		if name, ok := strings.CutPrefix(msg, "unknown name "); ok {
-			msg += suggest(name, names)
+			msg += diag.Suggest(name, names)
 		}
 		return nil, fail(fe.Offset, msg)
 	}
@@ -44,7 +44,7 @@ func CompileExpr(x Expr, env formula.Env, what string) (*engine.Formula, error) 
 			return nil, fail(ref.Offset, fmt.Sprintf("member.%s can only be read in a per-member rule", ref.Field))
 		case formula.Previous:
 			if _, ok := env[ref.Field]; !ok {
-				return nil, fail(ref.Offset, fmt.Sprintf("previous.%s: %s is not a parameter or a rule%s", ref.Field, ref.Field, suggest(ref.Field, names)))
+				return nil, fail(ref.Offset, fmt.Sprintf("previous.%s: %s is not a parameter or a rule%s", ref.Field, ref.Field, diag.Suggest(ref.Field, names)))
 			}
 		}
 	}

@@ -175,7 +175,7 @@ func (a *applier) member(s *Scenario, e rules.Entry[MemberChange]) {
 			return
 		}
 	}
-	a.errorf(e.KeyPos, "scenario %s: %q is not a member of the rules%s", s.ID, e.Key, rules.Suggest(e.Key, a.memberIDs()))
+	a.errorf(e.KeyPos, "scenario %s: %q is not a member of the rules%s", s.ID, e.Key, diag.Suggest(e.Key, a.memberIDs()))
 }
 
 func (a *applier) memberIDs() []string {
@@ -221,7 +221,7 @@ func (a *applier) setValues(p *rules.Parameter, vs []dated) {
 func (a *applier) parameter(s *Scenario, e rules.Entry[ParameterOverride]) {
 	p := declared(a.files, parameters, e.Key)
 	if p == nil {
-		a.errorf(e.KeyPos, "scenario %s: %q is not a parameter of the rules%s (declare new ones under add: parameters:)", s.ID, e.Key, rules.Suggest(e.Key, keys(a.files, parameters)))
+		a.errorf(e.KeyPos, "scenario %s: %q is not a parameter of the rules%s (declare new ones under add: parameters:)", s.ID, e.Key, diag.Suggest(e.Key, keys(a.files, parameters)))
 		return
 	}
 	o := e.Value
@@ -286,7 +286,7 @@ func (a *applier) rule(s *Scenario, e rules.Entry[RuleOverride]) {
 			return
 		}
 	}
-	a.errorf(e.KeyPos, "scenario %s: %q is not a rule of the rules%s (declare new ones under add: rules:)", s.ID, e.Key, rules.Suggest(e.Key, keys(a.files, rulesOf)))
+	a.errorf(e.KeyPos, "scenario %s: %q is not a rule of the rules%s (declare new ones under add: rules:)", s.ID, e.Key, diag.Suggest(e.Key, keys(a.files, rulesOf)))
 }
 
 // staff applies an ETC change: from its date, every value of the unit
@@ -311,7 +311,7 @@ func (a *applier) shift(s *Scenario, c StaffChange, unit rules.Text, delta decim
 	p := declared(a.files, parameters, unit.Value)
 	switch {
 	case p == nil:
-		a.errorf(unit.Pos, "scenario %s: %q is not a parameter of the rules%s", s.ID, unit.Value, rules.Suggest(unit.Value, keys(a.files, parameters)))
+		a.errorf(unit.Pos, "scenario %s: %q is not a parameter of the rules%s", s.ID, unit.Value, diag.Suggest(unit.Value, keys(a.files, parameters)))
 		return
 	case !strings.EqualFold(p.Unit.Value, "ETC"):
 		a.errorf(unit.Pos, "scenario %s: %s is counted in %s, not in ETC", s.ID, unit.Value, p.Unit.Value)
@@ -363,7 +363,7 @@ func (a *applier) amounts(s *Scenario) {
 		am := e.Value
 		target := declared(a.files, pools, am.Pool.Value)
 		if target == nil {
-			a.errorf(am.Pool.Pos, "scenario %s: amount %s: %q is not a pool%s", s.ID, e.Key, am.Pool.Value, rules.Suggest(am.Pool.Value, keys(a.files, pools)))
+			a.errorf(am.Pool.Pos, "scenario %s: amount %s: %q is not a pool%s", s.ID, e.Key, am.Pool.Value, diag.Suggest(am.Pool.Value, keys(a.files, pools)))
 			continue
 		}
 		values := []rules.Entry[rules.Number]{{Key: am.From.Value.String(), KeyPos: am.From.Pos, Value: am.Amount}}

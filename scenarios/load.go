@@ -94,7 +94,7 @@ func (c *Catalog) Get(id string) (*Scenario, error) {
 	if s, ok := c.byID[id]; ok {
 		return s, nil
 	}
-	return nil, diag.Errorf(diag.Pos{}, diag.NotFound, "unknown scenario %q%s; known: %s", id, rules.Suggest(id, c.IDs()), strings.Join(c.IDs(), ", "))
+	return nil, diag.Errorf(diag.Pos{}, diag.NotFound, "unknown scenario %q%s; known: %s", id, diag.Suggest(id, c.IDs()), strings.Join(c.IDs(), ", "))
 }
 
 // IDs returns the ids of the catalog in the order of All.
@@ -146,7 +146,7 @@ func (c *Catalog) Chain(s *Scenario) ([]*Scenario, error) {
 		ext := cur.File.Scenario.Extends
 		parent, ok := c.byID[cur.Extends]
 		if !ok {
-			return nil, diag.Errorf(ext.Pos, diag.NotFound, "scenario %s extends %q, which is not a scenario%s", cur.ID, cur.Extends, rules.Suggest(cur.Extends, c.IDs()))
+			return nil, diag.Errorf(ext.Pos, diag.NotFound, "scenario %s extends %q, which is not a scenario%s", cur.ID, cur.Extends, diag.Suggest(cur.Extends, c.IDs()))
 		}
 		if seen[parent.ID] {
 			var ids []string

@@ -103,7 +103,7 @@ func (a *applier) portfolio(s *Scenario, f *flows) {
 	spec := s.File.Portfolio
 	staffPool := declared(a.files, pools, spec.StaffPool.Value)
 	if staffPool == nil {
-		a.errorf(spec.StaffPool.Pos, "scenario %s: portfolio staff_pool %q is not a pool%s", s.ID, spec.StaffPool.Value, rules.Suggest(spec.StaffPool.Value, keys(a.files, pools)))
+		a.errorf(spec.StaffPool.Pos, "scenario %s: portfolio staff_pool %q is not a pool%s", s.ID, spec.StaffPool.Value, diag.Suggest(spec.StaffPool.Value, keys(a.files, pools)))
 		return
 	}
 	label := spec.Label.Value

@@ -183,7 +183,7 @@ func (ps *Projects) Compile(m *engine.Model, ids []string) (*Compiled, error) {
 	known := ps.IDs()
 	for _, id := range ids {
 		if !slices.Contains(known, id) {
-			errs.Addf(diag.Pos{}, diag.NotFound, "unknown project %q%s; known: %s", id, rules.Suggest(id, known), strings.Join(known, ", "))
+			errs.Addf(diag.Pos{}, diag.NotFound, "unknown project %q%s; known: %s", id, diag.Suggest(id, known), strings.Join(known, ", "))
 		}
 	}
 	for _, nf := range ps.Files {
@@ -199,7 +199,7 @@ func (ps *Projects) Compile(m *engine.Model, ids []string) (*Compiled, error) {
 		}
 		for _, r := range h.RequestedBy {
 			if !slices.ContainsFunc(m.Members, func(mem engine.Member) bool { return mem.ID == r.Value }) {
-				errs.Addf(r.Pos, diag.NotFound, "project %s: %q is not a member%s", p.ID, r.Value, rules.Suggest(r.Value, memberIDs(m)))
+				errs.Addf(r.Pos, diag.NotFound, "project %s: %q is not a member%s", p.ID, r.Value, diag.Suggest(r.Value, memberIDs(m)))
 			}
 			p.RequestedBy = append(p.RequestedBy, r.Value)
 		}
@@ -234,7 +234,7 @@ func compileLine(pl *ProjectLine, p *engine.Project, compile func(rules.Expr, st
 	if d, found := dimensions[pl.Dimension.Value]; found {
 		l.Dimension = d
 	} else {
-		errs.Addf(pl.Dimension.Pos, diag.Invalid, "%s: unknown dimension %q%s; expected financial, hr or environmental", what, pl.Dimension.Value, rules.Suggest(pl.Dimension.Value, []string{"financial", "hr", "environmental"}))
+		errs.Addf(pl.Dimension.Pos, diag.Invalid, "%s: unknown dimension %q%s; expected financial, hr or environmental", what, pl.Dimension.Value, diag.Suggest(pl.Dimension.Value, []string{"financial", "hr", "environmental"}))
 		ok = false
 	}
 	if s, found := sides[pl.Side.Value]; found {
@@ -257,7 +257,7 @@ func compileLine(pl *ProjectLine, p *engine.Project, compile func(rules.Expr, st
 	if u := pl.Uncertainty; u != nil {
 		law, found := laws[u.Distribution.Value]
 		if !found {
-			errs.Addf(u.Distribution.Pos, diag.Invalid, "%s: unknown distribution %q%s; expected triangular, pert, normal, lognormal or uniform", what, u.Distribution.Value, rules.Suggest(u.Distribution.Value, []string{"triangular", "pert", "normal", "lognormal", "uniform"}))
+			errs.Addf(u.Distribution.Pos, diag.Invalid, "%s: unknown distribution %q%s; expected triangular, pert, normal, lognormal or uniform", what, u.Distribution.Value, diag.Suggest(u.Distribution.Value, []string{"triangular", "pert", "normal", "lognormal", "uniform"}))
 			return l, false
 		}
 		eu := &engine.Uncertainty{Dist: law, Pos: u.Distribution.Pos}

@@ -154,7 +154,7 @@ var kinds = []kind{
 			for i, p := range m.Params {
 				names[i] = p.Name
 			}
-			return diag.Errorf(e.Parameter.Pos, diag.NotFound, "%q is not a parameter of the rules%s", e.Parameter.Value, rules.Suggest(e.Parameter.Value, names))
+			return diag.Errorf(e.Parameter.Pos, diag.NotFound, "%q is not a parameter of the rules%s", e.Parameter.Value, diag.Suggest(e.Parameter.Value, names))
 		},
 		read: readSegments,
 	},
@@ -245,7 +245,7 @@ func resolveMember(m *engine.Model, e *Expectation) *diag.Error {
 		}
 		ids[i] = mem.ID
 	}
-	return diag.Errorf(e.Member.Pos, diag.NotFound, "%q is not a member%s; the members are: %s", e.Member.Value, rules.Suggest(e.Member.Value, ids), strings.Join(ids, ", "))
+	return diag.Errorf(e.Member.Pos, diag.NotFound, "%q is not a member%s; the members are: %s", e.Member.Value, diag.Suggest(e.Member.Value, ids), strings.Join(ids, ", "))
 }
 
 func resolvePool(m *engine.Model, e *Expectation) *diag.Error {
@@ -256,7 +256,7 @@ func resolvePool(m *engine.Model, e *Expectation) *diag.Error {
 		}
 		ids[i] = p.ID
 	}
-	return diag.Errorf(e.Pool.Pos, diag.NotFound, "%q is not a pool%s; the pools are: %s", e.Pool.Value, rules.Suggest(e.Pool.Value, ids), strings.Join(ids, ", "))
+	return diag.Errorf(e.Pool.Pos, diag.NotFound, "%q is not a pool%s; the pools are: %s", e.Pool.Value, diag.Suggest(e.Pool.Value, ids), strings.Join(ids, ", "))
 }
 
 func resolveRule(m *engine.Model, e *Expectation, perMember bool) *diag.Error {
@@ -275,7 +275,7 @@ func resolveRule(m *engine.Model, e *Expectation, perMember bool) *diag.Error {
 		return nil
 	}
 	slices.Sort(names)
-	return diag.Errorf(e.Rule.Pos, diag.NotFound, "%q is not a rule%s", e.Rule.Value, rules.Suggest(e.Rule.Value, names))
+	return diag.Errorf(e.Rule.Pos, diag.NotFound, "%q is not a rule%s", e.Rule.Value, diag.Suggest(e.Rule.Value, names))
 }
 
 // readSegments reads a rule's or a parameter's value in each segment of
