@@ -409,7 +409,7 @@ const tornadoRows = 8
 // tornadoChart shows the factors that move target i the most, each with
 // the change when it goes down and when it goes up; nil when none moves
 // it.
-func tornadoChart(s *Sensitivity, i int, lang Lang, title string, w reportWords) (*chart, error) {
+func tornadoChart(s *engine.Sensitivity, i int, lang Lang, title string, w reportWords) (*chart, error) {
 	rows := s.Ranked(i, tornadoRows)
 	if len(rows) == 0 {
 		return nil, nil

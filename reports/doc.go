@@ -3,7 +3,7 @@
 // quotepart/run/v1 contract, and CSV; and report files for officials and
 // auditors (Report: HTML with inline SVG charts drawn with gonum/plot,
 // Markdown, XLSX), with comparisons against a baseline and the sensitivity
-// of the bills to the parameters (Analyse).
+// of the bills to the parameters (engine.Analyse).
 //
 // Every renderer implements Renderer over an io.Writer and is
 // deterministic: the same results give the same bytes, with no clock and no

@@ -79,7 +79,7 @@ type ScenarioPart struct {
 	Portfolio *AdoptedPortfolio
 	// Sensitivity, when computed, measures how the bills move with the
 	// parameters.
-	Sensitivity *Sensitivity
+	Sensitivity *engine.Sensitivity
 
 	// Set by NewReport.
 	Comparison *Comparison     // against the baseline; nil for the baseline

@@ -3,7 +3,6 @@ package reports
 import (
 	"bytes"
 	"context"
-	"errors"
 	"io/fs"
 	"os"
 	"strings"
@@ -87,7 +86,7 @@ func tiersReport(tb testing.TB, m *engine.Model) *Report {
 	if err != nil {
 		tb.Fatal(err)
 	}
-	more, err := ScaleParameter(m, "charges", decimal.RequireFromString("1.1"))
+	more, err := engine.ScaleParameter(m, "charges", decimal.RequireFromString("1.1"))
 	if err != nil {
 		tb.Fatal(err)
 	}
@@ -97,7 +96,7 @@ func tiersReport(tb testing.TB, m *engine.Model) *Report {
 		tb.Fatal(err)
 	}
 	other.ID, other.Title = "plus-10", "Charges +10 %"
-	sens, err := Analyse(ctx, m, opt, ParameterFactors(m))
+	sens, err := engine.Analyse(ctx, m, opt, engine.ParameterFactors(m))
 	if err != nil {
 		tb.Fatal(err)
 	}
@@ -289,102 +288,6 @@ func TestReportXLSXNumbers(t *testing.T) {
 	}
 	if st.CustomNumFmt == nil || !strings.Contains(*st.CustomNumFmt, `"€"`) {
 		t.Errorf("an amount has the number format %v, want one with €", st.CustomNumFmt)
-	}
-}
-
-func TestScaleParameterLeavesModel(t *testing.T) {
-	m := tiersModel(t)
-	before := m.Params[0].Values[0].Value
-	scaled, err := ScaleParameter(m, m.Params[0].Name, decimal.RequireFromString("0.9"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !m.Params[0].Values[0].Value.Equal(before) {
-		t.Fatalf("ScaleParameter changed the model it was given")
-	}
-	if want := before.Mul(decimal.RequireFromString("0.9")); !scaled.Params[0].Values[0].Value.Equal(want) {
-		t.Errorf("scaled value %s, want %s", scaled.Params[0].Values[0].Value, want)
-	}
-	if _, err := ScaleParameter(m, "nope", decimal.NewFromInt(1)); err == nil {
-		t.Errorf("scaling an unknown parameter did not fail")
-	}
-}
-
-func TestAnalyse(t *testing.T) {
-	m := tiersModel(t)
-	ctx := context.Background()
-	opt := engine.Options{From: 2027, To: 2027}
-	broken := Factor{Name: "casse", Low: lowScale, High: highScale,
-		Apply: func(*engine.Model, decimal.Decimal) (*engine.Model, error) { return nil, errors.New("no such thing") }}
-	s, err := Analyse(ctx, m, opt, append(ParameterFactors(m), broken))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if s.Targets[0].ID != "" || len(s.Targets) < 3 {
-		t.Fatalf("targets %+v: want the total, then the members", s.Targets)
-	}
-	res, _ := engine.Run(ctx, m, opt)
-	if !s.Targets[0].Base.Equal(res.Years[0].Total) {
-		t.Errorf("base total %s, want %s", s.Targets[0].Base, res.Years[0].Total)
-	}
-	top := s.Ranked(0, 1)
-	if len(top) != 1 || top[0].Factor.Name != "charges" {
-		t.Fatalf("the total moves most with %v, want charges", top)
-	}
-	// The changes of the members add up to the change of the total.
-	for _, r := range s.Rows {
-		if r.Err != "" {
-			continue
-		}
-		for _, changes := range [][]decimal.Decimal{r.Low, r.High} {
-			sum := decimal.Zero
-			for _, c := range changes[1:] {
-				sum = sum.Add(c)
-			}
-			if !sum.Equal(changes[0]) {
-				t.Errorf("%s: members move by %s in all, the total by %s", r.Factor.Name, sum, changes[0])
-			}
-		}
-	}
-	// 10 % less charges lowers the total by about 10 % of the charges and
-	// their fees.
-	if low := top[0].Low[0]; !low.IsNegative() {
-		t.Errorf("10 %% less charges changes the total by %s", low)
-	}
-	last := s.Rows[len(s.Rows)-1]
-	if last.Err == "" || !strings.Contains(last.Err, "no such thing") {
-		t.Errorf("a failing factor gives %+v, want its error", last)
-	}
-	if moving := s.Moving(); moving[len(moving)-1].Factor.Name != "casse" {
-		t.Errorf("the failing factor is not listed last")
-	}
-	if _, err := Analyse(ctx, m, engine.Options{From: 1990, To: 1990}, nil); err == nil {
-		t.Errorf("a run outside the years did not fail")
-	}
-}
-
-func TestFactorQuantile(t *testing.T) {
-	for _, c := range []struct {
-		u        engine.Uncertainty
-		p10, p90 string
-	}{
-		{engine.Uncertainty{Dist: engine.Uniform, Low: 0.5, High: 1.2}, "0.57", "1.13"},
-		{engine.Uncertainty{Dist: engine.Normal, Mean: 1, SD: 0.25}, "0.6796", "1.3204"},
-		{engine.Uncertainty{Dist: engine.Triangular, Low: 1, Mode: 1, High: 1}, "1", "1"},
-		{engine.Uncertainty{Dist: engine.Triangular, Low: 0.9, Mode: 1, High: 1.6}, "0.9837", "1.3951"},
-		{engine.Uncertainty{Dist: engine.PERT, Low: 0.8, Mode: 1, High: 1.5}, "", ""},
-		{engine.Uncertainty{Dist: engine.LogNormal, Mean: 0, SD: 0}, "1", "1"},
-	} {
-		lo, hi := FactorQuantile(&c.u, 0.1), FactorQuantile(&c.u, 0.9)
-		if c.p10 == "" {
-			if !lo.LessThan(hi) || lo.LessThan(decimal.RequireFromString("0.8")) || hi.GreaterThan(decimal.RequireFromString("1.5")) {
-				t.Errorf("%+v: P10 %s, P90 %s", c.u, lo, hi)
-			}
-			continue
-		}
-		if !lo.Equal(decimal.RequireFromString(c.p10)) || !hi.Equal(decimal.RequireFromString(c.p90)) {
-			t.Errorf("%+v: P10 %s, P90 %s; want %s, %s", c.u, lo, hi, c.p10, c.p90)
-		}
 	}
 }
 

@@ -541,14 +541,14 @@ func projectFiguresLine(ev *Evaluation, p EvaluatedProject, lang Lang, w reportW
 	return s
 }
 
-func factorKind(f Factor, w reportWords) string {
-	if f.Kind == ProjectFactor {
+func factorKind(f engine.Factor, w reportWords) string {
+	if f.Kind == engine.ProjectFactor {
 		return w.projectKind
 	}
 	return w.paramKind
 }
 
-func sensitivityTable(s *Sensitivity, lang Lang, w reportWords) *table {
+func sensitivityTable(s *engine.Sensitivity, lang Lang, w reportWords) *table {
 	t := &table{Small: true, Head: []string{w.factor, w.kind, w.low, w.high}}
 	for i, tg := range s.Targets {
 		label := tg.Label
@@ -559,7 +559,7 @@ func sensitivityTable(s *Sensitivity, lang Lang, w reportWords) *table {
 	}
 	for _, r := range s.Moving() {
 		cells := []cell{codeC(r.Factor.Name), textC(factorKind(r.Factor, w)), numberC(r.Factor.Low, 2), numberC(r.Factor.High, 2)}
-		if r.Factor.Kind == ProjectFactor {
+		if r.Factor.Kind == engine.ProjectFactor {
 			cells[2], cells[3] = numberC(r.Factor.Low, 4), numberC(r.Factor.High, 4)
 		}
 		if r.Err != "" {

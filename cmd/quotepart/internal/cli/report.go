@@ -12,7 +12,6 @@ import (
 	"github.com/quotepart/quotepart/internal/diag"
 	"github.com/quotepart/quotepart/reports"
 	"github.com/quotepart/quotepart/scenarios"
-	"github.com/shopspring/decimal"
 	"github.com/spf13/cobra"
 )
 
@@ -186,8 +185,8 @@ func (ws *workspace) report(ctx context.Context, names []string, o reportOptions
 		if o.noSensitivity || (i > 0 && adopted == nil) {
 			continue
 		}
-		factors := append(reports.ParameterFactors(c.set.Model), lineFactors(assessed)...)
-		if parts[i].Sensitivity, err = reports.Analyse(ctx, c.set.Model, opt, factors); err != nil {
+		factors := append(engine.ParameterFactors(c.set.Model), engine.LineFactors(assessed, flowsInto)...)
+		if parts[i].Sensitivity, err = engine.Analyse(ctx, c.set.Model, opt, factors); err != nil {
 			return nil, fmt.Errorf("scenario %s: sensitivity: %w", c.id, err)
 		}
 		parts[i].Sensitivity.Scenario, parts[i].Sensitivity.Title = c.id, c.title
@@ -332,48 +331,14 @@ func (ws *workspace) adopted(ctx context.Context, c reportScenario, o reportOpti
 	return p, set, nil
 }
 
-// lineFactors moves each uncertain financial or staff line of an adopted
-// portfolio to the P10 and P90 of its factor: the line's change flows into
-// the portfolio's net cost or net staff, from which the scenario bills.
-// Carbon lines do not reach the bills.
-func lineFactors(set []engine.Assessed) []reports.Factor {
-	var out []reports.Factor
-	one := decimal.NewFromInt(1)
-	for _, a := range set {
-		for li, l := range a.Project.Lines {
-			if l.Uncertainty == nil || l.Dimension == engine.Carbon {
-				continue
-			}
-			param := scenarios.PortfolioCostParam
-			if l.Dimension == engine.Staff {
-				param = scenarios.PortfolioStaffParam
-			}
-			years, values, side := a.Years, a.Values[li], l.Side
-			out = append(out, reports.Factor{
-				Name: a.Project.ID + " / " + l.Label, Label: l.Label, Unit: l.Dimension.Unit(), Kind: reports.ProjectFactor,
-				Low: reports.FactorQuantile(l.Uncertainty, 0.1), High: reports.FactorQuantile(l.Uncertainty, 0.9),
-				Apply: func(m *engine.Model, mult decimal.Decimal) (*engine.Model, error) {
-					c := reports.CloneParams(m)
-					for pi := range c.Params {
-						if c.Params[pi].Name != param {
-							continue
-						}
-						for yi, y := range years {
-							delta := values[yi].Mul(mult.Sub(one))
-							if side == engine.Gain {
-								delta = delta.Neg()
-							}
-							for di := range c.Params[pi].Values {
-								if d := &c.Params[pi].Values[di]; d.From == engine.NewDate(y, 1, 1) {
-									d.Value = d.Value.Add(delta)
-								}
-							}
-						}
-						return c, nil
-					}
-					return nil, diag.Errorf(diag.Pos{}, diag.NotFound, "no parameter %s in the scenario", param)
-				}})
-		}
+// flowsInto names the parameter through which a dimension of an adopted
+// portfolio reaches the bills.
+func flowsInto(d engine.Dimension) string {
+	switch d {
+	case engine.Money:
+		return scenarios.PortfolioCostParam
+	case engine.Staff:
+		return scenarios.PortfolioStaffParam
 	}
-	return out
+	return ""
 }

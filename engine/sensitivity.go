@@ -1,13 +1,14 @@
-package reports
+package engine
 
 import (
 	"cmp"
 	"context"
 	"fmt"
+	"github.com/quotepart/quotepart/internal/diag"
 	"math"
 	"slices"
+	"strings"
 
-	"github.com/quotepart/quotepart/engine"
 	"github.com/shopspring/decimal"
 	"gonum.org/v1/gonum/stat/distuv"
 )
@@ -35,7 +36,7 @@ type Factor struct {
 	Low, High decimal.Decimal
 	// Apply returns a copy of m with the factor applied at mult; it must
 	// leave m unchanged.
-	Apply func(m *engine.Model, mult decimal.Decimal) (*engine.Model, error)
+	Apply func(m *Model, mult decimal.Decimal) (*Model, error)
 }
 
 // Sensitivity is the effect of each factor on the total cost and on each
@@ -151,17 +152,58 @@ var (
 // ParameterFactors returns a factor for every parameter of m that has a
 // value other than zero: each scales all the parameter's dated values by
 // 0.9 and 1.1.
-func ParameterFactors(m *engine.Model) []Factor {
+func ParameterFactors(m *Model) []Factor {
 	var out []Factor
 	for _, p := range m.Params {
-		if !slices.ContainsFunc(p.Values, func(d engine.Dated) bool { return !d.Value.IsZero() }) {
+		if !slices.ContainsFunc(p.Values, func(d Dated) bool { return !d.Value.IsZero() }) {
 			continue
 		}
 		name := p.Name
 		out = append(out, Factor{Name: name, Label: p.Label, Unit: p.Unit, Kind: ParameterFactor, Low: lowScale, High: highScale,
-			Apply: func(m *engine.Model, mult decimal.Decimal) (*engine.Model, error) {
+			Apply: func(m *Model, mult decimal.Decimal) (*Model, error) {
 				return ScaleParameter(m, name, mult)
 			}})
+	}
+	return out
+}
+
+// LineFactors returns a factor for each uncertain line of an adopted
+// portfolio whose dimension flows into the bills: at Low (High), the line's
+// values are those of the P10 (P90) of its factor, and the change flows,
+// year by year, into the dated parameter that flowsInto names for the
+// line's dimension ("" for a dimension that reaches no bill).
+func LineFactors(set []Assessed, flowsInto func(Dimension) string) []Factor {
+	var out []Factor
+	for _, a := range set {
+		for li, l := range a.Project.Lines {
+			param := flowsInto(l.Dimension)
+			if l.Uncertainty == nil || param == "" {
+				continue
+			}
+			years, values, side := a.Years, a.Values[li], l.Side
+			out = append(out, Factor{
+				Name: a.Project.ID + " / " + l.Label, Label: l.Label, Unit: l.Dimension.Unit(), Kind: ProjectFactor,
+				Low: l.Uncertainty.Quantile(0.1), High: l.Uncertainty.Quantile(0.9),
+				Apply: func(m *Model, mult decimal.Decimal) (*Model, error) {
+					c := CloneParams(m)
+					pi := slices.IndexFunc(c.Params, func(p Param) bool { return p.Name == param })
+					if pi < 0 {
+						return nil, diag.Errorf(diag.Pos{}, diag.NotFound, "no parameter %s in the scenario", param)
+					}
+					for yi, y := range years {
+						delta := values[yi].Mul(mult.Sub(one))
+						if side == Gain {
+							delta = delta.Neg()
+						}
+						for di := range c.Params[pi].Values {
+							if d := &c.Params[pi].Values[di]; d.From == NewDate(y, 1, 1) {
+								d.Value = d.Value.Add(delta)
+							}
+						}
+					}
+					return c, nil
+				}})
+		}
 	}
 	return out
 }
@@ -169,7 +211,7 @@ func ParameterFactors(m *engine.Model) []Factor {
 // CloneParams returns a copy of m whose parameters, and their dated
 // values, may be changed without touching m. Members, rules and pools are
 // shared: the engine only reads them.
-func CloneParams(m *engine.Model) *engine.Model {
+func CloneParams(m *Model) *Model {
 	c := *m
 	c.Params = slices.Clone(m.Params)
 	for i := range c.Params {
@@ -180,7 +222,7 @@ func CloneParams(m *engine.Model) *engine.Model {
 
 // ScaleParameter returns a copy of m with every dated value of the
 // parameter name multiplied by mult.
-func ScaleParameter(m *engine.Model, name string, mult decimal.Decimal) (*engine.Model, error) {
+func ScaleParameter(m *Model, name string, mult decimal.Decimal) (*Model, error) {
 	c := CloneParams(m)
 	for i := range c.Params {
 		if c.Params[i].Name != name {
@@ -198,8 +240,8 @@ func ScaleParameter(m *engine.Model, name string, mult decimal.Decimal) (*engine
 // and once at High, and measures the change of the total and of each
 // member's amount over those years. A factor with which the rules fail is
 // reported in its row, not as an error.
-func Analyse(ctx context.Context, m *engine.Model, opt engine.Options, factors []Factor) (*Sensitivity, error) {
-	base, err := engine.Run(ctx, m, opt)
+func Analyse(ctx context.Context, m *Model, opt Options, factors []Factor) (*Sensitivity, error) {
+	base, err := Run(ctx, m, opt)
 	if err != nil {
 		return nil, err
 	}
@@ -225,7 +267,7 @@ func Analyse(ctx context.Context, m *engine.Model, opt engine.Options, factors [
 		if err != nil {
 			return nil, err
 		}
-		res, err := engine.Run(ctx, moved, opt)
+		res, err := Run(ctx, moved, opt)
 		if err != nil {
 			return nil, err
 		}
@@ -255,14 +297,14 @@ func Analyse(ctx context.Context, m *engine.Model, opt engine.Options, factors [
 			if ctx.Err() != nil {
 				return nil, ctx.Err()
 			}
-			row.Low, row.High, row.Err = nil, nil, oneLine(err.Error())
+			row.Low, row.High, row.Err = nil, nil, strings.Join(strings.Fields(err.Error()), " ")
 		}
 		s.Rows = append(s.Rows, row)
 	}
 	return s, nil
 }
 
-func sumTotals(r *engine.Result) decimal.Decimal {
+func sumTotals(r *Result) decimal.Decimal {
 	t := decimal.Zero
 	for _, y := range r.Years {
 		t = t.Add(y.Total)
@@ -270,28 +312,28 @@ func sumTotals(r *engine.Result) decimal.Decimal {
 	return t
 }
 
-// FactorQuantile returns the p-quantile (0 < p < 1) of an uncertainty
-// factor's law, rounded to four decimals.
-func FactorQuantile(u *engine.Uncertainty, p float64) decimal.Decimal {
+// Quantile returns the p-quantile (0 < p < 1) of the factor's law,
+// rounded to four decimals.
+func (u *Uncertainty) Quantile(p float64) decimal.Decimal {
 	var q float64
 	switch u.Dist {
-	case engine.Triangular:
+	case Triangular:
 		q = u.Low
 		if u.High > u.Low {
 			q = distuv.NewTriangle(u.Low, u.High, u.Mode, nil).Quantile(p)
 		}
-	case engine.PERT:
+	case PERT:
 		q = u.Low
 		if span := u.High - u.Low; span > 0 {
 			b := distuv.Beta{Alpha: 1 + 4*(u.Mode-u.Low)/span, Beta: 1 + 4*(u.High-u.Mode)/span}
 			q = u.Low + span*b.Quantile(p)
 		}
-	case engine.Normal:
+	case Normal:
 		q = u.Mean
 		if u.SD > 0 {
 			q = distuv.Normal{Mu: u.Mean, Sigma: u.SD}.Quantile(p)
 		}
-	case engine.LogNormal:
+	case LogNormal:
 		q = math.Exp(u.Mean)
 		if u.SD > 0 {
 			q = distuv.LogNormal{Mu: u.Mean, Sigma: u.SD}.Quantile(p)
