@@ -2,6 +2,7 @@ package engine
 
 import (
 	"cmp"
+	"context"
 	"fmt"
 	"math"
 	"slices"
@@ -95,8 +96,9 @@ type constraintSpec struct {
 }
 
 // Select chooses, among the assessed projects, the set with the highest
-// total monetized value whose efforts fit the limits.
-func Select(set []Assessed, lim Limits) (*Selection, error) {
+// total monetized value whose efforts fit the limits. It stops with ctx's
+// error when ctx is cancelled.
+func Select(ctx context.Context, set []Assessed, lim Limits) (*Selection, error) {
 	if len(set) > 64 {
 		return nil, fmt.Errorf("portfolio selection is exact up to 64 requests; %d given", len(set))
 	}
@@ -126,7 +128,10 @@ func Select(set []Assessed, lim Limits) (*Selection, error) {
 	for k, c := range specs {
 		limits[k] = c.limit
 	}
-	chosen, nodes, ok := solve(items, limits)
+	chosen, nodes, ok, err := solve(ctx, items, limits)
+	if err != nil {
+		return nil, err
+	}
 	if !ok {
 		return nil, diag.Errorf(diag.Pos{}, diag.Invalid, "no set of the %d requests meets the limits: no combination reaches the reduction a negative limit asks for", len(set))
 	}
@@ -162,7 +167,10 @@ func Select(set []Assessed, lim Limits) (*Selection, error) {
 		if con.Binding {
 			raised := slices.Clone(limits)
 			raised[k] = c.limit.Add(c.limit.Abs().Mul(ReliefStep)).Round(2)
-			more, _, _ := solve(items, raised)
+			more, _, _, err := solve(ctx, items, raised)
+			if err != nil {
+				return nil, err
+			}
 			relief := &Relief{Limit: raised[k], Gain: decimal.Zero}
 			for _, i := range more {
 				relief.Gain = relief.Gain.Add(items[i].value)
@@ -268,8 +276,9 @@ func binding(items []item, chosen []int, limits []decimal.Decimal, k int) bool {
 // beat the best subset found. Items of no value are kept only when they
 // lower a limit (a carbon reduction), since they may let a better item in.
 // Feasibility is checked in exact decimals; only bounds use floats. ok is
-// false when no subset meets the limits (a negative carbon cap).
-func solve(items []item, limits []decimal.Decimal) (chosen []int, nodes int, ok bool) {
+// false when no subset meets the limits (a negative carbon cap); err is
+// ctx's error when ctx is cancelled during the search.
+func solve(ctx context.Context, items []item, limits []decimal.Decimal) (chosen []int, nodes int, ok bool, err error) {
 	var order []int
 	for i, it := range items {
 		if it.value.IsPositive() || slices.ContainsFunc(it.weight, decimal.Decimal.IsNegative) {
@@ -292,13 +301,18 @@ func solve(items []item, limits []decimal.Decimal) (chosen []int, nodes int, ok 
 			minLeft[k][d] = minLeft[k][d+1].Add(decimal.Min(decimal.Zero, items[order[d]].weight[k]))
 		}
 	}
-	s := &solver{items: items, order: order, minLeft: minLeft, best: math.Inf(-1)}
+	s := &solver{ctx: ctx, items: items, order: order, minLeft: minLeft, best: math.Inf(-1)}
 	room := slices.Clone(limits)
 	s.branch(0, nil, room, 0)
-	return s.bestSet, s.nodes, !math.IsInf(s.best, -1)
+	if s.err != nil {
+		return nil, s.nodes, false, s.err
+	}
+	return s.bestSet, s.nodes, !math.IsInf(s.best, -1), nil
 }
 
 type solver struct {
+	ctx     context.Context
+	err     error // ctx's error once it is cancelled
 	items   []item
 	order   []int
 	minLeft [][]decimal.Decimal
@@ -308,7 +322,15 @@ type solver struct {
 }
 
 func (s *solver) branch(depth int, chosen []int, room []decimal.Decimal, value float64) {
+	if s.err != nil {
+		return
+	}
 	s.nodes++
+	if s.nodes%1024 == 1 { // the first node, then every 1,024
+		if s.err = s.ctx.Err(); s.err != nil {
+			return
+		}
+	}
 	// Room may only go negative on a limit that later items can still
 	// lower; otherwise this branch can never become feasible.
 	feasible := true

@@ -158,7 +158,7 @@ func Assess(projects []Project, val Valuation, h Horizon, env YearEnv) ([]Assess
 	if baseIndex < 0 {
 		return nil, diag.Errorf(diag.Pos{}, diag.Invalid, "projects: the base year of discounting %d is outside the years %d–%d", val.BaseYear, h.From, h.To)
 	}
-	rate, err := eval(val.DiscountRate, baseIndex, "the discount rate")
+	rate, err := val.Rate(env)
 	if err != nil {
 		return nil, err
 	}
@@ -207,6 +207,21 @@ func Assess(projects []Project, val Valuation, h Horizon, env YearEnv) ([]Assess
 		out = append(out, a)
 	}
 	return out, nil
+}
+
+// Rate evaluates the discount rate in the base year.
+func (val Valuation) Rate(env YearEnv) (decimal.Decimal, error) {
+	e, err := env(val.BaseYear)
+	if err != nil {
+		return decimal.Decimal{}, diag.Errorf(diag.Pos{}, diag.Invalid, "projects: %v", err)
+	}
+	var vm formula.VM
+	f := val.DiscountRate
+	v, err := vm.Number(f.Program, e)
+	if err != nil {
+		return v, &diag.Error{Pos: f.Pos, Code: diag.Runtime, Source: f.Line, Msg: fmt.Sprintf("the discount rate, year %d: %v", val.BaseYear, err)}
+	}
+	return v, nil
 }
 
 func abs(x int) int {

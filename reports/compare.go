@@ -2,7 +2,6 @@ package reports
 
 import (
 	"encoding/csv"
-	"encoding/json"
 	"fmt"
 	"io"
 	"strconv"
@@ -113,38 +112,13 @@ func Compare(base, other *engine.Result) *Comparison {
 	return c
 }
 
-// RenderComparisons writes comparisons in a format: table, json, csv or md.
-func RenderComparisons(w io.Writer, f Format, lang Lang, cs []*Comparison) error {
-	switch f {
-	case JSON:
-		return compareJSON(w, cs)
-	case CSV:
-		return compareCSV(w, cs)
-	case Table, Markdown:
-		return compareText(w, f, lang, cs)
-	}
-	return fmt.Errorf("unknown format %q", f)
-}
-
-func pctText(d Delta, lang Lang) string {
+// ChangePercent formats the change of a Delta in percent, signed (+1,25 %),
+// or a dash when the base is zero.
+func ChangePercent(d Delta, lang Lang) string {
 	if !d.HasPct {
 		return "—"
 	}
-	s := Number(d.ChangePct, 2, lang)
-	if d.ChangePct.IsPositive() {
-		s = "+" + s
-	}
-	if lang == English {
-		return s + "%"
-	}
-	return s + noBreak + "%"
-}
-
-func signedMoney(d decimal.Decimal, lang Lang) string {
-	if d.IsPositive() {
-		return "+" + Money(d, lang)
-	}
-	return Money(d, lang)
+	return Signed(Percent(d.ChangePct.Shift(-2), lang), d.ChangePct)
 }
 
 func compareText(w io.Writer, f Format, lang Lang, cs []*Comparison) error {
@@ -158,16 +132,16 @@ func compareText(w io.Writer, f Format, lang Lang, cs []*Comparison) error {
 		head := []string{wd.year, wd.member, c.Base.ID, c.Other.ID, wd.delta, wd.deltaPct}
 		rows := [][]string{}
 		for _, d := range c.Rows {
-			rows = append(rows, []string{strconv.Itoa(d.Year), d.Label, Money(d.Base, lang), Money(d.Other, lang), signedMoney(d.Change, lang), pctText(d, lang)})
+			rows = append(rows, []string{strconv.Itoa(d.Year), d.Label, Money(d.Base, lang), Money(d.Other, lang), SignedMoney(d.Change, lang), ChangePercent(d, lang)})
 		}
 		for _, d := range c.Years {
-			rows = append(rows, []string{strconv.Itoa(d.Year), wd.total, Money(d.Base, lang), Money(d.Other, lang), signedMoney(d.Change, lang), pctText(d, lang)})
+			rows = append(rows, []string{strconv.Itoa(d.Year), wd.total, Money(d.Base, lang), Money(d.Other, lang), SignedMoney(d.Change, lang), ChangePercent(d, lang)})
 		}
 		horizon := fmt.Sprintf("%d–%d", c.Base.Years[0].Year, c.Base.Years[len(c.Base.Years)-1].Year)
 		for _, d := range c.Members {
-			rows = append(rows, []string{horizon, d.Label, Money(d.Base, lang), Money(d.Other, lang), signedMoney(d.Change, lang), pctText(d, lang)})
+			rows = append(rows, []string{horizon, d.Label, Money(d.Base, lang), Money(d.Other, lang), SignedMoney(d.Change, lang), ChangePercent(d, lang)})
 		}
-		rows = append(rows, []string{horizon, wd.total, Money(c.Total.Base, lang), Money(c.Total.Other, lang), signedMoney(c.Total.Change, lang), pctText(c.Total, lang)})
+		rows = append(rows, []string{horizon, wd.total, Money(c.Total.Base, lang), Money(c.Total.Other, lang), SignedMoney(c.Total.Change, lang), ChangePercent(c.Total, lang)})
 		if f == Markdown {
 			fmt.Fprintf(&b, "## %s\n\n", escapeMarkdown(title))
 			fmt.Fprintf(&b, "| %s |\n|---|---|---:|---:|---:|---:|\n", strings.Join(head, " | "))
@@ -237,10 +211,7 @@ func compareJSON(w io.Writer, cs []*Comparison) error {
 		}
 		doc.Comparisons = append(doc.Comparisons, cd)
 	}
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	enc.SetEscapeHTML(false)
-	return enc.Encode(doc)
+	return WriteJSON(w, doc)
 }
 
 func compareCSV(w io.Writer, cs []*Comparison) error {

@@ -9,12 +9,10 @@ import (
 	"github.com/quotepart/quotepart/engine"
 )
 
-type csvRenderer struct{}
-
-// Render writes one row per scenario, year and member, with machine
+// runCSV writes one row per scenario, year and member, with machine
 // numbers (a dot as decimal mark) so that any spreadsheet or script reads
 // them. Text cells are neutralised against formula injection.
-func (csvRenderer) Render(w io.Writer, results []*engine.Result) error {
+func runCSV(w io.Writer, results []*engine.Result) error {
 	cw := csv.NewWriter(w)
 	rows := [][]string{{"scenario", "year", "member", "label", "manager", "share", "amount", "fees", "billed"}}
 	for _, r := range results {

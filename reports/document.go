@@ -127,11 +127,11 @@ func (c cell) Format(lang Lang) string {
 	case moneyCell:
 		return Money(c.Value, lang)
 	case signedMoneyCell:
-		return signedMoney(c.Value, lang)
+		return SignedMoney(c.Value, lang)
 	case keyCell:
 		return Percent(c.Value, lang)
 	case pctCell:
-		return pctText(Delta{ChangePct: c.Value, HasPct: true}, lang)
+		return ChangePercent(Delta{ChangePct: c.Value, HasPct: true}, lang)
 	case numberCell:
 		return Number(c.Value, c.Decimals, lang)
 	case yearCell:

@@ -2,7 +2,6 @@ package reports
 
 import (
 	"encoding/csv"
-	"encoding/json"
 	"fmt"
 	"io"
 	"math"
@@ -85,19 +84,6 @@ var evalVocabulary = map[Lang]evalWords{
 		binding: "binding", relief: "with 10 % more", entering: "enter", leaving: "leave",
 		budget: "budget", staff: "ETC", carbon: "carbon (net, kgCO2e)", none: "none", colon: ":",
 		dims: [3]string{"Financial (EUR)", "HR (ETC)", "Environmental (kgCO2e)"}},
-}
-
-// RenderEvaluation writes an evaluation as a table, Markdown, JSON or CSV.
-func RenderEvaluation(w io.Writer, f Format, lang Lang, e *Evaluation) error {
-	switch f {
-	case JSON:
-		return evaluationJSON(w, e)
-	case CSV:
-		return evaluationCSV(w, e)
-	case Table, Markdown:
-		return evaluationText(w, f, lang, e)
-	}
-	return fmt.Errorf("unknown format %q", f)
 }
 
 // dimensionNumber formats a figure of a dimension: money to the cent, ETC
@@ -424,10 +410,7 @@ func evaluationJSON(w io.Writer, e *Evaluation) error {
 		}
 		doc.Selection = sd
 	}
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	enc.SetEscapeHTML(false)
-	return enc.Encode(doc)
+	return WriteJSON(w, doc)
 }
 
 // evaluationCSV writes one row per project, dimension and year.

@@ -1,7 +1,6 @@
 package reports
 
 import (
-	"encoding/json"
 	"fmt"
 	"io"
 	"slices"
@@ -19,17 +18,6 @@ const TraceSchema = "quotepart/trace/v1"
 type Explained struct {
 	ScenarioID, ScenarioTitle string
 	Trace                     *engine.Trace
-}
-
-// RenderTrace writes a trace as text (table or md) or JSON.
-func RenderTrace(w io.Writer, f Format, lang Lang, e Explained) error {
-	switch f {
-	case JSON:
-		return traceJSON(w, e)
-	case Table, Markdown:
-		return traceText(w, lang, e)
-	}
-	return fmt.Errorf("explain writes table, md or json, not %s", f)
 }
 
 type traceWords struct {
@@ -297,8 +285,5 @@ func traceJSON(w io.Writer, e Explained) error {
 		}
 		doc.Params = append(doc.Params, pd)
 	}
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	enc.SetEscapeHTML(false)
-	return enc.Encode(doc)
+	return WriteJSON(w, doc)
 }

@@ -55,6 +55,18 @@ func Number(d decimal.Decimal, decimals int32, lang Lang) string {
 	return group(d.StringFixed(decimals), thinSpace, ",")
 }
 
+// Signed puts a plus sign before text when d, the number it shows, is
+// above zero: changes read +1 234,00 €, −5,00 € or 0,00 €.
+func Signed(text string, d decimal.Decimal) string {
+	if d.IsPositive() {
+		return "+" + text
+	}
+	return text
+}
+
+// SignedMoney formats a change of an amount: +1 234,00 €.
+func SignedMoney(d decimal.Decimal, lang Lang) string { return Signed(Money(d, lang), d) }
+
 // Percent formats a key as a percentage with two decimals: 46,20 %.
 func Percent(key decimal.Decimal, lang Lang) string {
 	p := key.Shift(2)

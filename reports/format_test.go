@@ -203,10 +203,10 @@ func TestParseLangAndFormat(t *testing.T) {
 		in   string
 		want Format
 		ok   bool
-	}{{"table", Table, true}, {"JSON", JSON, true}, {"csv", CSV, true}, {"md", Markdown, true}, {"html", "", false}} {
-		got, err := ParseFormat(tt.in)
+	}{{"table", Table, true}, {"JSON", JSON, true}, {"csv", CSV, true}, {"md", Markdown, true}, {"", Table, true}, {"html", "", false}} {
+		got, err := RunOutput.Parse(tt.in)
 		if got != tt.want || (err == nil) != tt.ok {
-			t.Errorf("ParseFormat(%q) = %q, %v; want %q, ok %v", tt.in, got, err, tt.want, tt.ok)
+			t.Errorf("RunOutput.Parse(%q) = %q, %v; want %q, ok %v", tt.in, got, err, tt.want, tt.ok)
 		}
 	}
 }

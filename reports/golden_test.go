@@ -68,12 +68,8 @@ func firstDiff(want, got []byte) string {
 // render runs the renderer of a format and language on results.
 func render(tb testing.TB, f Format, lang Lang, results []*engine.Result) []byte {
 	tb.Helper()
-	r, err := For(f, lang)
-	if err != nil {
-		tb.Fatalf("For(%s, %s): %v", f, lang, err)
-	}
 	var b bytes.Buffer
-	if err := r.Render(&b, results); err != nil {
+	if err := RunOutput.Render(&b, f, lang, results); err != nil {
 		tb.Fatalf("Render %s %s: %v", f, lang, err)
 	}
 	return b.Bytes()
@@ -195,7 +191,7 @@ func TestMachineFormatsIgnoreLanguage(t *testing.T) {
 }
 
 func TestDeterministic(t *testing.T) {
-	for _, f := range Formats {
+	for _, f := range RunOutput.Formats() {
 		a := render(t, f, French, rouenResults(t))
 		b := render(t, f, French, rouenResults(t))
 		if !bytes.Equal(a, b) {

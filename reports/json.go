@@ -47,9 +47,7 @@ type (
 	}
 )
 
-type jsonRenderer struct{}
-
-func (jsonRenderer) Render(w io.Writer, results []*engine.Result) error {
+func runJSON(w io.Writer, results []*engine.Result) error {
 	doc := runDoc{Schema: RunSchema, Scenarios: []scenarioDoc{}}
 	for _, r := range results {
 		sd := scenarioDoc{ID: r.ID, Title: r.Title, Years: []yearDoc{}}
@@ -66,6 +64,13 @@ func (jsonRenderer) Render(w io.Writer, results []*engine.Result) error {
 		}
 		doc.Scenarios = append(doc.Scenarios, sd)
 	}
+	return WriteJSON(w, doc)
+}
+
+// WriteJSON writes a document of a JSON contract (quotepart/run/v1...),
+// indented by two spaces, without escaping <, > and & (the documents are
+// read by programs, and the escapes would only make them harder to read).
+func WriteJSON(w io.Writer, doc any) error {
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
 	enc.SetEscapeHTML(false)

@@ -8,12 +8,10 @@ import (
 	"github.com/quotepart/quotepart/engine"
 )
 
-type markdownRenderer struct{ lang Lang }
-
-// Render writes one table per scenario, a row per year and member, ready to
+// runMarkdown writes one table per scenario, a row per year and member, ready to
 // paste in a merge-request comment or a note.
-func (m markdownRenderer) Render(w io.Writer, results []*engine.Result) error {
-	wd := wordsFor(m.lang)
+func runMarkdown(w io.Writer, lang Lang, results []*engine.Result) error {
+	wd := wordsFor(lang)
 	var b strings.Builder
 	for i, r := range results {
 		if i > 0 {
@@ -30,9 +28,9 @@ func (m markdownRenderer) Render(w io.Writer, results []*engine.Result) error {
 					label += " (" + wd.manager + ")"
 				}
 				fmt.Fprintf(&b, "| %d | %s | %s | %s | %s | %s |\n", y.Year, label,
-					Percent(mem.Share, m.lang), Money(mem.Amount, m.lang), Money(mem.Fees, m.lang), Money(mem.Billed, m.lang))
+					Percent(mem.Share, lang), Money(mem.Amount, lang), Money(mem.Fees, lang), Money(mem.Billed, lang))
 			}
-			fmt.Fprintf(&b, "| %d | **%s** | | **%s** | | |\n", y.Year, wd.total, Money(y.Total, m.lang))
+			fmt.Fprintf(&b, "| %d | **%s** | | **%s** | | |\n", y.Year, wd.total, Money(y.Total, lang))
 		}
 	}
 	_, err := io.WriteString(w, b.String())

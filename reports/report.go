@@ -2,50 +2,13 @@ package reports
 
 import (
 	"fmt"
-	"io"
 	"maps"
-	"path"
 	"slices"
-	"strings"
 
 	"github.com/quotepart/quotepart/engine"
 	"github.com/quotepart/quotepart/internal/formula"
 	"github.com/shopspring/decimal"
 )
-
-// Formats of a report file.
-const (
-	HTML Format = "html"
-	XLSX Format = "xlsx"
-)
-
-// ReportFormats lists the formats of the report command.
-var ReportFormats = []Format{HTML, Markdown, XLSX}
-
-// ReportFormat chooses the format of a report file: the explicit format
-// when given, otherwise the file's extension (.html, .htm, .md, .xlsx).
-func ReportFormat(explicit, file string) (Format, error) {
-	if explicit != "" {
-		for _, f := range ReportFormats {
-			if strings.EqualFold(explicit, string(f)) {
-				return f, nil
-			}
-		}
-		return "", fmt.Errorf("unknown report format %q: expected html, md or xlsx", explicit)
-	}
-	switch ext := strings.ToLower(path.Ext(strings.ReplaceAll(file, `\`, "/"))); ext {
-	case ".html", ".htm":
-		return HTML, nil
-	case ".md", ".markdown":
-		return Markdown, nil
-	case ".xlsx":
-		return XLSX, nil
-	case "":
-		return "", fmt.Errorf("cannot tell the report format of %q: name it .html, .md or .xlsx, or give --format", file)
-	default:
-		return "", fmt.Errorf("cannot write a report as %s (%q): name it .html, .md or .xlsx, or give --format", ext, file)
-	}
-}
 
 // Report is what a report file shows: for officials, a summary of what
 // each member pays and how the scenarios change it; for auditors, the
@@ -204,19 +167,6 @@ func (r *Report) Years() []int {
 		ys = append(ys, y.Year)
 	}
 	return ys
-}
-
-// RenderReport writes a report as HTML, Markdown or XLSX.
-func RenderReport(w io.Writer, f Format, lang Lang, r *Report) error {
-	switch f {
-	case HTML:
-		return reportHTML(w, lang, r)
-	case Markdown:
-		return reportMarkdown(w, lang, r)
-	case XLSX:
-		return reportXLSX(w, lang, r)
-	}
-	return fmt.Errorf("a report is written as html, md or xlsx, not %s", f)
 }
 
 func sameYears(a, b *engine.Result) bool {

@@ -50,14 +50,14 @@ func TestReportFormat(t *testing.T) {
 		{"XLSX", "-", XLSX, ""},
 		{"", "rapport.pdf", "", "cannot write a report as .pdf"},
 		{"", "rapport", "", "cannot tell the report format"},
-		{"csv", "rapport.html", "", `unknown report format "csv"`},
+		{"csv", "rapport.html", "", `unknown format "csv": expected one of html, md, xlsx`},
 	} {
-		got, err := ReportFormat(c.explicit, c.file)
+		got, err := ReportOutput.FromFile(c.explicit, c.file)
 		switch {
 		case c.err != "" && (err == nil || !strings.Contains(err.Error(), c.err)):
-			t.Errorf("ReportFormat(%q, %q): error %v, want one containing %q", c.explicit, c.file, err, c.err)
+			t.Errorf("FromFile(%q, %q): error %v, want one containing %q", c.explicit, c.file, err, c.err)
 		case c.err == "" && (err != nil || got != c.want):
-			t.Errorf("ReportFormat(%q, %q) = %q, %v; want %q", c.explicit, c.file, got, err, c.want)
+			t.Errorf("FromFile(%q, %q) = %q, %v; want %q", c.explicit, c.file, got, err, c.want)
 		}
 	}
 }
@@ -114,8 +114,8 @@ func tiersReport(tb testing.TB, m *engine.Model) *Report {
 func renderReport(tb testing.TB, f Format, lang Lang, r *Report) []byte {
 	tb.Helper()
 	var b bytes.Buffer
-	if err := RenderReport(&b, f, lang, r); err != nil {
-		tb.Fatalf("RenderReport %s %s: %v", f, lang, err)
+	if err := ReportOutput.Render(&b, f, lang, r); err != nil {
+		tb.Fatalf("Render %s %s: %v", f, lang, err)
 	}
 	return b.Bytes()
 }
@@ -129,7 +129,7 @@ func TestReportGoldenTiers(t *testing.T) {
 
 func TestReportDeterministic(t *testing.T) {
 	m := tiersModel(t)
-	for _, f := range ReportFormats {
+	for _, f := range ReportOutput.Formats() {
 		a := renderReport(t, f, French, tiersReport(t, m))
 		b := renderReport(t, f, French, tiersReport(t, m))
 		if !bytes.Equal(a, b) {

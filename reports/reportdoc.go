@@ -571,7 +571,7 @@ func sensitivityTable(s *engine.Sensitivity, lang Lang, w reportWords) *table {
 			continue
 		}
 		for i := range s.Targets {
-			cells = append(cells, textC(signedMoney(r.Low[i], lang)+" / "+signedMoney(r.High[i], lang)))
+			cells = append(cells, textC(SignedMoney(r.Low[i], lang)+" / "+SignedMoney(r.High[i], lang)))
 		}
 		t.Rows = append(t.Rows, cells)
 	}

@@ -1,7 +1,6 @@
 package reports
 
 import (
-	"encoding/json"
 	"fmt"
 	"io"
 	"strconv"
@@ -10,9 +9,6 @@ import (
 
 // DiffSchema names the JSON contract of the diff command.
 const DiffSchema = "quotepart/diff/v1"
-
-// DiffFormats lists the output formats of RenderRuleDiff.
-var DiffFormats = []string{"table", "md", "json"}
 
 type diffWords struct {
 	title, scenario, year, member, before, after, change, changePct, manager, none, skipped, exceeded, gateOK string
@@ -34,21 +30,6 @@ func diffWordsFor(lang Lang) diffWords {
 		return w
 	}
 	return diffVocabulary[French]
-}
-
-// RenderRuleDiff writes d in a format: table (aligned text), md (Markdown, ready to
-// paste in a merge-request comment) or json (quotepart/diff/v1). The table
-// and Markdown show the rows that changed; JSON has every row.
-func RenderRuleDiff(w io.Writer, format string, lang Lang, d *RuleDiff) error {
-	switch format {
-	case "table", "":
-		return ruleDiffText(w, lang, d, false)
-	case "md":
-		return ruleDiffText(w, lang, d, true)
-	case "json":
-		return ruleDiffJSON(w, d)
-	}
-	return fmt.Errorf("unknown format %q: expected one of %s", format, strings.Join(DiffFormats, ", "))
 }
 
 func ruleDiffText(w io.Writer, lang Lang, d *RuleDiff, md bool) error {
@@ -96,7 +77,7 @@ func ruleDiffText(w io.Writer, lang Lang, d *RuleDiff, md bool) error {
 				mark = " ⚠"
 			}
 			rows = append(rows, []string{strconv.Itoa(r.Year), esc(label), Money(r.Base, lang), Money(r.Other, lang),
-				signedMoney(r.Change, lang), pctText(r.Delta, lang) + mark})
+				SignedMoney(r.Change, lang), ChangePercent(r.Delta, lang) + mark})
 		}
 		if md {
 			fmt.Fprintf(&b, "| %s |\n|---:|---|---:|---:|---:|---:|\n", strings.Join(rows[0], " | "))
@@ -201,8 +182,5 @@ func ruleDiffJSON(w io.Writer, d *RuleDiff) error {
 		}
 		doc.Scenarios = append(doc.Scenarios, js)
 	}
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	enc.SetEscapeHTML(false)
-	return enc.Encode(doc)
+	return WriteJSON(w, doc)
 }

@@ -62,12 +62,12 @@ func TestRuleDiffGates(t *testing.T) {
 func TestRuleDiffRenderIsStable(t *testing.T) {
 	d := &RuleDiff{Before: "HEAD~1:regles", After: "regles", Gate: Gate{Amount: decPtr("5")},
 		Scenarios: []RuleDiffScenario{CompareRules("s", "S | x", diffResult(map[string]string{"a": "600", "b": "400"}), diffResult(map[string]string{"a": "590", "b": "410"}), Gate{Amount: decPtr("5")}), {ID: "t", Title: "T", Skipped: "t.yaml:3:5: unknown"}}}
-	for _, f := range DiffFormats {
+	for _, f := range DiffOutput.Formats() {
 		var one, two bytes.Buffer
-		if err := RenderRuleDiff(&one, f, French, d); err != nil {
+		if err := DiffOutput.Render(&one, f, French, d); err != nil {
 			t.Fatal(err)
 		}
-		_ = RenderRuleDiff(&two, f, French, d)
+		_ = DiffOutput.Render(&two, f, French, d)
 		if !bytes.Equal(one.Bytes(), two.Bytes()) {
 			t.Errorf("%s: two renderings differ", f)
 		}
@@ -75,7 +75,7 @@ func TestRuleDiffRenderIsStable(t *testing.T) {
 			t.Errorf("markdown does not escape the title:\n%s", one.String())
 		}
 	}
-	if err := RenderRuleDiff(&bytes.Buffer{}, "pdf", French, d); err == nil {
+	if err := DiffOutput.Render(&bytes.Buffer{}, "pdf", French, d); err == nil {
 		t.Error("pdf accepted")
 	}
 }

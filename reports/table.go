@@ -10,12 +10,10 @@ import (
 	"github.com/shopspring/decimal"
 )
 
-type tableRenderer struct{ lang Lang }
-
-// Render writes, per scenario and year, each member's key, amount, fees
+// runTable writes, per scenario and year, each member's key, amount, fees
 // and billed amount, a total row, and the pools behind the total.
-func (t tableRenderer) Render(w io.Writer, results []*engine.Result) error {
-	wd := wordsFor(t.lang)
+func runTable(w io.Writer, lang Lang, results []*engine.Result) error {
+	wd := wordsFor(lang)
 	var b strings.Builder
 	for i, r := range results {
 		if i > 0 {
@@ -36,16 +34,16 @@ func (t tableRenderer) Render(w io.Writer, results []*engine.Result) error {
 				if m.Manager {
 					label += " (" + wd.manager + ")"
 				}
-				rows = append(rows, []string{label, Percent(m.Share, t.lang), Money(m.Amount, t.lang), Money(m.Fees, t.lang), Money(m.Billed, t.lang)})
+				rows = append(rows, []string{label, Percent(m.Share, lang), Money(m.Amount, lang), Money(m.Fees, lang), Money(m.Billed, lang)})
 				shares, fees, billed = shares.Add(m.Share), fees.Add(m.Fees), billed.Add(m.Billed)
 			}
-			rows = append(rows, []string{wd.total, Percent(shares, t.lang), Money(y.Total, t.lang), Money(fees, t.lang), Money(billed, t.lang)})
+			rows = append(rows, []string{wd.total, Percent(shares, lang), Money(y.Total, lang), Money(fees, lang), Money(billed, lang)})
 			writeColumns(&b, "  ", rows, []bool{false, true, true, true, true})
 			var costs []string
 			for _, p := range y.Pools {
-				c := plainText(p.Label) + " " + Money(p.Amount, t.lang)
+				c := plainText(p.Label) + " " + Money(p.Amount, lang)
 				if !p.Fees.IsZero() {
-					c += " + " + wd.feesOf + " " + Money(p.Fees, t.lang)
+					c += " + " + wd.feesOf + " " + Money(p.Fees, lang)
 				}
 				costs = append(costs, c)
 			}

@@ -103,14 +103,6 @@ func BuildDecoded(files []NamedFile, decodeErrs diag.List) (*Set, error) {
 	return set, nil
 }
 
-func unwrapPath(err error) error {
-	var pe *fs.PathError
-	if errors.As(err, &pe) {
-		return pe.Err
-	}
-	return err
-}
-
 // Build merges decoded files into a rule set, checks them and compiles every
 // expression. All errors found are returned, sorted by position.
 func Build(files []NamedFile) (*Set, error) {

@@ -26,7 +26,7 @@ type SourceFile struct {
 func ReadFolder(fsys fs.FS, dir, display, what string, keep func(name string) bool) ([]SourceFile, error) {
 	entries, err := fs.ReadDir(fsys, dir)
 	if err != nil {
-		return nil, diag.Errorf(diag.Pos{File: display}, diag.NotFound, "cannot read %s: %v", what, unwrapPath(err))
+		return nil, diag.Errorf(diag.Pos{File: display}, diag.NotFound, "cannot read %s: %v", what, diag.Cause(err))
 	}
 	var out []SourceFile
 	for _, e := range entries {
@@ -35,7 +35,7 @@ func ReadFolder(fsys fs.FS, dir, display, what string, keep func(name string) bo
 		}
 		f := SourceFile{Path: path.Join(display, e.Name())}
 		if f.Data, err = fs.ReadFile(fsys, path.Join(dir, e.Name())); err != nil {
-			f.Data, f.Err = nil, diag.Errorf(diag.Pos{File: f.Path}, diag.NotFound, "cannot read: %v", unwrapPath(err))
+			f.Data, f.Err = nil, diag.ReadError(f.Path, err)
 		}
 		out = append(out, f)
 	}

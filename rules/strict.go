@@ -32,13 +32,6 @@ const (
 	CheckWarning    = "warning"     // any other warning of the loader
 )
 
-// Finding is a warning and the check that raised it. `check` prints
-// findings as warnings; `check --strict` counts them as errors.
-type Finding struct {
-	Check string
-	*diag.Error
-}
-
 // Strict returns the warnings of a rule set: the loader's (Set.Warnings),
 // then what needs the whole model or a run — parameters whose latest value
 // is stale for a simulated year, parameters with neither source nor
@@ -46,12 +39,12 @@ type Finding struct {
 // is a run of set over the years simulated (nil to skip the checks that
 // need one). Keys that do not sum to 1 are not here: engine.Run rejects
 // them in every mode. Findings are sorted by position.
-func Strict(set *Set, res *engine.Result, opt StrictOptions) []Finding {
+func Strict(set *Set, res *engine.Result, opt StrictOptions) []diag.Finding {
 	m := set.Model
-	var out []Finding
+	var out []diag.Finding
 	add := func(check string, e *diag.Error) {
 		e.Source = set.sourceLine(e.Pos)
-		out = append(out, Finding{Check: check, Error: e})
+		out = append(out, diag.Finding{Check: check, Error: e})
 	}
 	for _, p := range m.Params {
 		if p.Source == "" && p.Assumption == "" {
@@ -59,8 +52,8 @@ func Strict(set *Set, res *engine.Result, opt StrictOptions) []Finding {
 		}
 	}
 	for _, w := range set.Warnings {
-		if !slices.ContainsFunc(out, func(f Finding) bool { return f.Pos == w.Pos && f.Msg == w.Msg }) {
-			out = append(out, Finding{Check: CheckWarning, Error: w})
+		if !slices.ContainsFunc(out, func(f diag.Finding) bool { return f.Pos == w.Pos && f.Msg == w.Msg }) {
+			out = append(out, diag.Finding{Check: CheckWarning, Error: w})
 		}
 	}
 	usedRules, usedParams := usage(m)
@@ -75,7 +68,7 @@ func Strict(set *Set, res *engine.Result, opt StrictOptions) []Finding {
 		out = append(out, staleParams(set, res, usedParams, opt)...)
 		out = append(out, zeroKeys(set, res)...)
 	}
-	slices.SortStableFunc(out, func(a, b Finding) int { return a.Pos.Compare(b.Pos) })
+	slices.SortStableFunc(out, func(a, b diag.Finding) int { return a.Pos.Compare(b.Pos) })
 	return out
 }
 
@@ -92,7 +85,7 @@ func (s *Set) sourceLine(p diag.Pos) string {
 // force in the last simulated year took effect more than opt.StaleYears
 // years before it. A parameter no bill reads (one only project requests
 // read, say) is not simulated, so not stale.
-func staleParams(set *Set, res *engine.Result, used map[string]bool, opt StrictOptions) []Finding {
+func staleParams(set *Set, res *engine.Result, used map[string]bool, opt StrictOptions) []diag.Finding {
 	n := opt.StaleYears
 	if n == 0 {
 		n = DefaultStaleYears
@@ -102,7 +95,7 @@ func staleParams(set *Set, res *engine.Result, used map[string]bool, opt StrictO
 	}
 	last := res.Years[len(res.Years)-1].Year
 	limit := engine.NewDate(last-n, 1, 1)
-	var out []Finding
+	var out []diag.Finding
 	for _, p := range set.Model.Params {
 		var latest *engine.Dated
 		for i := range p.Values {
@@ -116,7 +109,7 @@ func staleParams(set *Set, res *engine.Result, used map[string]bool, opt StrictO
 		if latest.From.Before(limit) {
 			e := diag.Errorf(latest.Pos, diag.Invalid, "parameter %s is stale: its latest value dates from %s, more than %d years before %d, a simulated year; confirm or update it", p.Name, latest.From, n, last)
 			e.Source = set.sourceLine(e.Pos)
-			out = append(out, Finding{Check: CheckStale, Error: e})
+			out = append(out, diag.Finding{Check: CheckStale, Error: e})
 		}
 	}
 	return out
@@ -124,9 +117,9 @@ func staleParams(set *Set, res *engine.Result, used map[string]bool, opt StrictO
 
 // zeroKeys reports, once per member, the years a member's reference key is
 // zero while it is a member: it would pay nothing for the main pool.
-func zeroKeys(set *Set, res *engine.Result) []Finding {
+func zeroKeys(set *Set, res *engine.Result) []diag.Finding {
 	m := set.Model
-	var out []Finding
+	var out []diag.Finding
 	for _, mem := range m.Members {
 		var years []int
 		for _, y := range res.Years {
@@ -139,7 +132,7 @@ func zeroKeys(set *Set, res *engine.Result) []Finding {
 		if len(years) > 0 {
 			e := diag.Errorf(mem.Pos, diag.Invalid, "member %s has a zero reference key in %s: it pays nothing for the pools the key shares; give it a share or end its membership", mem.ID, yearsText(years))
 			e.Source = set.sourceLine(e.Pos)
-			out = append(out, Finding{Check: CheckZeroKey, Error: e})
+			out = append(out, diag.Finding{Check: CheckZeroKey, Error: e})
 		}
 	}
 	return out

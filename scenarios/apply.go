@@ -50,11 +50,7 @@ func apply(base []rules.NamedFile, chain []*Scenario, portfolio *flows) (*Applie
 			}
 		}
 	}
-	for _, s := range chain {
-		if s.File.Portfolio != nil {
-			a.portfolioOwner = s
-		}
-	}
+	_, a.portfolioOwner = Adopted(chain)
 	for _, s := range chain {
 		a.apply(s, out.From, out.To)
 	}

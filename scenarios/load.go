@@ -3,6 +3,7 @@ package scenarios
 import (
 	"embed"
 	"io/fs"
+	"maps"
 	"slices"
 	"strings"
 
@@ -87,6 +88,18 @@ func (c *Catalog) Add(name string, data []byte) (*Scenario, error) {
 	c.byID[s.ID] = s
 	c.list = append(c.list, s)
 	return s, nil
+}
+
+// With returns a copy of the catalog with one more scenario, decoded from
+// a file, and that scenario; the catalog itself is left unchanged, so that
+// concurrent what-ifs can each extend it.
+func (c *Catalog) With(name string, data []byte) (*Catalog, *Scenario, error) {
+	out := &Catalog{byID: maps.Clone(c.byID), list: slices.Clone(c.list)}
+	s, err := out.Add(name, data)
+	if err != nil {
+		return nil, nil, err
+	}
+	return out, s, nil
 }
 
 // Get returns the scenario with the given id.

@@ -27,11 +27,46 @@ const (
 	PortfolioStaffParam = portfolioStaff
 )
 
+// PortfolioParam names the parameter through which a dimension of an
+// adopted portfolio reaches the bills: the net financial cost, the net
+// staff; "" for a dimension that reaches no bill.
+func PortfolioParam(d engine.Dimension) string {
+	switch d {
+	case engine.Money:
+		return PortfolioCostParam
+	case engine.Staff:
+		return PortfolioStaffParam
+	}
+	return ""
+}
+
 // flows are a portfolio's yearly net financial cost and net staff.
 type flows struct {
 	years       []int
 	cost, staff []decimal.Decimal
 	etcCost     rules.Expr
+}
+
+// Adopted returns the portfolio a chain adopts and the scenario that
+// declares it: the last of the chain that has one, since a scenario's
+// portfolio replaces the one of the scenario it extends. Both are nil when
+// the chain adopts none.
+func Adopted(chain []*Scenario) (*Portfolio, *Scenario) {
+	for i := len(chain) - 1; i >= 0; i-- {
+		if p := chain[i].File.Portfolio; p != nil {
+			return p, chain[i]
+		}
+	}
+	return nil, nil
+}
+
+// IDs lists the ids of the projects a portfolio adopts, as written.
+func (p *Portfolio) IDs() []string {
+	ids := make([]string, len(p.Projects))
+	for i, t := range p.Projects {
+		ids[i] = t.Value
+	}
+	return ids
 }
 
 // Build applies chain to the base rule files and builds the rule set. When
@@ -48,13 +83,7 @@ func Build(ctx context.Context, base []rules.NamedFile, chain []*Scenario, proje
 	if err != nil {
 		return nil, nil, err
 	}
-	var spec *Portfolio
-	var owner *Scenario
-	for _, s := range chain {
-		if s.File.Portfolio != nil {
-			spec, owner = s.File.Portfolio, s
-		}
-	}
+	spec, owner := Adopted(chain)
 	if spec == nil {
 		return set, applied, nil
 	}
@@ -65,11 +94,7 @@ func Build(ctx context.Context, base []rules.NamedFile, chain []*Scenario, proje
 	if projects == nil || projects.Evaluation == nil {
 		return nil, nil, diag.Errorf(where, diag.NotFound, "scenario %s adopts projects, but there are no project requests beside the scenarios (folder %s/)", owner.ID, ProjectsDir)
 	}
-	var ids []string
-	for _, p := range spec.Projects {
-		ids = append(ids, p.Value)
-	}
-	compiled, err := projects.Compile(set.Model, ids)
+	compiled, err := projects.Compile(set.Model, spec.IDs())
 	if err != nil {
 		return nil, nil, err
 	}

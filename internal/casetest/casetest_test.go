@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/xml"
+	"github.com/quotepart/quotepart/internal/app"
 	"regexp"
 	"strings"
 	"testing"
@@ -83,7 +84,7 @@ pools:
     key: key
 `
 
-func workspace(t *testing.T) Workspace {
+func workspace(t *testing.T) *app.Workspace {
 	t.Helper()
 	f, err := rules.DecodeFile("rules.yaml", []byte(ruleSet))
 	if err != nil {
@@ -93,7 +94,7 @@ func workspace(t *testing.T) Workspace {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return Workspace{Rules: set, Scenarios: scenarios.NewCatalog()}
+	return &app.Workspace{Rules: set, Scenarios: scenarios.NewCatalog()}
 }
 
 func run(t *testing.T, tests string, opt Options) *Report {
@@ -199,7 +200,7 @@ func TestJUnitStructure(t *testing.T) {
         key: 0.4
 `, Options{})
 	var out bytes.Buffer
-	if err := (JUnitReporter{}).Report(&out, rep); err != nil {
+	if err := writeJUnit(&out, rep); err != nil {
 		t.Fatal(err)
 	}
 	var doc struct {
@@ -239,7 +240,7 @@ func TestJUnitStructure(t *testing.T) {
 		t.Errorf("failure text: %q", s.Cases[1].Failure.Text)
 	}
 	var again bytes.Buffer
-	_ = (JUnitReporter{}).Report(&again, rep)
+	_ = writeJUnit(&again, rep)
 	if !bytes.Equal(out.Bytes(), again.Bytes()) {
 		t.Error("two reports differ")
 	}

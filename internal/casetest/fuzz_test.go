@@ -2,13 +2,13 @@ package casetest_test
 
 import (
 	"context"
+	"github.com/quotepart/quotepart/internal/app"
 	"io/fs"
 	"testing"
 
 	"github.com/quotepart/quotepart/internal/casetest"
 	"github.com/quotepart/quotepart/internal/diag"
 	"github.com/quotepart/quotepart/rules"
-	"github.com/quotepart/quotepart/scenarios"
 )
 
 // FuzzTestFile decodes a test file and runs its cases against the default
@@ -29,19 +29,10 @@ func FuzzTestFile(f *testing.F) {
 		f.Add(data)
 	}
 	f.Add([]byte("tests: []\n"))
-	set, err := rules.LoadDefaults()
+	ws, err := app.OpenDefaults()
 	if err != nil {
 		f.Fatal(err)
 	}
-	cat, err := scenarios.LoadDir(scenarios.Defaults(), ".", scenarios.DefaultDir)
-	if err != nil {
-		f.Fatal(err)
-	}
-	projects, err := scenarios.LoadProjects(scenarios.Defaults(), scenarios.ProjectsDir, scenarios.DefaultDir+"/"+scenarios.ProjectsDir)
-	if err != nil {
-		f.Fatal(err)
-	}
-	ws := casetest.Workspace{Rules: set, Scenarios: cat, Projects: projects}
 	f.Fuzz(func(t *testing.T, data []byte) {
 		check := func(err error) {
 			for _, e := range diag.Flatten(err) {

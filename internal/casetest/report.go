@@ -1,47 +1,33 @@
 package casetest
 
 import (
-	"encoding/json"
 	"encoding/xml"
 	"fmt"
 	"io"
 	"strings"
 
 	"github.com/quotepart/quotepart/internal/diag"
+	"github.com/quotepart/quotepart/reports"
 )
 
-// Reporter writes a Report in one format. Output is deterministic: the
-// order of the files and cases, no clock.
-type Reporter interface {
-	Report(w io.Writer, r *Report) error
-}
-
-// Formats lists the report formats.
-var Formats = []string{"text", "json", "junit"}
-
-// NewReporter returns the reporter of a format: text, json or junit.
-func NewReporter(format string) (Reporter, error) {
-	switch strings.ToLower(format) {
-	case "text", "":
-		return TextReporter{}, nil
-	case "json":
-		return JSONReporter{}, nil
-	case "junit":
-		return JUnitReporter{}, nil
-	}
-	return nil, fmt.Errorf("unknown format %q: expected one of %s", format, strings.Join(Formats, ", "))
-}
+// Output is the test report in its formats: text (the default), json
+// (quotepart/test/v1) and junit. Output is deterministic: the order of the
+// files and cases, no clock.
+var Output = reports.NewOutput(
+	"test", JSONSchema,
+	reports.Renderer[*Report]{Format: reports.Text, Render: func(w io.Writer, _ reports.Lang, r *Report) error { return writeText(w, r) }},
+	reports.Renderer[*Report]{Format: reports.JSON, Render: func(w io.Writer, _ reports.Lang, r *Report) error { return writeJSON(w, r) }},
+	reports.Renderer[*Report]{Format: reports.JUnit, Render: func(w io.Writer, _ reports.Lang, r *Report) error { return writeJUnit(w, r) }},
+)
 
 // JSONSchema names the JSON contract of the test report.
 const JSONSchema = "quotepart/test/v1"
 
-// TextReporter writes one line per case, the expected and actual values of
+// writeText writes one line per case, the expected and actual values of
 // every failed check under its case, the coverage when computed, and a
 // closing line "PASS: n passed, 0 failed" or "FAIL: n passed, m failed"
 // (errored cases count as failed there).
-type TextReporter struct{}
-
-func (TextReporter) Report(w io.Writer, r *Report) error {
+func writeText(w io.Writer, r *Report) error {
 	var b strings.Builder
 	for _, c := range r.Cases {
 		status := map[Status]string{Passed: "ok   ", Failed: "FAIL ", Errored: "ERROR"}[c.Status]
@@ -65,7 +51,7 @@ func (TextReporter) Report(w io.Writer, r *Report) error {
 		verdict = "FAIL"
 	}
 	if errored > 0 {
-		fmt.Fprintf(&b, "%s could not run: the rules failed\n", plural(errored, "case"))
+		fmt.Fprintf(&b, "%s could not run: the rules failed\n", reports.Plural(errored, "case"))
 	}
 	fmt.Fprintf(&b, "%s: %d passed, %d failed\n", verdict, passed, failed+errored)
 	_, err := io.WriteString(w, b.String())
@@ -105,21 +91,7 @@ func writeFailure(b *strings.Builder, indent string, ch Check) {
 	}
 	fmt.Fprintf(b, "%s    expected    %s\n", indent, ch.Expected.String())
 	fmt.Fprintf(b, "%s    actual      %s\n", indent, ch.Actual.String())
-	fmt.Fprintf(b, "%s    difference  %s (tolerance: %s)\n", indent, signed(ch.Difference.String()), ch.Tolerance())
-}
-
-func signed(s string) string {
-	if strings.HasPrefix(s, "-") || s == "0" {
-		return s
-	}
-	return "+" + s
-}
-
-func plural(n int, word string) string {
-	if n == 1 {
-		return "1 " + word
-	}
-	return fmt.Sprintf("%d %ss", n, word)
+	fmt.Fprintf(b, "%s    difference  %s (tolerance: %s)\n", indent, reports.Signed(ch.Difference.String(), ch.Difference), ch.Tolerance())
 }
 
 func writeCoverage(b *strings.Builder, cov *Coverage) {
@@ -145,11 +117,9 @@ func writeCoverage(b *strings.Builder, cov *Coverage) {
 	}
 }
 
-// JSONReporter writes the quotepart/test/v1 document: a summary, every
+// writeJSON writes the quotepart/test/v1 document: a summary, every
 // case with every check (passed ones too), and the coverage when computed.
 // Numbers are decimal strings.
-type JSONReporter struct{}
-
 type (
 	jsonDoc struct {
 		Schema   string        `json:"schema"`
@@ -208,7 +178,7 @@ type (
 
 func strPtr(s string) *string { return &s }
 
-func (JSONReporter) Report(w io.Writer, r *Report) error {
+func writeJSON(w io.Writer, r *Report) error {
 	passed, failed, errored := r.Counts()
 	doc := jsonDoc{Schema: JSONSchema, OK: r.OK(), Cases: []jsonCase{},
 		Summary: jsonSummary{Cases: len(r.Cases), Passed: passed, Failed: failed, Errored: errored}}
@@ -240,19 +210,14 @@ func (JSONReporter) Report(w io.Writer, r *Report) error {
 		}
 		doc.Coverage = jc
 	}
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	enc.SetEscapeHTML(false)
-	return enc.Encode(doc)
+	return reports.WriteJSON(w, doc)
 }
 
-// JUnitReporter writes JUnit XML as GitLab, GitHub Actions reporters and
+// writeJUnit writes JUnit XML as GitLab, GitHub Actions reporters and
 // Jenkins read it: <testsuites> with the totals, one <testsuite> per test
 // file, one <testcase> per case with a <failure> (values differ) or an
 // <error> (the rules failed at run time) whose text is the text report's.
 // Times are left out: the report does not depend on the clock.
-type JUnitReporter struct{}
-
 type (
 	junitSuites struct {
 		XMLName  xml.Name     `xml:"testsuites"`
@@ -287,7 +252,7 @@ type (
 	}
 )
 
-func (JUnitReporter) Report(w io.Writer, r *Report) error {
+func writeJUnit(w io.Writer, r *Report) error {
 	doc := junitSuites{Name: "quotepart test"}
 	index := map[string]int{}
 	for _, c := range r.Cases {

@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"context"
 	"fmt"
+	"github.com/quotepart/quotepart/internal/app"
 	"regexp"
 	"slices"
 	"strings"
@@ -15,16 +16,6 @@ import (
 	"github.com/quotepart/quotepart/scenarios"
 	"github.com/shopspring/decimal"
 )
-
-// Workspace is what the cases run on: the rule set under test and the
-// scenarios written for it (nil when there are none).
-type Workspace struct {
-	Rules     *rules.Set
-	Scenarios *scenarios.Catalog
-	// Projects are the project requests scenarios may adopt in a
-	// portfolio (nil when there are none).
-	Projects *scenarios.Projects
-}
 
 // Options choose what runs.
 type Options struct {
@@ -137,7 +128,7 @@ func (c *Check) Tolerance() string {
 // rules do not cover, a member absent in a year checked) are returned as an
 // error, a diag.List, and nothing runs. Otherwise the Report says which
 // cases passed.
-func Run(ctx context.Context, ws Workspace, files []*Loaded, opt Options) (*Report, error) {
+func Run(ctx context.Context, ws *app.Workspace, files []*Loaded, opt Options) (*Report, error) {
 	r, todo := prepareAll(ctx, ws, files, opt)
 	if err := r.errs.Err(); err != nil {
 		return nil, err
@@ -162,12 +153,12 @@ func Run(ctx context.Context, ws Workspace, files []*Loaded, opt Options) (*Repo
 // Validate checks, without running them, that the selected cases name
 // scenarios, members, pools, rules, parameters and years that exist; it
 // returns every mistake found, as Run would.
-func Validate(ctx context.Context, ws Workspace, files []*Loaded, opt Options) error {
+func Validate(ctx context.Context, ws *app.Workspace, files []*Loaded, opt Options) error {
 	r, _ := prepareAll(ctx, ws, files, opt)
 	return r.errs.Err()
 }
 
-func prepareAll(ctx context.Context, ws Workspace, files []*Loaded, opt Options) (*runner, []*preparedCase) {
+func prepareAll(ctx context.Context, ws *app.Workspace, files []*Loaded, opt Options) (*runner, []*preparedCase) {
 	r := &runner{ws: ws, sets: map[string]*caseSet{}, results: map[resultKey]*runResult{}}
 	var todo []*preparedCase
 	for _, f := range files {
@@ -185,7 +176,7 @@ func prepareAll(ctx context.Context, ws Workspace, files []*Loaded, opt Options)
 }
 
 type runner struct {
-	ws      Workspace
+	ws      *app.Workspace
 	errs    diag.List
 	sets    map[string]*caseSet
 	results map[resultKey]*runResult
@@ -230,14 +221,11 @@ func (r *runner) ruleSet(ctx context.Context, file string, c *Case) *caseSet {
 		}
 	}
 	cs := &caseSet{scenario: c.Scenario.Value}
-	base := r.ws.Rules
-	m := base.Model
-	cs.from, cs.to = m.From, m.To
 	var chain []*scenarios.Scenario
 	if c.Scenario.Set {
 		var s *scenarios.Scenario
 		var err error
-		if r.ws.Scenarios == nil {
+		if len(r.ws.Scenarios.All()) == 0 {
 			err = diag.Errorf(c.Scenario.Pos, diag.NotFound, "scenario %q: there is no scenario folder (give --scenarios DIR)", c.Scenario.Value)
 		} else if s, err = r.ws.Scenarios.Get(c.Scenario.Value); err != nil {
 			err = diag.Errorf(c.Scenario.Pos, diag.NotFound, "scenario: %s", diag.Flatten(err)[0].Msg)
@@ -259,16 +247,15 @@ func (r *runner) ruleSet(ctx context.Context, file string, c *Case) *caseSet {
 			},
 		})
 	}
-	if len(chain) == 0 {
-		cs.set = base
-		return r.keep(key, c, cs)
+	job := r.ws.RulesJob()
+	if len(chain) > 0 {
+		var err error
+		if job, err = r.ws.BuildChain(ctx, chain); err != nil {
+			cs.err = err
+			return r.keep(key, c, cs)
+		}
 	}
-	set, applied, err := scenarios.Build(ctx, base.Files, chain, r.ws.Projects)
-	if err != nil {
-		cs.err = err
-		return r.keep(key, c, cs)
-	}
-	cs.set, cs.from, cs.to = set, applied.From, applied.To
+	cs.set, cs.from, cs.to = job.Set, job.From, job.To
 	return r.keep(key, c, cs)
 }
 

@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"errors"
 	"fmt"
+	"io/fs"
 	"slices"
 	"strings"
 )
@@ -108,6 +109,14 @@ func (e *Error) Detail() string {
 	return b.String()
 }
 
+// Finding is a warning and the check that raised it (stale, unsourced,
+// unused-rule...). `check` prints findings as warnings; `check --strict`
+// counts them as errors.
+type Finding struct {
+	Check string
+	*Error
+}
+
 // List collects errors. Its zero value is ready to use.
 type List []*Error
 
@@ -167,6 +176,22 @@ func (l List) Detail() string {
 		msgs[i] = e.Detail()
 	}
 	return strings.Join(msgs, "\n")
+}
+
+// Cause drops the operation and path of a file error (*fs.PathError),
+// which messages positioned on the file already give: "permission
+// denied", not "open x.yaml: permission denied".
+func Cause(err error) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	return err
+}
+
+// ReadError is the error of a file that cannot be read, positioned on it.
+func ReadError(file string, err error) *Error {
+	return Errorf(Pos{File: file}, NotFound, "cannot read: %v", Cause(err))
 }
 
 // Flatten returns err as a list of diagnostics: the list itself, a single

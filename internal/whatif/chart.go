@@ -78,7 +78,7 @@ func deltaChart(c *reports.Comparison, years []int) chartView {
 	v.ZeroY = y(0)
 	for t := lo; t <= hi+step/2; t += step {
 		d := decimal.NewFromFloat(t).Round(0)
-		v.Ticks = append(v.Ticks, tickView{Y: y(t), Label: signed(reports.Number(d, 0, reports.French), d) + "\u00a0€"})
+		v.Ticks = append(v.Ticks, tickView{Y: y(t), Label: reports.Signed(reports.Number(d, 0, reports.French), d) + "\u00a0€"})
 	}
 	group := float64(chartWidth-chartLeft-chartRight) / float64(len(years))
 	n := float64(max(1, len(c.Members)))
@@ -95,7 +95,7 @@ func deltaChart(c *reports.Comparison, years []int) chartView {
 			top, bottom := y(math.Max(f, 0)), y(math.Min(f, 0))
 			v.Bars = append(v.Bars, barView{X: round1(x0 + float64(i)*barW), Y: round1(top), W: round1(math.Max(barW-1, 1)),
 				H: round1(math.Max(bottom-top, 1)), Series: i % series,
-				Title: fmt.Sprintf("%s, %d : %s", r.Label, year, signed(reports.Money(r.Change, reports.French), r.Change))})
+				Title: fmt.Sprintf("%s, %d : %s", r.Label, year, reports.SignedMoney(r.Change, reports.French))})
 		}
 	}
 	for i := range v.Ticks {

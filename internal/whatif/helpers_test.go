@@ -5,8 +5,7 @@ import (
 	"sync"
 	"testing"
 
-	"github.com/quotepart/quotepart/rules"
-	"github.com/quotepart/quotepart/scenarios"
+	"github.com/quotepart/quotepart/internal/app"
 )
 
 var (
@@ -20,14 +19,9 @@ var (
 func defaultSimulator(t testing.TB) *Simulator {
 	t.Helper()
 	defaultOnce.Do(func() {
-		var ws Workspace
-		if ws.Rules, defaultErr = rules.LoadDefaults(); defaultErr != nil {
-			return
-		}
-		if ws.Catalog, defaultErr = scenarios.LoadDir(scenarios.Defaults(), ".", scenarios.DefaultDir); defaultErr != nil {
-			return
-		}
-		if ws.Projects, defaultErr = scenarios.LoadProjects(scenarios.Defaults(), scenarios.ProjectsDir, scenarios.DefaultDir+"/"+scenarios.ProjectsDir); defaultErr != nil {
+		ws, err := app.OpenDefaults()
+		if err != nil {
+			defaultErr = err
 			return
 		}
 		defaultSim, defaultErr = New(context.Background(), ws)

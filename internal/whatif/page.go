@@ -336,7 +336,7 @@ func (h *Handler) resultsView(ev evaluation) *resultsView {
 			}
 			if okNow && okWas && !now.Equal(was) {
 				diff := now.Sub(was)
-				cell.Delta = signed(reports.Number(diff, decimalsOf(diff), reports.French), diff)
+				cell.Delta = reports.Signed(reports.Number(diff, decimalsOf(diff), reports.French), diff)
 				cell.Class = className(diff)
 			}
 			sv.Cells = append(sv.Cells, cell)
@@ -360,19 +360,12 @@ func staffAt(res *engine.Result, year int, name string) (decimal.Decimal, bool) 
 func deltaCell(id string, d reports.Delta) cellView {
 	c := cellView{ID: id, Value: reports.Cents(d.Other), Text: reports.Money(d.Other, reports.French), Class: className(d.Change)}
 	if !d.Change.IsZero() {
-		c.Delta = signed(reports.Money(d.Change, reports.French), d.Change)
+		c.Delta = reports.SignedMoney(d.Change, reports.French)
 		if d.HasPct {
-			c.Pct = signed(reports.Percent(d.ChangePct.Shift(-2), reports.French), d.ChangePct)
+			c.Pct = reports.ChangePercent(d, reports.French)
 		}
 	}
 	return c
-}
-
-func signed(text string, d decimal.Decimal) string {
-	if d.IsPositive() {
-		return "+" + text
-	}
-	return text
 }
 
 func className(d decimal.Decimal) string {

@@ -2,6 +2,7 @@ package whatif
 
 import (
 	"context"
+	"github.com/quotepart/quotepart/internal/app"
 	"os"
 	"path/filepath"
 	"strings"
@@ -317,7 +318,7 @@ func TestRulesAlone(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	s, err := New(context.Background(), Workspace{Rules: base})
+	s, err := New(context.Background(), &app.Workspace{Rules: base, Scenarios: scenarios.NewCatalog()})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -9,26 +9,17 @@ import (
 	"time"
 
 	"github.com/quotepart/quotepart/engine"
+	"github.com/quotepart/quotepart/internal/app"
 	"github.com/quotepart/quotepart/internal/formula"
 	"github.com/quotepart/quotepart/reports"
-	"github.com/quotepart/quotepart/rules"
 	"github.com/quotepart/quotepart/scenarios"
 	"github.com/shopspring/decimal"
 )
 
-// Workspace is what the page works on, loaded once by the caller: the base
-// rule set, the scenarios written for it (nil or empty: the rules alone)
-// and the project requests beside them (nil when there are none).
-type Workspace struct {
-	Rules    *rules.Set
-	Catalog  *scenarios.Catalog
-	Projects *scenarios.Projects
-}
-
 // Simulator computes what-ifs on a workspace. It is read-only once built
 // and safe for concurrent use.
 type Simulator struct {
-	ws       Workspace
+	ws       *app.Workspace
 	bases    []*Base
 	byID     map[string]*Base
 	projects []Project
@@ -36,16 +27,13 @@ type Simulator struct {
 	fileID string
 }
 
-// Base is a scenario the page starts from, built and run once.
+// Base is a scenario the page starts from, built and run once. Its Job is
+// the rules alone when the workspace has no scenario: the what-if then
+// applies to the rules.
 type Base struct {
-	ID, Title string
-	// Scenario is nil when there is no catalog: the what-if then applies
-	// to the rules alone.
-	Scenario *scenarios.Scenario
-	Chain    []*scenarios.Scenario
-	Model    *engine.Model
-	From, To int
-	Result   *engine.Result
+	*app.Job
+	Model  *engine.Model
+	Result *engine.Result
 	// Portfolio is the one the chain adopts, or nil.
 	Portfolio *scenarios.Portfolio
 	// Units are the staff units (parameters counted in ETC that a pool's
@@ -69,44 +57,28 @@ type Project struct {
 	ID, Title, Category string
 }
 
-// New builds and runs every scenario of the workspace's catalog (or the
-// rules alone when there is none), as the baselines of the what-ifs.
-func New(ctx context.Context, ws Workspace) (*Simulator, error) {
-	if ws.Rules == nil || ws.Rules.Model == nil {
+// New builds and runs every scenario of the workspace (or the rules alone
+// when there is none), as the baselines of the what-ifs.
+func New(ctx context.Context, ws *app.Workspace) (*Simulator, error) {
+	if ws == nil || ws.Rules == nil || ws.Rules.Model == nil {
 		return nil, errors.New("whatif: no rule set")
 	}
 	s := &Simulator{ws: ws, byID: map[string]*Base{}}
-	var list []*scenarios.Scenario
-	if ws.Catalog != nil {
-		list = ws.Catalog.All()
+	jobs, err := ws.Resolve(ctx, nil)
+	if err != nil {
+		return nil, err
 	}
-	if len(list) == 0 {
-		m := ws.Rules.Model
-		b := &Base{ID: m.ID, Title: m.Title, Model: m, From: m.From, To: m.To}
-		if err := s.prepare(ctx, b, ws.Rules); err != nil {
-			return nil, err
-		}
-	}
-	for _, sc := range list {
-		chain, err := ws.Catalog.Chain(sc)
+	for _, j := range jobs {
+		res, err := j.Run(ctx, 0, 0)
 		if err != nil {
-			return nil, err
+			return nil, fmt.Errorf("scenario %s: %w", j.ID, err)
 		}
-		set, applied, err := scenarios.Build(ctx, ws.Rules.Files, chain, ws.Projects)
-		if err != nil {
-			return nil, err
-		}
-		b := &Base{ID: sc.ID, Title: sc.Title, Scenario: sc, Chain: chain, Model: set.Model, From: applied.From, To: applied.To}
-		for _, c := range chain {
-			if c.File.Portfolio != nil {
-				b.Portfolio = c.File.Portfolio
-			}
-		}
-		if err := s.prepare(ctx, b, set); err != nil {
-			return nil, err
-		}
+		b := &Base{Job: j, Model: j.Model(), Result: res, Portfolio: j.Portfolio()}
+		b.Units, b.KeyParams, b.FeeParam = adjustable(b.Model)
+		s.bases = append(s.bases, b)
+		s.byID[b.ID] = b
 	}
-	if ws.Projects != nil && ws.Projects.Evaluation != nil {
+	if ws.HasProjects() {
 		for _, nf := range ws.Projects.Files {
 			h := nf.File.Project
 			if h == nil {
@@ -123,33 +95,11 @@ func New(ctx context.Context, ws Workspace) (*Simulator, error) {
 	return s, nil
 }
 
-func (s *Simulator) prepare(ctx context.Context, b *Base, set *rules.Set) error {
-	res, err := engine.Run(ctx, set.Model, engine.Options{From: b.From, To: b.To})
-	if err != nil {
-		return fmt.Errorf("scenario %s: %w", b.ID, err)
-	}
-	res.ID, res.Title = b.ID, b.Title
-	b.Result = res
-	b.Units, b.KeyParams, b.FeeParam = adjustable(b.Model)
-	s.bases = append(s.bases, b)
-	s.byID[b.ID] = b
-	return nil
-}
-
-// Bases returns the scenarios the page starts from, the baseline first.
-func (s *Simulator) Bases() []*Base { return s.bases }
-
 // Base returns the scenario with the given id, or nil.
 func (s *Simulator) Base(id string) *Base { return s.byID[id] }
 
 // Default is the scenario the page shows first: the baseline.
 func (s *Simulator) Default() *Base { return s.bases[0] }
-
-// Projects returns the project requests that can be adopted, by id.
-func (s *Simulator) Projects() []Project { return s.projects }
-
-// FileID is the id of the generated scenario.
-func (s *Simulator) FileID() string { return s.fileID }
 
 // adjustable finds what the page offers on a model: the staff units (ETC
 // parameters a pool's amount reads), the parameters the reference key
@@ -291,20 +241,14 @@ func (s *Simulator) Evaluate(ctx context.Context, st State) (*Outcome, error) {
 		return nil, err
 	}
 	name := s.FileName(st)
-	sc, err := scenarios.NewCatalog().Add(name, data)
+	job, err := s.ws.Extend(ctx, b.Job, name, data)
 	if err != nil {
 		return nil, &ComputeError{Err: err}
 	}
-	chain := append(slices.Clone(b.Chain), sc)
-	set, applied, err := scenarios.Build(ctx, s.ws.Rules.Files, chain, s.ws.Projects)
+	res, err := job.Run(ctx, 0, 0)
 	if err != nil {
 		return nil, &ComputeError{Err: err}
 	}
-	res, err := engine.Run(ctx, set.Model, engine.Options{From: applied.From, To: applied.To})
-	if err != nil {
-		return nil, &ComputeError{Err: err}
-	}
-	res.ID, res.Title = sc.ID, sc.Title
 	baseline := b.Result
 	if c := s.byID[st.Compare]; c != nil {
 		baseline = c.Result

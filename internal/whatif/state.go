@@ -69,11 +69,6 @@ type MemberJoin struct {
 	Joined engine.Date
 }
 
-// Changed reports whether the state changes anything to its scenario.
-func (st State) Changed() bool {
-	return len(st.Staff) > 0 || len(st.Params) > 0 || st.Member != nil || st.Join != nil || st.ProjectsSet
-}
-
 // Limits of the state, checked by Parse.
 const (
 	MaxQueryBytes  = 4096 // the whole query string

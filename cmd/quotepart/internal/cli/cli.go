@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -11,9 +12,9 @@ import (
 	"strings"
 
 	"github.com/google/renameio/v2"
+	"github.com/quotepart/quotepart/internal/app"
 	"github.com/quotepart/quotepart/internal/diag"
 	"github.com/quotepart/quotepart/reports"
-	"github.com/quotepart/quotepart/rules"
 	"github.com/spf13/cobra"
 	"github.com/spf13/viper"
 )
@@ -35,8 +36,8 @@ func (e *exitCodeError) Error() string { return fmt.Sprintf("exit status %d", e.
 func Main(args []string, stdout, stderr io.Writer) int {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
-	app := &app{stdout: stdout, stderr: stderr, v: viper.New()}
-	root := app.rootCommand()
+	p := &program{stdout: stdout, stderr: stderr, v: viper.New()}
+	root := p.rootCommand()
 	root.SetArgs(args)
 	root.SetOut(stdout)
 	root.SetErr(stderr)
@@ -57,7 +58,7 @@ func Main(args []string, stdout, stderr io.Writer) int {
 	switch {
 	case errors.As(err, &list):
 		fmt.Fprintln(stderr, list.Detail())
-		fmt.Fprintf(stderr, "quotepart: %s\n", plural(len(list), "error"))
+		fmt.Fprintf(stderr, "quotepart: %s\n", reports.Plural(len(list), "error"))
 	case errors.As(err, &one):
 		fmt.Fprintln(stderr, one.Detail())
 	default:
@@ -66,15 +67,15 @@ func Main(args []string, stdout, stderr io.Writer) int {
 	return exitError
 }
 
-// app holds what every command shares: the output writers and the layered
-// configuration.
-type app struct {
+// program holds what every command shares: the output writers and the
+// layered configuration.
+type program struct {
 	stdout, stderr io.Writer
 	v              *viper.Viper
 	configFile     string
 }
 
-func (a *app) rootCommand() *cobra.Command {
+func (p *program) rootCommand() *cobra.Command {
 	root := &cobra.Command{
 		Use:   "quotepart",
 		Short: "Who pays what in a shared public service, from rules written as code",
@@ -92,23 +93,24 @@ current folder (or --config FILE), then the defaults.`,
   quotepart check --rules ./mes-regles`,
 		SilenceErrors:     true,
 		SilenceUsage:      true,
-		PersistentPreRunE: func(cmd *cobra.Command, _ []string) error { return a.loadConfig(cmd) },
+		PersistentPreRunE: func(cmd *cobra.Command, _ []string) error { return p.loadConfig(cmd) },
 	}
 	pf := root.PersistentFlags()
-	pf.StringVar(&a.configFile, "config", "", "project file (default: ./quotepart.yaml when present)")
+	pf.StringVar(&p.configFile, "config", "", "project file (default: ./quotepart.yaml when present)")
 	pf.String("rules", "", "folder of rule files (default: the embedded Rouen rules)")
 	pf.String("scenarios", "", "folder of scenario files (default: the embedded Rouen scenarios, with the embedded rules)")
 	pf.String("lang", "fr", "language of labels and numbers: fr or en")
 	root.SetFlagErrorFunc(func(cmd *cobra.Command, err error) error {
 		return fmt.Errorf("%v\nRun '%s --help' for usage", err, cmd.CommandPath())
 	})
-	root.AddCommand(a.runCommand(), a.compareCommand(), a.explainCommand(), a.evaluateCommand(), a.checkCommand(), a.testCommand(), a.diffCommand(), a.schemaCommand(), a.reportCommand(), a.serveCommand())
+	root.AddCommand(p.runCommand(), p.compareCommand(), p.explainCommand(), p.evaluateCommand(), p.checkCommand(),
+		p.testCommand(), p.diffCommand(), p.schemaCommand(), p.reportCommand(), p.serveCommand())
 	return root
 }
 
 // loadConfig layers the project file and environment under the flags.
-func (a *app) loadConfig(cmd *cobra.Command) error {
-	v := a.v
+func (p *program) loadConfig(cmd *cobra.Command) error {
+	v := p.v
 	v.SetEnvPrefix("QUOTEPART")
 	v.SetEnvKeyReplacer(strings.NewReplacer("-", "_"))
 	v.AutomaticEnv()
@@ -116,10 +118,10 @@ func (a *app) loadConfig(cmd *cobra.Command) error {
 		return err
 	}
 	switch {
-	case a.configFile != "":
-		v.SetConfigFile(a.configFile)
+	case p.configFile != "":
+		v.SetConfigFile(p.configFile)
 		if err := v.ReadInConfig(); err != nil {
-			return fmt.Errorf("cannot read the project file %s: %v", a.configFile, err)
+			return fmt.Errorf("cannot read the project file %s: %v", p.configFile, err)
 		}
 	default:
 		if _, err := os.Stat("quotepart.yaml"); err == nil {
@@ -137,103 +139,113 @@ func (a *app) loadConfig(cmd *cobra.Command) error {
 
 // path returns a configured path; a relative path written in the project
 // file is taken relative to that file's folder.
-func (a *app) path(cmd *cobra.Command, key string) string {
-	p := a.v.GetString(key)
-	if p == "" || filepath.IsAbs(p) {
-		return p
+func (p *program) path(cmd *cobra.Command, key string) string {
+	s := p.v.GetString(key)
+	if s == "" || filepath.IsAbs(s) {
+		return s
 	}
 	flag := cmd.Flags().Lookup(key)
 	_, fromEnv := os.LookupEnv("QUOTEPART_" + strings.ToUpper(strings.ReplaceAll(key, "-", "_")))
-	if (flag == nil || !flag.Changed) && !fromEnv && a.v.InConfig(key) {
-		return filepath.Join(filepath.Dir(a.v.ConfigFileUsed()), p)
+	if (flag == nil || !flag.Changed) && !fromEnv && p.v.InConfig(key) {
+		return filepath.Join(filepath.Dir(p.v.ConfigFileUsed()), s)
 	}
-	return p
+	return s
 }
 
-func (a *app) lang() reports.Lang {
-	l, _ := reports.ParseLang(a.v.GetString("lang"))
+func (p *program) lang() reports.Lang {
+	l, _ := reports.ParseLang(p.v.GetString("lang"))
 	return l
 }
 
-// loadRules loads the rule set of a folder, or the embedded defaults.
-func loadRules(dir string) (*rules.Set, error) {
-	if dir == "" {
-		return rules.LoadDefaults()
-	}
-	info, err := os.Stat(dir)
-	if err != nil {
-		return nil, diag.Errorf(diag.Pos{File: dir}, diag.NotFound, "no such rules folder")
-	}
-	if !info.IsDir() {
-		return loadFiles([]string{dir})
-	}
-	return rules.Load(os.DirFS(dir), ".", filepath.ToSlash(filepath.Clean(dir)))
+// folders are the rules and scenarios folders configured.
+func (p *program) folders(cmd *cobra.Command) app.Folders {
+	return app.Folders{Rules: p.path(cmd, "rules"), Scenarios: p.path(cmd, "scenarios")}
 }
 
-// loadFiles builds one rule set from files given one by one.
-func loadFiles(paths []string) (*rules.Set, error) {
-	var errs diag.List
-	var files []rules.NamedFile
-	for _, p := range paths {
-		data, err := os.ReadFile(p)
-		name := filepath.ToSlash(p)
-		if err != nil {
-			errs.Addf(diag.Pos{File: name}, diag.NotFound, "cannot read: %v", unwrapPath(err))
-			files = append(files, rules.NamedFile{Path: name})
-			continue
-		}
-		f, err := rules.DecodeFile(name, data)
-		errs.Add(err)
-		files = append(files, rules.NamedFile{Path: name, File: f})
-	}
-	return rules.BuildDecoded(files, errs)
+// workspace loads the configured rules and scenarios.
+func (p *program) workspace(cmd *cobra.Command) (*app.Workspace, error) {
+	return app.Open(p.folders(cmd))
 }
 
-func unwrapPath(err error) error {
-	var pe *os.PathError
-	if errors.As(err, &pe) {
-		return pe.Err
+// formatted is an output kind as its flags see it (reports.Output).
+type formatted interface {
+	Default() reports.Format
+	Help() string
+	Parse(string) (reports.Format, error)
+}
+
+// addOutputFlags declares --format, with the formats of out, and -o.
+func addOutputFlags(cmd *cobra.Command, out formatted) {
+	addFormatFlag(cmd, out)
+	cmd.Flags().StringP("output", "o", "", "write to this file, atomically (default: standard output)")
+}
+
+func addFormatFlag(cmd *cobra.Command, out formatted) {
+	cmd.Flags().String("format", string(out.Default()), out.Help())
+}
+
+// addYearFlags declares --from and --to.
+func addYearFlags(cmd *cobra.Command, whose string) {
+	cmd.Flags().String("from", "", "first year (default: "+whose+")")
+	cmd.Flags().String("to", "", "last year (default: "+whose+")")
+}
+
+// format reads --format for an output kind.
+func (p *program) format(out formatted) (reports.Format, error) {
+	return out.Parse(p.v.GetString("format"))
+}
+
+// emit renders v in format f and writes it to -o (or standard output).
+func emit[T any](p *program, cmd *cobra.Command, out *reports.Output[T], f reports.Format, v T) error {
+	var b bytes.Buffer
+	if err := out.Render(&b, f, p.lang(), v); err != nil {
+		return err
 	}
-	return err
+	return p.writeOutput(p.path(cmd, "output"), b.Bytes())
 }
 
 // writeOutput writes data to path atomically: to a temporary file in the
 // same folder, renamed over path once complete, so that a failure never
 // leaves a partial file. An empty path means standard output.
-func (a *app) writeOutput(path string, data []byte) error {
+func (p *program) writeOutput(path string, data []byte) error {
 	if path == "" || path == "-" {
-		_, err := a.stdout.Write(data)
+		_, err := p.stdout.Write(data)
 		return err
+	}
+	if err := checkOutputFolder(path); err != nil {
+		return err
+	}
+	if err := renameio.WriteFile(path, data, 0o644); err != nil {
+		return fmt.Errorf("cannot write %s: %v", path, diag.Cause(err))
+	}
+	return nil
+}
+
+// checkOutputFolder fails when the folder of an output file does not
+// exist, so that a command can say so before computing.
+func checkOutputFolder(path string) error {
+	if path == "" || path == "-" {
+		return nil
 	}
 	dir := filepath.Dir(path)
 	if info, err := os.Stat(dir); err != nil || !info.IsDir() {
 		return fmt.Errorf("cannot write %s: the folder %s does not exist", path, dir)
 	}
-	if err := renameio.WriteFile(path, data, 0o644); err != nil {
-		return fmt.Errorf("cannot write %s: %v", path, unwrapPath(err))
-	}
 	return nil
 }
 
-func plural(n int, word string) string {
-	if n == 1 {
-		return "1 " + word
-	}
-	return fmt.Sprintf("%d %ss", n, word)
-}
-
 // years reads --from and --to; zero means "the default".
-func (a *app) years() (from, to int, err error) {
-	if from, err = a.intSetting("from"); err != nil {
+func (p *program) years() (from, to int, err error) {
+	if from, err = p.intSetting("from"); err != nil {
 		return 0, 0, err
 	}
-	to, err = a.intSetting("to")
+	to, err = p.intSetting("to")
 	return from, to, err
 }
 
 // intSetting reads an integer setting, with a clear error for text.
-func (a *app) intSetting(key string) (int, error) {
-	s := strings.TrimSpace(a.v.GetString(key))
+func (p *program) intSetting(key string) (int, error) {
+	s := strings.TrimSpace(p.v.GetString(key))
 	if s == "" {
 		return 0, nil
 	}

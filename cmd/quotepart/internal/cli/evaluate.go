@@ -1,27 +1,23 @@
 package cli
 
 import (
-	"bytes"
 	"fmt"
 	"os"
 	"strconv"
 	"strings"
 
 	"github.com/mattn/go-isatty"
-	"github.com/quotepart/quotepart/engine"
-	"github.com/quotepart/quotepart/internal/diag"
+	"github.com/quotepart/quotepart/internal/app"
 	"github.com/quotepart/quotepart/reports"
-	"github.com/quotepart/quotepart/scenarios"
 	"github.com/schollz/progressbar/v3"
 	"github.com/shopspring/decimal"
 	"github.com/spf13/cobra"
 )
 
-func (a *app) evaluateCommand() *cobra.Command {
+func (p *program) evaluateCommand() *cobra.Command {
 	var (
-		draws                 int
-		seed                  uint64
-		quiet, choose         bool
+		opt                   app.EvaluateOptions
+		quiet                 bool
 		budget, staff, carbon string
 	)
 	cmd := &cobra.Command{
@@ -43,80 +39,49 @@ Limits are a single amount for every year (--budget 400000) or per year
   quotepart evaluate --select --budget 400000 --etc 3
   quotepart evaluate --select --budget 2027=500000,2028=300000 --etc 3 --carbon 0 --format json -o portefeuille.json`,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			format, err := reports.ParseFormat(a.v.GetString("format"))
+			out := reports.EvaluateOutput
+			f, err := p.format(out)
 			if err != nil {
 				return err
 			}
-			if draws < 0 {
-				return fmt.Errorf("--draws must be 0 (no simulation) or more, found %d", draws)
+			if opt.Draws < 0 {
+				return fmt.Errorf("--draws must be 0 (no simulation) or more, found %d", opt.Draws)
 			}
-			ws, err := a.openWorkspace(cmd)
-			if err != nil {
-				return err
-			}
-			if ws.projects == nil {
-				return diag.Errorf(diag.Pos{}, diag.NotFound, "no project requests: put them in a %s/ folder of the scenarios folder", scenarios.ProjectsDir)
-			}
-			compiled, set, err := ws.assess(cmd.Context(), args)
-			if err != nil {
-				return err
-			}
-			rate, err := ws.discountRate(compiled)
-			if err != nil {
-				return err
-			}
-			ev := &reports.Evaluation{Scenario: compiled.Scenario, BaseYear: compiled.Valuation.BaseYear, DiscountRate: rate,
-				Portfolio: reports.EvaluatedProject{Figures: engine.Figures(set)}}
-			for i := range set {
-				ev.Projects = append(ev.Projects, reports.EvaluatedProject{Project: set[i].Project, Figures: engine.Figures(set[i : i+1])})
-			}
-			if draws > 0 {
-				sim, err := engine.MonteCarlo(cmd.Context(), set, engine.MonteCarloOptions{Draws: draws, Seed: seed, Progress: a.progress(quiet, draws)})
-				if err != nil {
-					return err
-				}
-				ev.Draws, ev.Seed = draws, seed
-				for i := range ev.Projects {
-					ev.Projects[i].Spread = &sim.Projects[i]
-				}
-				ev.Portfolio.Spread = &sim.Portfolio
-			}
-			if choose {
-				lim, err := parseLimits(budget, staff, carbon, compiled.Horizon)
-				if err != nil {
-					return err
-				}
-				if ev.Selection, err = engine.Select(set, lim); err != nil {
-					return err
-				}
-			} else if budget != "" || staff != "" || carbon != "" {
+			if !opt.Select && (budget != "" || staff != "" || carbon != "") {
 				return fmt.Errorf("--budget, --etc and --carbon limit a selection: add --select")
 			}
-			var out bytes.Buffer
-			if err := reports.RenderEvaluation(&out, format, a.lang(), ev); err != nil {
+			if opt.Limits, err = parseLimits(budget, staff, carbon); err != nil {
 				return err
 			}
-			return a.writeOutput(a.path(cmd, "output"), out.Bytes())
+			ws, err := p.workspace(cmd)
+			if err != nil {
+				return err
+			}
+			opt.Projects, opt.Progress = args, p.progress(quiet, opt.Draws)
+			ev, err := ws.Evaluate(cmd.Context(), opt)
+			if err != nil {
+				return err
+			}
+			return emit(p, cmd, out, f, ev)
 		},
 	}
 	f := cmd.Flags()
-	f.IntVar(&draws, "draws", 10000, "Monte Carlo draws (0: no simulation)")
-	f.Uint64Var(&seed, "seed", 1, "seed of the draws")
+	f.IntVar(&opt.Draws, "draws", 10000, "Monte Carlo draws (0: no simulation)")
+	f.Uint64Var(&opt.Seed, "seed", 1, "seed of the draws")
 	f.BoolVar(&quiet, "quiet", false, "no progress bar")
-	f.BoolVar(&choose, "select", false, "select the portfolio of highest value within the limits")
+	f.BoolVar(&opt.Select, "select", false, "select the portfolio of highest value within the limits")
 	f.StringVar(&budget, "budget", "", "yearly limit of financial efforts, EUR: 400000 or 2027=500000,2028=300000")
 	f.StringVar(&staff, "etc", "", "yearly limit of HR efforts, ETC: 3 or 2027=4,2028=2.5")
 	f.StringVar(&carbon, "carbon", "", "limit of the net emissions over the horizon, kgCO2e (negative: a reduction)")
-	f.String("format", "table", "table, json (quotepart/evaluate/v1), csv or md")
-	f.StringP("output", "o", "", "write to this file, atomically (default: standard output)")
+	addOutputFlags(cmd, reports.EvaluateOutput)
 	return cmd
 }
 
 // progress returns a progress callback drawing a bar on standard error when
 // it is a terminal, or nil.
-func (a *app) progress(quiet bool, total int) func(done, total int) {
-	f, ok := a.stderr.(*os.File)
-	if quiet || !ok || !isatty.IsTerminal(f.Fd()) {
+func (p *program) progress(quiet bool, total int) func(done, total int) {
+	f, ok := p.stderr.(*os.File)
+	if quiet || total <= 0 || !ok || !isatty.IsTerminal(f.Fd()) {
 		return nil
 	}
 	bar := progressbar.NewOptions(total, progressbar.OptionSetWriter(f), progressbar.OptionSetDescription("tirages"),
@@ -125,13 +90,13 @@ func (a *app) progress(quiet bool, total int) func(done, total int) {
 }
 
 // parseLimits reads the limit flags.
-func parseLimits(budget, staff, carbon string, h engine.Horizon) (engine.Limits, error) {
-	var lim engine.Limits
+func parseLimits(budget, staff, carbon string) (app.Limits, error) {
+	var lim app.Limits
 	var err error
-	if lim.Budget, err = parseYearly("--budget", budget, h); err != nil {
+	if lim.Budget, err = parseYearly("--budget", budget); err != nil {
 		return lim, err
 	}
-	if lim.Staff, err = parseYearly("--etc", staff, h); err != nil {
+	if lim.Staff, err = parseYearly("--etc", staff); err != nil {
 		return lim, err
 	}
 	if carbon != "" {
@@ -144,34 +109,33 @@ func parseLimits(budget, staff, carbon string, h engine.Horizon) (engine.Limits,
 	return lim, nil
 }
 
-// parseYearly reads "400000" (every year of the horizon) or
-// "2027=500000,2028=300000".
-func parseYearly(flag, s string, h engine.Horizon) (map[int]decimal.Decimal, error) {
+// parseYearly reads "400000" (every year) or "2027=500000,2028=300000";
+// the years are checked against the evaluation's once it is loaded.
+func parseYearly(flag, s string) (app.Yearly, error) {
+	var y app.Yearly
 	if strings.TrimSpace(s) == "" {
-		return nil, nil
+		return y, nil
 	}
-	out := map[int]decimal.Decimal{}
 	if !strings.Contains(s, "=") {
 		v, err := decimal.NewFromString(strings.TrimSpace(s))
 		if err != nil || v.IsNegative() {
-			return nil, fmt.Errorf("%s: expected a non-negative amount, or YEAR=AMOUNT pairs, found %q", flag, s)
+			return y, fmt.Errorf("%s: expected a non-negative amount, or YEAR=AMOUNT pairs, found %q", flag, s)
 		}
-		for y := h.From; y <= h.To; y++ {
-			out[y] = v
-		}
-		return out, nil
+		y.Every = &v
+		return y, nil
 	}
+	y.ByYear = map[int]decimal.Decimal{}
 	for _, part := range strings.Split(s, ",") {
 		ys, vs, _ := strings.Cut(strings.TrimSpace(part), "=")
-		y, err := strconv.Atoi(ys)
-		if err != nil || y < h.From || y > h.To {
-			return nil, fmt.Errorf("%s: %q is not a year of the evaluation, %d–%d", flag, ys, h.From, h.To)
+		year, err := strconv.Atoi(ys)
+		if err != nil {
+			return y, fmt.Errorf("%s: %q is not a year", flag, ys)
 		}
 		v, err := decimal.NewFromString(vs)
 		if err != nil || v.IsNegative() {
-			return nil, fmt.Errorf("%s: expected a non-negative amount for %d, found %q", flag, y, vs)
+			return y, fmt.Errorf("%s: expected a non-negative amount for %d, found %q", flag, year, vs)
 		}
-		out[y] = v
+		y.ByYear[year] = v
 	}
-	return out, nil
+	return y, nil
 }

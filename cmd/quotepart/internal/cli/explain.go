@@ -1,15 +1,13 @@
 package cli
 
 import (
-	"bytes"
-	"fmt"
+	"errors"
 
-	"github.com/quotepart/quotepart/engine"
 	"github.com/quotepart/quotepart/reports"
 	"github.com/spf13/cobra"
 )
 
-func (a *app) explainCommand() *cobra.Command {
+func (p *program) explainCommand() *cobra.Command {
 	var member string
 	var year int
 	cmd := &cobra.Command{
@@ -19,46 +17,34 @@ func (a *app) explainCommand() *cobra.Command {
 pool's amount formula, the member's key, the exact part and its rounding to the
 cent, then every rule involved with its formula as written, where it is written,
 the values it read and the value it produced, and every parameter with its
-source. The parts add up to the amount that run prints.`,
+source. The parts add up to the amount that run prints. SCENARIO is a scenario
+id, a file path or the rules' own id.`,
 		Example: `  quotepart explain convention-2026 --member ville --year 2027
   quotepart explain nouveau-membre --member darnetal --year 2028 --format json`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			format, err := reports.ParseFormat(a.v.GetString("format"))
+			out := reports.ExplainOutput
+			f, err := p.format(out)
 			if err != nil {
 				return err
 			}
 			if member == "" || year == 0 {
-				return fmt.Errorf("explain needs --member and --year")
+				return errors.New("explain needs --member and --year")
 			}
-			ws, err := a.openWorkspace(cmd)
+			ws, err := p.workspace(cmd)
 			if err != nil {
 				return err
 			}
-			jobs, err := ws.resolve(args)
+			e, err := ws.Explain(cmd.Context(), args[0], member, year)
 			if err != nil {
 				return err
 			}
-			j := jobs[0]
-			res, err := j.run(cmd.Context(), year, year)
-			if err != nil {
-				return err
-			}
-			trace, err := engine.Explain(j.set.Model, &res.Years[0], member)
-			if err != nil {
-				return err
-			}
-			var out bytes.Buffer
-			if err := reports.RenderTrace(&out, format, a.lang(), reports.Explained{ScenarioID: j.id, ScenarioTitle: j.title, Trace: trace}); err != nil {
-				return err
-			}
-			return a.writeOutput(a.path(cmd, "output"), out.Bytes())
+			return emit(p, cmd, out, f, e)
 		},
 	}
 	f := cmd.Flags()
 	f.StringVar(&member, "member", "", "member id, e.g. ville")
 	f.IntVar(&year, "year", 0, "year, e.g. 2027")
-	f.String("format", "table", "table (text), md or json (quotepart/trace/v1)")
-	f.StringP("output", "o", "", "write to this file, atomically (default: standard output)")
+	addOutputFlags(cmd, reports.ExplainOutput)
 	return cmd
 }

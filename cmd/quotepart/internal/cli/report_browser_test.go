@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"github.com/quotepart/quotepart/internal/app"
 	"image"
 	"image/png"
 	"net/url"
@@ -40,7 +41,7 @@ func TestReportInBrowser(t *testing.T) {
 `)
 	rep := defaultReport(t, []string{"convention-2026", "sdsi-2027-2030", "nouveau-membre", hostile})
 	var page bytes.Buffer
-	if err := reports.RenderReport(&page, reports.HTML, reports.French, rep); err != nil {
+	if err := reports.ReportOutput.Render(&page, reports.HTML, reports.French, rep); err != nil {
 		t.Fatal(err)
 	}
 	file := filepath.Join(dir, "rapport.html")
@@ -185,11 +186,11 @@ func writeFile(t *testing.T, path, data string) {
 // command does, with fewer draws.
 func defaultReport(t *testing.T, names []string) *reports.Report {
 	t.Helper()
-	ws, err := loadWorkspace("", "")
+	ws, err := app.OpenDefaults()
 	if err != nil {
 		t.Fatal(err)
 	}
-	rep, err := ws.report(context.Background(), names, reportOptions{draws: 2000, seed: 1})
+	rep, err := ws.Report(context.Background(), app.ReportOptions{Scenarios: names, Simulation: app.Simulation{Draws: 2000, Seed: 1}, Sensitivity: true})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,14 +1,12 @@
 package cli
 
 import (
-	"bytes"
-
-	"github.com/quotepart/quotepart/engine"
+	"github.com/quotepart/quotepart/internal/app"
 	"github.com/quotepart/quotepart/reports"
 	"github.com/spf13/cobra"
 )
 
-func (a *app) runCommand() *cobra.Command {
+func (p *program) runCommand() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "run [SCENARIO...]",
 		Short: "Compute each member's bill for each year, per scenario",
@@ -17,8 +15,9 @@ allocated to it (fees included) and what the manager bills it. Amounts are exact
 decimals rounded to the cent; each year, the members' amounts sum exactly to the
 total.
 
-Each SCENARIO is a scenario id or the path of a scenario file; with none, every
-scenario runs (with --rules and no --scenarios, the rules alone run).`,
+Each SCENARIO is a scenario id, the path of a scenario file, or the rules' own id
+(the rules alone); with none, every scenario runs (with --rules and no
+--scenarios, the rules alone run).`,
 		Example: `  quotepart run
   quotepart run convention-2026 nouveau-membre
   quotepart run ./mon-scenario.yaml
@@ -27,29 +26,31 @@ scenario runs (with --rules and no --scenarios, the rules alone run).`,
   quotepart run --format json -o bills.json
   quotepart run --rules ./mes-regles --format csv`,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			req, err := a.scenarioRequest(cmd, args)
+			out := reports.RunOutput
+			f, err := p.format(out)
 			if err != nil {
 				return err
 			}
-			var results []*engine.Result
-			for _, j := range req.jobs {
-				res, err := j.run(cmd.Context(), req.from, req.to)
-				if err != nil {
-					return err
-				}
-				results = append(results, res)
-			}
-			r, err := reports.For(req.format, a.lang())
+			from, to, err := p.years()
 			if err != nil {
 				return err
 			}
-			var out bytes.Buffer
-			if err := r.Render(&out, results); err != nil {
+			ws, err := p.workspace(cmd)
+			if err != nil {
 				return err
 			}
-			return a.writeOutput(a.path(cmd, "output"), out.Bytes())
+			jobs, err := ws.Resolve(cmd.Context(), args)
+			if err != nil {
+				return err
+			}
+			results, err := app.RunAll(cmd.Context(), jobs, from, to)
+			if err != nil {
+				return err
+			}
+			return emit(p, cmd, out, f, results)
 		},
 	}
-	addOutputFlags(cmd, "table, json (quotepart/run/v1), csv or md")
+	addYearFlags(cmd, "the scenario's")
+	addOutputFlags(cmd, reports.RunOutput)
 	return cmd
 }

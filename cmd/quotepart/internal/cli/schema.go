@@ -8,7 +8,7 @@ import (
 	"github.com/spf13/cobra"
 )
 
-func (a *app) schemaCommand() *cobra.Command {
+func (p *program) schemaCommand() *cobra.Command {
 	var output string
 	cmd := &cobra.Command{
 		Use:   "schema KIND",
@@ -37,7 +37,7 @@ file carries that line.`,
 			if err != nil {
 				return fmt.Errorf("internal error: %v", err)
 			}
-			return a.writeOutput(output, data)
+			return p.writeOutput(output, data)
 		},
 	}
 	cmd.Flags().StringVarP(&output, "output", "o", "", "write to this file, atomically (default: standard output)")

@@ -13,7 +13,7 @@ import (
 	"github.com/spf13/cobra"
 )
 
-func (a *app) serveCommand() *cobra.Command {
+func (p *program) serveCommand() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "serve",
 		Short: "Serve a what-if page: move a figure, see each member's bill change",
@@ -34,15 +34,15 @@ Stop it with Ctrl-C. docs/serve.md describes the page and its limits.`,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			addr, _ := cmd.Flags().GetString("addr")
 			rate, _ := cmd.Flags().GetFloat64("rate")
-			ws, err := a.openWorkspace(cmd)
+			ws, err := p.workspace(cmd)
 			if err != nil {
 				return err
 			}
-			sim, err := whatif.New(cmd.Context(), whatif.Workspace{Rules: ws.base, Catalog: ws.catalog, Projects: ws.projects})
+			sim, err := whatif.New(cmd.Context(), ws)
 			if err != nil {
 				return err
 			}
-			logger := slog.New(slog.NewTextHandler(a.stderr, nil))
+			logger := slog.New(slog.NewTextHandler(p.stderr, nil))
 			srv := whatif.NewServer(addr, whatif.NewHandler(sim, whatif.Options{Rate: rate, Log: logger}))
 			ln, err := net.Listen("tcp", addr)
 			if err != nil {
@@ -50,10 +50,10 @@ Stop it with Ctrl-C. docs/serve.md describes the page and its limits.`,
 			}
 			if host, _, err := net.SplitHostPort(ln.Addr().String()); err == nil {
 				if ip := net.ParseIP(host); ip != nil && !ip.IsLoopback() {
-					fmt.Fprintf(a.stderr, "quotepart: warning: listening on %s, reachable from other machines\n", ln.Addr())
+					fmt.Fprintf(p.stderr, "quotepart: warning: listening on %s, reachable from other machines\n", ln.Addr())
 				}
 			}
-			fmt.Fprintf(a.stdout, "Page de simulation : http://%s/ (Ctrl-C pour arrêter)\n", ln.Addr())
+			fmt.Fprintf(p.stdout, "Page de simulation : http://%s/ (Ctrl-C pour arrêter)\n", ln.Addr())
 			return serveUntilDone(cmd.Context(), srv, ln)
 		},
 	}

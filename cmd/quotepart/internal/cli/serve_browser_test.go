@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"github.com/quotepart/quotepart/internal/app"
 	"io"
 	"mime"
 	"net/http"
@@ -59,11 +60,11 @@ func runJSON(t *testing.T, args ...string) map[string]string {
 // defaults.
 func newServeHandler(t *testing.T) http.Handler {
 	t.Helper()
-	ws, err := loadWorkspace("", "")
+	ws, err := app.OpenDefaults()
 	if err != nil {
 		t.Fatal(err)
 	}
-	sim, err := whatif.New(context.Background(), whatif.Workspace{Rules: ws.base, Catalog: ws.catalog, Projects: ws.projects})
+	sim, err := whatif.New(context.Background(), ws)
 	if err != nil {
 		t.Fatal(err)
 	}

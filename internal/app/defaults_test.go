@@ -1,4 +1,4 @@
-package cli
+package app
 
 import (
 	"bytes"
@@ -16,13 +16,13 @@ import (
 
 // defaultJobs builds every embedded scenario on the embedded rules, as the
 // CLI does with no flags.
-func defaultJobs(t *testing.T) []job {
+func defaultJobs(t *testing.T) []*Job {
 	t.Helper()
-	ws, err := loadWorkspace("", "")
+	ws, err := OpenDefaults()
 	if err != nil {
 		t.Fatal(err)
 	}
-	jobs, err := ws.resolve(nil)
+	jobs, err := ws.Resolve(context.Background(), nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -37,20 +37,16 @@ func defaultJobs(t *testing.T) []job {
 // review. QUOTEPART_UPDATE=1 go test ./... rewrites the goldens.
 func TestDefaultScenarioGoldens(t *testing.T) {
 	for _, j := range defaultJobs(t) {
-		t.Run(j.id, func(t *testing.T) {
-			res, err := j.run(context.Background(), j.set.Model.FirstYear, j.set.Model.LastYear)
-			if err != nil {
-				t.Fatal(err)
-			}
-			r, err := reports.For(reports.JSON, reports.French)
+		t.Run(j.ID, func(t *testing.T) {
+			res, err := j.Run(context.Background(), j.Model().FirstYear, j.Model().LastYear)
 			if err != nil {
 				t.Fatal(err)
 			}
 			var got bytes.Buffer
-			if err := r.Render(&got, []*engine.Result{res}); err != nil {
+			if err := reports.RunOutput.Render(&got, reports.JSON, reports.French, []*engine.Result{res}); err != nil {
 				t.Fatal(err)
 			}
-			golden := filepath.Join("testdata", "golden", j.id+".json")
+			golden := filepath.Join("testdata", "golden", j.ID+".json")
 			if os.Getenv("QUOTEPART_UPDATE") != "" {
 				if err := os.WriteFile(golden, got.Bytes(), 0o644); err != nil {
 					t.Fatal(err)
@@ -61,7 +57,7 @@ func TestDefaultScenarioGoldens(t *testing.T) {
 				t.Fatalf("%v (run QUOTEPART_UPDATE=1 go test ./... to create it)", err)
 			}
 			if !bytes.Equal(got.Bytes(), want) {
-				t.Errorf("bills of %s changed; review and run QUOTEPART_UPDATE=1 go test ./... if intended\n%s", j.id, firstDifference(got.String(), string(want)))
+				t.Errorf("bills of %s changed; review and run QUOTEPART_UPDATE=1 go test ./... if intended\n%s", j.ID, firstDifference(got.String(), string(want)))
 			}
 		})
 	}
@@ -83,26 +79,26 @@ func firstDifference(got, want string) string {
 func TestExplainAddsUp(t *testing.T) {
 	cent := decimal.New(1, -2)
 	for _, j := range defaultJobs(t) {
-		res, err := j.run(context.Background(), j.set.Model.FirstYear, j.set.Model.LastYear)
+		res, err := j.Run(context.Background(), j.Model().FirstYear, j.Model().LastYear)
 		if err != nil {
 			t.Fatal(err)
 		}
 		for yi := range res.Years {
 			y := &res.Years[yi]
 			for _, m := range y.Members {
-				tr, err := engine.Explain(j.set.Model, y, m.ID)
+				tr, err := engine.Explain(j.Model(), y, m.ID)
 				if err != nil {
-					t.Fatalf("%s %d %s: %v", j.id, y.Year, m.ID, err)
+					t.Fatalf("%s %d %s: %v", j.ID, y.Year, m.ID, err)
 				}
 				if !tr.Total().Equal(m.Amount) {
-					t.Errorf("%s %d %s: trace sums to %s, run says %s", j.id, y.Year, m.ID, tr.Total(), m.Amount)
+					t.Errorf("%s %d %s: trace sums to %s, run says %s", j.ID, y.Year, m.ID, tr.Total(), m.Amount)
 				}
 				for _, p := range tr.Pools {
 					if p.Part.Amount.Sub(p.Part.Exact).Abs().GreaterThanOrEqual(cent) || p.Part.Fees.Sub(p.Part.ExactFees).Abs().GreaterThanOrEqual(cent) {
-						t.Errorf("%s %d %s pool %s: rounding moved the part by a cent or more: %s → %s", j.id, y.Year, m.ID, p.Pool.ID, p.Part.Exact, p.Part.Amount)
+						t.Errorf("%s %d %s pool %s: rounding moved the part by a cent or more: %s → %s", j.ID, y.Year, m.ID, p.Pool.ID, p.Part.Exact, p.Part.Amount)
 					}
 					if len(p.Amount) != len(y.Segments) || len(p.Key) == 0 {
-						t.Errorf("%s %d %s pool %s: %d amount evaluations for %d segments, %d key evaluations", j.id, y.Year, m.ID, p.Pool.ID, len(p.Amount), len(y.Segments), len(p.Key))
+						t.Errorf("%s %d %s pool %s: %d amount evaluations for %d segments, %d key evaluations", j.ID, y.Year, m.ID, p.Pool.ID, len(p.Amount), len(y.Segments), len(p.Key))
 					}
 				}
 				wantBilled := m.Amount
@@ -110,10 +106,10 @@ func TestExplainAddsUp(t *testing.T) {
 					wantBilled = decimal.Zero
 				}
 				if !m.Billed.Equal(wantBilled) {
-					t.Errorf("%s %d %s: billed %s, want %s", j.id, y.Year, m.ID, m.Billed, wantBilled)
+					t.Errorf("%s %d %s: billed %s, want %s", j.ID, y.Year, m.ID, m.Billed, wantBilled)
 				}
 				if len(tr.Rules) == 0 || len(tr.Params) == 0 {
-					t.Errorf("%s %d %s: trace names no rule or no parameter", j.id, y.Year, m.ID)
+					t.Errorf("%s %d %s: trace names no rule or no parameter", j.ID, y.Year, m.ID)
 				}
 			}
 		}
@@ -125,25 +121,24 @@ func TestExplainAddsUp(t *testing.T) {
 // portfolio adds, and that those pools hold the projects' yearly net cost
 // and net staff at the cost of an ETC.
 func TestPortfolioFlowsIntoBills(t *testing.T) {
-	var base, sdsi *job
-	jobs := defaultJobs(t)
-	for i := range jobs {
-		switch jobs[i].id {
+	var base, sdsi *Job
+	for _, j := range defaultJobs(t) {
+		switch j.ID {
 		case "convention-2026":
-			base = &jobs[i]
+			base = j
 		case "sdsi-2027-2030":
-			sdsi = &jobs[i]
+			sdsi = j
 		}
 	}
 	if base == nil || sdsi == nil {
 		t.Fatal("the default scenarios convention-2026 and sdsi-2027-2030 are missing")
 	}
 	ctx := context.Background()
-	before, err := base.run(ctx, 2026, 2030)
+	before, err := base.Run(ctx, 2026, 2030)
 	if err != nil {
 		t.Fatal(err)
 	}
-	after, err := sdsi.run(ctx, 2026, 2030)
+	after, err := sdsi.Run(ctx, 2026, 2030)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -169,23 +164,15 @@ func TestPortfolioFlowsIntoBills(t *testing.T) {
 		t.Fatal("the portfolio changed no bill")
 	}
 	// The pools hold what the projects say: net cost, and net ETC × cost.
-	ws, err := loadWorkspace("", "")
+	ws, err := OpenDefaults()
 	if err != nil {
 		t.Fatal(err)
 	}
-	s, err := ws.catalog.Get("sdsi-2027-2030")
+	a, err := ws.AssessRequests(ctx, sdsi.Portfolio().IDs())
 	if err != nil {
 		t.Fatal(err)
 	}
-	var ids []string
-	for _, p := range s.File.Portfolio.Projects {
-		ids = append(ids, p.Value)
-	}
-	_, set, err := ws.assess(ctx, ids)
-	if err != nil {
-		t.Fatal(err)
-	}
-	fig := engine.Figures(set)
+	fig := engine.Figures(a.Set)
 	for yi, y := range fig.Years {
 		var ay *engine.Year
 		for i := range after.Years {

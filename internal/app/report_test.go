@@ -1,4 +1,4 @@
-package cli
+package app
 
 import (
 	"bytes"
@@ -18,13 +18,13 @@ import (
 )
 
 // TestReportGoldens pins the Markdown report of the embedded defaults, in
-// French and in English. QUOTEPART_UPDATE=1 go test ./cmd/... rewrites
+// French and in English. QUOTEPART_UPDATE=1 go test ./internal/app/ rewrites
 // them; read their diff before committing.
 func TestReportGoldens(t *testing.T) {
 	rep := defaultReport(t, nil)
 	for _, lang := range []reports.Lang{reports.French, reports.English} {
 		var got bytes.Buffer
-		if err := reports.RenderReport(&got, reports.Markdown, lang, rep); err != nil {
+		if err := reports.ReportOutput.Render(&got, reports.Markdown, lang, rep); err != nil {
 			t.Fatal(err)
 		}
 		golden := filepath.Join("testdata", "golden", "rapport."+string(lang)+".md")
@@ -35,10 +35,10 @@ func TestReportGoldens(t *testing.T) {
 		}
 		want, err := os.ReadFile(golden)
 		if err != nil {
-			t.Fatalf("%v (QUOTEPART_UPDATE=1 go test ./cmd/... creates it)", err)
+			t.Fatalf("%v (QUOTEPART_UPDATE=1 go test ./internal/app/ creates it)", err)
 		}
 		if !bytes.Equal(got.Bytes(), want) {
-			t.Errorf("%s differs from the report (QUOTEPART_UPDATE=1 go test ./cmd/... to accept it):\n%s", golden, lineDiff(want, got.Bytes()))
+			t.Errorf("%s differs from the report (QUOTEPART_UPDATE=1 go test ./internal/app/ to accept it):\n%s", golden, lineDiff(want, got.Bytes()))
 		}
 	}
 }
@@ -85,16 +85,15 @@ type runDoc struct {
 func TestReportXLSXMatchesRun(t *testing.T) {
 	rep := defaultReport(t, nil)
 	var book bytes.Buffer
-	if err := reports.RenderReport(&book, reports.XLSX, reports.French, rep); err != nil {
+	if err := reports.ReportOutput.Render(&book, reports.XLSX, reports.French, rep); err != nil {
 		t.Fatal(err)
 	}
 	var results []*engine.Result
 	for _, p := range rep.Parts {
 		results = append(results, p.Result)
 	}
-	r, _ := reports.For(reports.JSON, reports.French)
 	var js bytes.Buffer
-	if err := r.Render(&js, results); err != nil {
+	if err := reports.RunOutput.Render(&js, reports.JSON, reports.French, results); err != nil {
 		t.Fatal(err)
 	}
 	var doc runDoc
@@ -212,16 +211,16 @@ pools:
     amount: remboursement
     key: cle
 `)
-	ws, err := loadWorkspace(dir, "")
+	ws, err := Open(Folders{Rules: dir})
 	if err != nil {
 		t.Fatal(err)
 	}
-	rep, err := ws.report(context.Background(), nil, reportOptions{})
+	rep, err := ws.Report(context.Background(), ReportOptions{Sensitivity: true})
 	if err != nil {
 		t.Fatal(err)
 	}
 	var book bytes.Buffer
-	if err := reports.RenderReport(&book, reports.XLSX, reports.French, rep); err != nil {
+	if err := reports.ReportOutput.Render(&book, reports.XLSX, reports.French, rep); err != nil {
 		t.Fatal(err)
 	}
 	f, err := excelize.OpenReader(&book)
@@ -266,9 +265,8 @@ pools:
 	}
 
 	// The CSV export of the same run.
-	r, _ := reports.For(reports.CSV, reports.French)
 	var out bytes.Buffer
-	if err := r.Render(&out, []*engine.Result{rep.Parts[0].Result}); err != nil {
+	if err := reports.RunOutput.Render(&out, reports.CSV, reports.French, []*engine.Result{rep.Parts[0].Result}); err != nil {
 		t.Fatal(err)
 	}
 	records, err := csv.NewReader(&out).ReadAll()
@@ -294,4 +292,26 @@ pools:
 			t.Errorf("the CSV lacks the neutralised label %q", want)
 		}
 	}
+}
+
+func writeFile(t *testing.T, path, data string) {
+	t.Helper()
+	if err := os.WriteFile(path, []byte(data), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// defaultReport builds the report of the embedded defaults, as the report
+// command does, with fewer draws.
+func defaultReport(t *testing.T, names []string) *reports.Report {
+	t.Helper()
+	ws, err := OpenDefaults()
+	if err != nil {
+		t.Fatal(err)
+	}
+	rep, err := ws.Report(context.Background(), ReportOptions{Scenarios: names, Simulation: Simulation{Draws: 2000, Seed: 1}, Sensitivity: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return rep
 }

@@ -1,0 +1,157 @@
+package app
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"slices"
+	"strings"
+
+	"github.com/quotepart/quotepart/engine"
+	"github.com/quotepart/quotepart/internal/diag"
+	"github.com/quotepart/quotepart/reports"
+	"github.com/quotepart/quotepart/rules"
+)
+
+// DefaultStaleYears is how many years old a parameter's latest value may
+// be before check calls it stale.
+const DefaultStaleYears = rules.DefaultStaleYears
+
+// CheckOptions choose what check reports.
+type CheckOptions struct {
+	// Strict counts warnings as errors.
+	Strict bool
+	// StaleYears: a parameter is stale when its latest value took effect
+	// more than this many years before a simulated year; 0 or less turns
+	// the check off.
+	StaleYears int
+}
+
+func (o CheckOptions) strict() rules.StrictOptions {
+	n := o.StaleYears
+	if n <= 0 {
+		n = -1
+	}
+	return rules.StrictOptions{StaleYears: n}
+}
+
+// Check validates rule files and runs every year they cover. With no path,
+// it checks the workspace of folders: the rules, each scenario laid on
+// them and the project requests. Each path is a rules folder, or a rule
+// file; files given one by one are checked together as one rule set.
+func Check(ctx context.Context, folders Folders, paths []string, opt CheckOptions) *reports.Check {
+	c := &reports.Check{Strict: opt.Strict}
+	if len(paths) == 0 {
+		c.Targets = checkWorkspace(ctx, folders, opt)
+	}
+	var files []string
+	for _, p := range paths {
+		if info, err := os.Stat(p); err == nil && !info.IsDir() {
+			files = append(files, p)
+			continue
+		}
+		set, err := LoadRules(p)
+		c.Targets = append(c.Targets, checkRules(ctx, DisplayName(p), set, err, opt))
+	}
+	if len(files) > 0 {
+		set, err := LoadRuleFiles(files)
+		c.Targets = append(c.Targets, checkRules(ctx, strings.Join(files, " "), set, err, opt))
+	}
+	dedupeWarnings(c.Targets)
+	return c
+}
+
+// checkRules runs a loaded rule set over every year it covers and
+// collects its errors and warnings.
+func checkRules(ctx context.Context, name string, set *rules.Set, err error, opt CheckOptions) reports.CheckTarget {
+	t := reports.CheckTarget{Name: name, Kind: "rules"}
+	var res *engine.Result
+	if err == nil {
+		m := set.Model
+		res, err = engine.Run(ctx, m, engine.Options{From: m.FirstYear, To: m.LastYear})
+	}
+	if err != nil {
+		t.Errors = diag.Flatten(err)
+		return t
+	}
+	t.Warnings = rules.Strict(set, res, opt.strict())
+	m := set.Model
+	t.Summary = fmt.Sprintf("%s, %s, %s, %s, %s, years %d–%d",
+		reports.Plural(len(set.Files), "file"), reports.Plural(len(m.Members), "member"), reports.Plural(len(m.Params), "parameter"),
+		reports.Plural(len(m.Rules), "rule"), reports.Plural(len(m.Pools), "pool"), m.FirstYear, m.LastYear)
+	return t
+}
+
+// checkWorkspace checks the rules of the folders and each of their
+// scenarios, then the project requests.
+func checkWorkspace(ctx context.Context, folders Folders, opt CheckOptions) []reports.CheckTarget {
+	name := DisplayName(folders.Rules)
+	ws, err := Open(folders)
+	if err != nil {
+		// Say which part failed to load: the rules, or the scenarios.
+		if _, rerr := LoadRules(folders.Rules); rerr != nil {
+			return []reports.CheckTarget{checkRules(ctx, name, nil, rerr, opt)}
+		}
+		return []reports.CheckTarget{{Name: "scenarios", Kind: "scenarios", Errors: diag.Flatten(err)}}
+	}
+	out := []reports.CheckTarget{checkRules(ctx, name, ws.Rules, nil, opt)}
+	for _, s := range ws.Scenarios.All() {
+		t := reports.CheckTarget{Name: "scenario " + s.ID, Kind: "scenario"}
+		j, err := ws.Build(ctx, ws.Scenarios, s)
+		var res *engine.Result
+		if err == nil {
+			res, err = j.Run(ctx, 0, 0)
+		}
+		if err != nil {
+			t.Errors = diag.Flatten(err)
+		} else {
+			t.Warnings = ownWarnings(j, rules.Strict(j.Set, res, opt.strict()))
+			t.Summary = fmt.Sprintf("%s, years %d–%d", s.Path, j.From, j.To)
+		}
+		out = append(out, t)
+	}
+	if ws.HasProjects() {
+		t := reports.CheckTarget{Name: "projects", Kind: "projects"}
+		a, err := ws.AssessRequests(ctx, nil)
+		if err != nil {
+			t.Errors = diag.Flatten(err)
+		} else {
+			t.Summary = fmt.Sprintf("%s, years %d–%d", reports.Plural(len(a.Set), "request"), a.Compiled.Horizon.From, a.Compiled.Horizon.To)
+		}
+		out = append(out, t)
+	}
+	return out
+}
+
+// ownWarnings drops the unused rules a scenario leaves in the rules it is
+// laid on: replacing a rule's formula may leave the rules the old one read
+// unused, which is the point of the what-if, not a mistake. Rules the
+// scenario files themselves declare are still reported.
+func ownWarnings(j *Job, fs []diag.Finding) []diag.Finding {
+	own := map[string]bool{}
+	for _, c := range j.Chain {
+		own[c.Path] = true
+	}
+	return slices.DeleteFunc(fs, func(f diag.Finding) bool { return f.Check == rules.CheckUnusedRule && !own[f.Pos.File] })
+}
+
+// dedupeWarnings keeps each warning once, in the first target that has
+// it: a scenario repeats the warnings of the rules it is laid on.
+func dedupeWarnings(ts []reports.CheckTarget) {
+	type key struct {
+		pos diag.Pos
+		msg string
+	}
+	seen := map[key]bool{}
+	for i := range ts {
+		kept := ts[i].Warnings[:0]
+		for _, f := range ts[i].Warnings {
+			k := key{f.Pos, f.Msg}
+			if !seen[k] {
+				seen[k] = true
+				kept = append(kept, f)
+			}
+		}
+		ts[i].Warnings = kept
+	}
+}

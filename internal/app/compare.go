@@ -1,0 +1,48 @@
+package app
+
+import (
+	"context"
+	"errors"
+
+	"github.com/quotepart/quotepart/engine"
+	"github.com/quotepart/quotepart/reports"
+)
+
+// Compare runs the first name (the base) and each other one over the same
+// years — from–to, or the base's — and compares each with the base.
+func (ws *Workspace) Compare(ctx context.Context, names []string, from, to int) ([]*reports.Comparison, error) {
+	if len(names) < 2 {
+		return nil, errors.New("compare needs a base and at least one other scenario")
+	}
+	jobs, err := ws.Resolve(ctx, names)
+	if err != nil {
+		return nil, err
+	}
+	from, to = jobs[0].Years(from, to)
+	results, err := RunAll(ctx, jobs, from, to)
+	if err != nil {
+		return nil, err
+	}
+	cs := make([]*reports.Comparison, 0, len(results)-1)
+	for _, other := range results[1:] {
+		cs = append(cs, reports.Compare(results[0], other))
+	}
+	return cs, nil
+}
+
+// Explain traces how member's amount of year was computed in the job named.
+func (ws *Workspace) Explain(ctx context.Context, name, member string, year int) (reports.Explained, error) {
+	j, err := ws.Job(ctx, name)
+	if err != nil {
+		return reports.Explained{}, err
+	}
+	res, err := j.Run(ctx, year, year)
+	if err != nil {
+		return reports.Explained{}, err
+	}
+	trace, err := engine.Explain(j.Model(), &res.Years[0], member)
+	if err != nil {
+		return reports.Explained{}, err
+	}
+	return reports.Explained{ScenarioID: j.ID, ScenarioTitle: j.Title, Trace: trace}, nil
+}

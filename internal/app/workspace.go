@@ -1,0 +1,168 @@
+package app
+
+import (
+	"io/fs"
+	"os"
+	"path"
+	"path/filepath"
+
+	"github.com/quotepart/quotepart/internal/diag"
+	"github.com/quotepart/quotepart/rules"
+	"github.com/quotepart/quotepart/scenarios"
+)
+
+// Workspace is what quotepart works on: a rule set, the scenarios written
+// for it and the project requests beside them. It is read-only once
+// loaded, so one workspace serves concurrent requests.
+type Workspace struct {
+	Rules *rules.Set
+	// Scenarios is never nil; it is empty when there is no scenario.
+	Scenarios *scenarios.Catalog
+	// Projects is nil when there is no project request.
+	Projects *scenarios.Projects
+	// RulesDir is the folder (or file) the rules were read from, "" for
+	// the embedded defaults.
+	RulesDir string
+}
+
+// Folders names where a workspace is read from on disk. An empty Rules
+// means the embedded Rouen rules; an empty Scenarios means the embedded
+// scenarios with the embedded rules, and no scenario with other rules
+// (the embedded scenarios name the Rouen members and parameters).
+type Folders struct {
+	Rules, Scenarios string
+}
+
+// Source is a folder of quotepart files inside a file system, and the
+// name messages give it.
+type Source struct {
+	FS      fs.FS
+	Dir     string // the folder inside FS, "." for its root
+	Display string // e.g. "rules/rouen", "./regles"
+}
+
+// Embedded returns the sources of the embedded defaults: the Rouen rules
+// and their scenarios.
+func Embedded() (rulesSrc, scenariosSrc Source) {
+	return Source{FS: rules.Defaults(), Dir: ".", Display: rules.DefaultDir},
+		Source{FS: scenarios.Defaults(), Dir: ".", Display: scenarios.DefaultDir}
+}
+
+// Open loads the workspace of folders on disk (or the embedded defaults).
+// The rules may also be a single rule file.
+func Open(f Folders) (*Workspace, error) {
+	set, err := LoadRules(f.Rules)
+	if err != nil {
+		return nil, err
+	}
+	ws := &Workspace{Rules: set, Scenarios: scenarios.NewCatalog(), RulesDir: f.Rules}
+	switch {
+	case f.Scenarios != "":
+		if info, err := os.Stat(f.Scenarios); err != nil || !info.IsDir() {
+			return nil, diag.Errorf(diag.Pos{File: f.Scenarios}, diag.NotFound, "no such scenarios folder")
+		}
+		err = ws.loadScenarios(dirSource(f.Scenarios))
+	case f.Rules == "":
+		_, embedded := Embedded()
+		err = ws.loadScenarios(embedded)
+	}
+	if err != nil {
+		return nil, err
+	}
+	return ws, nil
+}
+
+// Load loads a workspace from file systems; scenariosSrc may be nil for a
+// rule set without scenarios.
+func Load(rulesSrc Source, scenariosSrc *Source) (*Workspace, error) {
+	set, err := rules.Load(rulesSrc.FS, rulesSrc.Dir, rulesSrc.Display)
+	if err != nil {
+		return nil, err
+	}
+	ws := &Workspace{Rules: set, Scenarios: scenarios.NewCatalog(), RulesDir: rulesSrc.Display}
+	if scenariosSrc != nil {
+		if err := ws.loadScenarios(*scenariosSrc); err != nil {
+			return nil, err
+		}
+	}
+	return ws, nil
+}
+
+// OpenDefaults loads the embedded Rouen rules and scenarios.
+func OpenDefaults() (*Workspace, error) { return Open(Folders{}) }
+
+// loadScenarios reads the scenarios of a folder and the project requests
+// of its projects subfolder.
+func (ws *Workspace) loadScenarios(src Source) error {
+	catalog, err := scenarios.LoadDir(src.FS, src.Dir, src.Display)
+	if err != nil {
+		return err
+	}
+	projects, err := scenarios.LoadProjects(src.FS, path.Join(src.Dir, scenarios.ProjectsDir), path.Join(src.Display, scenarios.ProjectsDir))
+	if err != nil {
+		return err
+	}
+	ws.Scenarios, ws.Projects = catalog, projects
+	return nil
+}
+
+// WithRules returns a workspace with other rules and the same scenarios
+// and projects: the scenarios of a rule diff laid on the previous rules.
+func (ws *Workspace) WithRules(set *rules.Set, dir string) *Workspace {
+	c := *ws
+	c.Rules, c.RulesDir = set, dir
+	return &c
+}
+
+// RulesName is how messages and outputs name the rules of the workspace:
+// their folder, or the embedded defaults.
+func (ws *Workspace) RulesName() string { return DisplayName(ws.RulesDir) }
+
+// DisplayName names a rules folder given on the command line, "" being
+// the embedded defaults.
+func DisplayName(dir string) string {
+	if dir == "" {
+		return rules.DefaultDir + " (embedded)"
+	}
+	return dir
+}
+
+func dirSource(dir string) Source {
+	return Source{FS: os.DirFS(dir), Dir: ".", Display: filepath.ToSlash(filepath.Clean(dir))}
+}
+
+// LoadRules loads the rule set of a folder or of a single rule file; ""
+// is the embedded defaults.
+func LoadRules(dir string) (*rules.Set, error) {
+	if dir == "" {
+		return rules.LoadDefaults()
+	}
+	info, err := os.Stat(dir)
+	if err != nil {
+		return nil, diag.Errorf(diag.Pos{File: dir}, diag.NotFound, "no such rules folder")
+	}
+	if !info.IsDir() {
+		return LoadRuleFiles([]string{dir})
+	}
+	src := dirSource(dir)
+	return rules.Load(src.FS, src.Dir, src.Display)
+}
+
+// LoadRuleFiles builds one rule set from files given one by one.
+func LoadRuleFiles(paths []string) (*rules.Set, error) {
+	var errs diag.List
+	var files []rules.NamedFile
+	for _, p := range paths {
+		data, err := os.ReadFile(p)
+		name := filepath.ToSlash(p)
+		if err != nil {
+			errs = append(errs, diag.ReadError(name, err))
+			files = append(files, rules.NamedFile{Path: name})
+			continue
+		}
+		f, err := rules.DecodeFile(name, data)
+		errs.Add(err)
+		files = append(files, rules.NamedFile{Path: name, File: f})
+	}
+	return rules.BuildDecoded(files, errs)
+}

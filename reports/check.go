@@ -1,0 +1,133 @@
+package reports
+
+import (
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/quotepart/quotepart/internal/diag"
+)
+
+// CheckSchema names the JSON contract of check --format json.
+const CheckSchema = "quotepart/check/v1"
+
+// Check is what `check` found: per rule set, scenario or projects folder,
+// its errors and warnings.
+type Check struct {
+	// Strict counts warnings as errors.
+	Strict  bool
+	Targets []CheckTarget
+}
+
+// CheckTarget is what check found in one rule set, scenario or projects
+// folder.
+type CheckTarget struct {
+	Name, Kind string // Kind: rules, scenario, scenarios or projects
+	Errors     diag.List
+	Warnings   []diag.Finding
+	// Summary says what was checked, when it loaded.
+	Summary string
+}
+
+// OK reports whether the target passes: no error, and with strict no
+// warning either.
+func (t *CheckTarget) OK(strict bool) bool {
+	return len(t.Errors) == 0 && (!strict || len(t.Warnings) == 0)
+}
+
+// OK reports whether every target passes.
+func (c *Check) OK() bool {
+	for i := range c.Targets {
+		if !c.Targets[i].OK(c.Strict) {
+			return false
+		}
+	}
+	return true
+}
+
+// checkText writes each target's errors with their caret snippets, or its
+// warnings, then a line saying how it fared.
+func checkText(w io.Writer, _ Lang, c *Check) error {
+	var b strings.Builder
+	for _, t := range c.Targets {
+		if len(t.Errors) > 0 {
+			fmt.Fprintln(&b, t.Errors.Detail())
+			fmt.Fprintf(&b, "%s: %s\n", t.Name, Plural(len(t.Errors), "error"))
+			continue
+		}
+		if c.Strict && len(t.Warnings) > 0 {
+			for _, f := range t.Warnings {
+				head, snippet, _ := strings.Cut(f.Detail(), "\n")
+				fmt.Fprintf(&b, "%s [%s]\n", head, f.Check)
+				if snippet != "" {
+					fmt.Fprintln(&b, snippet)
+				}
+			}
+			fmt.Fprintf(&b, "%s: %s (--strict: warnings are errors)\n", t.Name, Plural(len(t.Warnings), "error"))
+			continue
+		}
+		for _, f := range t.Warnings {
+			fmt.Fprintf(&b, "%s (warning)\n", f.Error.Error())
+		}
+		fmt.Fprintf(&b, "%s: ok — %s\n", t.Name, t.Summary)
+	}
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+type (
+	checkDoc struct {
+		Schema  string           `json:"schema"`
+		OK      bool             `json:"ok"`
+		Strict  bool             `json:"strict"`
+		Targets []checkTargetDoc `json:"targets"`
+	}
+	checkTargetDoc struct {
+		Name     string         `json:"name"`
+		Kind     string         `json:"kind"`
+		OK       bool           `json:"ok"`
+		Summary  string         `json:"summary,omitempty"`
+		Errors   []checkItemDoc `json:"errors"`
+		Warnings []checkItemDoc `json:"warnings"`
+	}
+	checkItemDoc struct {
+		Check   string `json:"check,omitempty"`
+		Code    string `json:"code,omitempty"`
+		File    string `json:"file,omitempty"`
+		Line    int    `json:"line,omitempty"`
+		Col     int    `json:"col,omitempty"`
+		Message string `json:"message"`
+	}
+)
+
+func checkJSON(w io.Writer, _ Lang, c *Check) error {
+	doc := checkDoc{Schema: CheckSchema, OK: c.OK(), Strict: c.Strict, Targets: []checkTargetDoc{}}
+	item := func(check string, e *diag.Error) checkItemDoc {
+		return checkItemDoc{Check: check, Code: string(e.Code), File: e.Pos.File, Line: e.Pos.Line, Col: e.Pos.Col, Message: e.Msg}
+	}
+	for _, t := range c.Targets {
+		td := checkTargetDoc{Name: t.Name, Kind: t.Kind, OK: t.OK(c.Strict), Summary: t.Summary, Errors: []checkItemDoc{}, Warnings: []checkItemDoc{}}
+		for _, e := range t.Errors {
+			td.Errors = append(td.Errors, item("", e))
+		}
+		for _, f := range t.Warnings {
+			td.Warnings = append(td.Warnings, item(f.Check, f.Error))
+		}
+		doc.Targets = append(doc.Targets, td)
+	}
+	return WriteJSON(w, doc)
+}
+
+// writeJSON writes a document indented by two spaces, with no HTML
+// escaping (the documents are read by programs, not browsers).
+func writeJSON(w io.Writer, doc any) error {
+	return WriteJSON(w, doc)
+}
+
+// Plural counts a word in English: "1 error", "3 errors".
+func Plural(n int, word string) string {
+	if n == 1 {
+		return "1 " + word
+	}
+	return fmt.Sprintf("%d %ss", n, word)
+}
