@@ -86,8 +86,9 @@ type Simulated struct {
 	ID        string
 	NPV       Spread
 	Monetized Spread
-	// Net is the net over the horizon per dimension (gains − efforts).
-	Net [3]Spread
+	// Net is the net over the horizon per dimension (gains − efforts), in
+	// the order of the evaluation's dimensions.
+	Net []Spread
 }
 
 // Simulation is the result of MonteCarlo.
@@ -98,16 +99,20 @@ type Simulation struct {
 	Portfolio Simulated // all the projects given, together
 }
 
-// indicatorsPerProject is the number of indicators drawn per project: NPV,
+// Each project has 2 + len(dimensions) indicators drawn: its NPV, its
 // monetized value, and the net of each dimension.
-const indicatorsPerProject = 5
+const (
+	npvIndicator       = 0
+	monetizedIndicator = 1
+	firstNetIndicator  = 2
+)
 
 // weights collapse a line's years into one number per indicator: since a
 // draw scales every year of a line by the same factor, each indicator is a
 // sum over lines of factor × weight.
 type lineWeights struct {
 	project int
-	w       [indicatorsPerProject]float64
+	w       []float64 // per indicator
 	u       *Uncertainty
 }
 
@@ -119,10 +124,15 @@ func MonteCarlo(ctx context.Context, set []Assessed, opt MonteCarloOptions) (*Si
 	if opt.Draws < 1 {
 		return nil, diag.Errorf(diag.Pos{}, diag.Invalid, "the number of draws must be at least 1, found %d", opt.Draws)
 	}
+	var dims []Dimension
+	if len(set) > 0 {
+		dims = set[0].Dimensions
+	}
+	perProject := firstNetIndicator + len(dims)
 	var lines []lineWeights
 	for pi, a := range set {
 		for li, l := range a.Project.Lines {
-			lw := lineWeights{project: pi, u: l.Uncertainty}
+			lw := lineWeights{project: pi, u: l.Uncertainty, w: make([]float64, perProject)}
 			sign := 1.0
 			if l.Side == Effort {
 				sign = -1
@@ -130,22 +140,20 @@ func MonteCarlo(ctx context.Context, set []Assessed, opt MonteCarloOptions) (*Si
 			for yi := range a.Years {
 				v := sign * a.Values[li][yi].InexactFloat64()
 				disc := a.Discount[yi].InexactFloat64()
-				value := v
-				switch l.Dimension {
-				case Staff:
-					value = v * a.ETCCost[yi].InexactFloat64()
-				case Carbon:
-					value = v * a.CarbonValue[yi].InexactFloat64()
-				default:
-					lw.w[0] += v * disc
+				switch dims[l.Dim].Valued {
+				case AsMoney:
+					lw.w[npvIndicator] += v * disc
+					lw.w[monetizedIndicator] += v * disc
+				case ByPrice:
+					lw.w[monetizedIndicator] += v * a.Prices[l.Dim][yi].InexactFloat64() * disc
+				case NotValued:
 				}
-				lw.w[1] += value * disc
-				lw.w[2+int(l.Dimension)] += v
+				lw.w[firstNetIndicator+l.Dim] += v
 			}
 			lines = append(lines, lw)
 		}
 	}
-	nInd := (len(set) + 1) * indicatorsPerProject // the portfolio comes last
+	nInd := (len(set) + 1) * perProject // the portfolio comes last
 	samples := make([][]float64, nInd)
 	for i := range samples {
 		samples[i] = make([]float64, opt.Draws)
@@ -168,7 +176,7 @@ func MonteCarlo(ctx context.Context, set []Assessed, opt MonteCarloOptions) (*Si
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			drawRange(ctx, lines, len(set), samples, from, to, opt.Seed, &done)
+			drawRange(ctx, lines, len(set), perProject, samples, from, to, opt.Seed, &done)
 		}()
 	}
 	finished := make(chan struct{})
@@ -197,11 +205,12 @@ func MonteCarlo(ctx context.Context, set []Assessed, opt MonteCarloOptions) (*Si
 		if pi < len(set) {
 			s.ID = set[pi].Project.ID
 		}
-		base := pi * indicatorsPerProject
-		s.NPV = spread(samples[base])
-		s.Monetized = spread(samples[base+1])
+		base := pi * perProject
+		s.NPV = spread(samples[base+npvIndicator])
+		s.Monetized = spread(samples[base+monetizedIndicator])
+		s.Net = make([]Spread, len(dims))
 		for d := range s.Net {
-			s.Net[d] = spread(samples[base+2+d])
+			s.Net[d] = spread(samples[base+firstNetIndicator+d])
 		}
 		if pi < len(set) {
 			sim.Projects = append(sim.Projects, s)
@@ -214,7 +223,7 @@ func MonteCarlo(ctx context.Context, set []Assessed, opt MonteCarloOptions) (*Si
 
 // drawRange computes draws [from, to). Draw i uses its own PCG stream
 // seeded (seed, i), so results do not depend on how draws are shared out.
-func drawRange(ctx context.Context, lines []lineWeights, projects int, samples [][]float64, from, to int, seed uint64, done *atomic.Int64) {
+func drawRange(ctx context.Context, lines []lineWeights, projects, perProject int, samples [][]float64, from, to int, seed uint64, done *atomic.Int64) {
 	src := rand.NewPCG(seed, 0)
 	samplers := make([]func() float64, len(lines))
 	for i := range lines {
@@ -222,8 +231,8 @@ func drawRange(ctx context.Context, lines []lineWeights, projects int, samples [
 			samplers[i] = lines[i].u.sampler(src)
 		}
 	}
-	acc := make([]float64, (projects+1)*indicatorsPerProject)
-	portfolio := projects * indicatorsPerProject
+	acc := make([]float64, (projects+1)*perProject)
+	portfolio := projects * perProject
 	for i := from; i < to; i++ {
 		if (i-from)%1024 == 0 {
 			if ctx.Err() != nil {
@@ -238,7 +247,7 @@ func drawRange(ctx context.Context, lines []lineWeights, projects int, samples [
 			if samplers[li] != nil {
 				f = samplers[li]()
 			}
-			base := l.project * indicatorsPerProject
+			base := l.project * perProject
 			for k, w := range l.w {
 				acc[base+k] += f * w
 				acc[portfolio+k] += f * w

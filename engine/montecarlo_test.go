@@ -23,9 +23,8 @@ func projAssessed(id string, discount []float64, lines []engine.Line, values [][
 	for i, d := range discount {
 		a.Years = append(a.Years, 2027+i)
 		a.Discount = append(a.Discount, decimal.NewFromFloat(d))
-		a.ETCCost = append(a.ETCCost, decimal.NewFromInt(50000))
-		a.CarbonValue = append(a.CarbonValue, decimal.RequireFromString("0.25"))
 	}
+	a.Dimensions, a.Prices = standardPrices(n, decimal.NewFromInt(50000), decimal.RequireFromString("0.25"))
 	for _, vs := range values {
 		row := make([]decimal.Decimal, n)
 		for i, v := range vs {
@@ -97,7 +96,7 @@ func TestMonteCarloLaws(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			u := tc.u
-			line := engine.Line{Label: "gain", Dimension: engine.Money, Side: engine.Gain, Uncertainty: &u}
+			line := engine.Line{Label: "gain", Dim: engine.Money, Side: engine.Gain, Uncertainty: &u}
 			a := projAssessed("p", []float64{1, 1 / 1.04}, []engine.Line{line}, [][]float64{{1000, 1040}})
 			sim := projMC(t, []engine.Assessed{a}, engine.MonteCarloOptions{Draws: 100_000, Seed: 7})
 			npv := sim.Projects[0].NPV
@@ -129,8 +128,8 @@ func TestMonteCarloLaws(t *testing.T) {
 // it stays under 1.25, 75 % of the time. Standard error 0.0015.
 func TestMonteCarloProbabilityPositive(t *testing.T) {
 	u := &engine.Uncertainty{Dist: engine.Uniform, Low: 0.5, High: 1.5}
-	gain := engine.Line{Label: "gain", Dimension: engine.Money, Side: engine.Gain}
-	effort := engine.Line{Label: "effort", Dimension: engine.Money, Side: engine.Effort}
+	gain := engine.Line{Label: "gain", Dim: engine.Money, Side: engine.Gain}
+	effort := engine.Line{Label: "effort", Dim: engine.Money, Side: engine.Effort}
 	uncertainGain, uncertainEffort := gain, effort
 	uncertainGain.Uncertainty, uncertainEffort.Uncertainty = u, u
 	set := []engine.Assessed{
@@ -155,12 +154,12 @@ func TestMonteCarloProbabilityPositive(t *testing.T) {
 // year discounted.
 func TestMonteCarloWithoutUncertaintyMatchesFigures(t *testing.T) {
 	lines := []engine.Line{
-		{Label: "inv", Dimension: engine.Money, Side: engine.Effort},
-		{Label: "eco", Dimension: engine.Money, Side: engine.Gain},
-		{Label: "etc", Dimension: engine.Staff, Side: engine.Effort},
-		{Label: "libéré", Dimension: engine.Staff, Side: engine.Gain},
-		{Label: "fab", Dimension: engine.Carbon, Side: engine.Effort},
-		{Label: "évité", Dimension: engine.Carbon, Side: engine.Gain},
+		{Label: "inv", Dim: engine.Money, Side: engine.Effort},
+		{Label: "eco", Dim: engine.Money, Side: engine.Gain},
+		{Label: "etc", Dim: engine.Staff, Side: engine.Effort},
+		{Label: "libéré", Dim: engine.Staff, Side: engine.Gain},
+		{Label: "fab", Dim: engine.Carbon, Side: engine.Effort},
+		{Label: "évité", Dim: engine.Carbon, Side: engine.Gain},
 	}
 	a := projAssessed("p", []float64{1, 1 / 1.04, 1 / 1.0816}, lines, [][]float64{
 		{100000, 20000, 20000}, {0, 60000, 90000}, {1.5, 0.5, 0}, {0, 0.5, 1}, {7320, 0, 0}, {0, 5000, 5000},
@@ -185,8 +184,8 @@ func TestMonteCarloWithoutUncertaintyMatchesFigures(t *testing.T) {
 		}
 		check("NPV", s.NPV, ind.NPV, 0.01)
 		check("monetized", s.Monetized, ind.Monetized, 0.01)
-		for _, d := range engine.Dimensions {
-			check(d.String()+" net", s.Net[d], ind.Dimensions[d].TotalNet, 1e-6)
+		for d, df := range ind.Dimensions {
+			check(df.Dimension.ID+" net", s.Net[d], df.TotalNet, 1e-6)
 		}
 	}
 	// Hand check of the first project, as in TestFiguresByHand with the
@@ -266,7 +265,7 @@ func TestMonteCarloCancel(t *testing.T) {
 	var lines []engine.Line
 	var values [][]float64
 	for i := range 300 {
-		lines = append(lines, engine.Line{Label: fmt.Sprint(i), Dimension: engine.Money, Side: engine.Gain,
+		lines = append(lines, engine.Line{Label: fmt.Sprint(i), Dim: engine.Money, Side: engine.Gain,
 			Uncertainty: &engine.Uncertainty{Dist: engine.Normal, Mean: 1, SD: 0.1}})
 		values = append(values, []float64{1})
 	}
@@ -346,7 +345,7 @@ func TestMonteCarloDegenerateLaws(t *testing.T) {
 		{Dist: engine.Normal, Mean: 1.2, SD: 0},
 		{Dist: engine.LogNormal, Mean: math.Log(1.2), SD: 0},
 	} {
-		line := engine.Line{Label: "g", Dimension: engine.Money, Side: engine.Gain, Uncertainty: &u}
+		line := engine.Line{Label: "g", Dim: engine.Money, Side: engine.Gain, Uncertainty: &u}
 		sim := projMC(t, []engine.Assessed{projAssessed("p", []float64{1}, []engine.Line{line}, [][]float64{{1000}})},
 			engine.MonteCarloOptions{Draws: 100, Seed: 1})
 		s := sim.Projects[0].NPV
@@ -376,19 +375,19 @@ func projSyntheticSet(n, years int) []engine.Assessed {
 	set := make([]engine.Assessed, n)
 	for p := range set {
 		kinds := []struct {
-			d engine.Dimension
+			d int
 			s engine.Side
 		}{{engine.Money, engine.Effort}, {engine.Money, engine.Effort}, {engine.Money, engine.Gain},
 			{engine.Staff, engine.Effort}, {engine.Staff, engine.Gain}, {engine.Carbon, engine.Gain}}
 		var lines []engine.Line
 		var values [][]float64
 		for i, k := range kinds {
-			l := engine.Line{Label: fmt.Sprint(i), Dimension: k.d, Side: k.s}
+			l := engine.Line{Label: fmt.Sprint(i), Dim: k.d, Side: k.s}
 			if i != 1 { // one certain line per project
 				u := laws[(p+i)%len(laws)]
 				l.Uncertainty = &u
 			}
-			scale := map[engine.Dimension]float64{engine.Money: 50000, engine.Staff: 1, engine.Carbon: 5000}[k.d]
+			scale := map[int]float64{engine.Money: 50000, engine.Staff: 1, engine.Carbon: 5000}[k.d]
 			vs := make([]float64, years)
 			for y := range vs {
 				vs[y] = math.Round(scale*r.Float64()*100) / 100
@@ -413,4 +412,15 @@ func BenchmarkMonteCarlo(b *testing.B) {
 		}
 	}
 	b.ReportMetric(float64(draws*projects*years)*float64(b.N)/b.Elapsed().Seconds(), "project-years/s")
+}
+
+// standardPrices gives the standard dimensions over n years with an ETC
+// costing etc and a kgCO2e worth carbon every year.
+func standardPrices(n int, etc, carbon decimal.Decimal) ([]engine.Dimension, [][]decimal.Decimal) {
+	prices := make([][]decimal.Decimal, 3)
+	for y := 0; y < n; y++ {
+		prices[engine.Staff] = append(prices[engine.Staff], etc)
+		prices[engine.Carbon] = append(prices[engine.Carbon], carbon)
+	}
+	return engine.StandardDimensions(), prices
 }

@@ -9,6 +9,7 @@ import (
 	"context"
 	"math"
 	"math/rand/v2"
+	"reflect"
 	"runtime"
 	"slices"
 	"strings"
@@ -197,16 +198,16 @@ func referenceMonteCarlo(set []engine.Assessed, draws int, seed uint64) []engine
 				v := sign * a.Values[li][yi].InexactFloat64()
 				disc := a.Discount[yi].InexactFloat64()
 				value := v
-				switch l.Dimension {
+				switch l.Dim {
 				case engine.Staff:
-					value = v * a.ETCCost[yi].InexactFloat64()
+					value = v * a.Prices[engine.Staff][yi].InexactFloat64()
 				case engine.Carbon:
-					value = v * a.CarbonValue[yi].InexactFloat64()
+					value = v * a.Prices[engine.Carbon][yi].InexactFloat64()
 				default:
 					ln.w[0] += v * disc
 				}
 				ln.w[1] += value * disc
-				ln.w[2+int(l.Dimension)] += v
+				ln.w[2+l.Dim] += v
 			}
 			lines = append(lines, ln)
 		}
@@ -289,6 +290,7 @@ func referenceMonteCarlo(set []engine.Assessed, draws int, seed uint64) []engine
 			s.ID = set[pi].Project.ID
 		}
 		s.NPV, s.Monetized = summary(samples[pi*5]), summary(samples[pi*5+1])
+		s.Net = make([]engine.Spread, 3)
 		for d := range s.Net {
 			s.Net[d] = summary(samples[pi*5+2+d])
 		}
@@ -306,7 +308,7 @@ func BenchmarkMonteCarloReference(b *testing.B) {
 		b.Fatal(err)
 	}
 	want := referenceMonteCarlo(set, draws, 1)
-	if got := append(slices.Clone(sim.Projects), sim.Portfolio); !slices.Equal(got, want) {
+	if got := append(slices.Clone(sim.Projects), sim.Portfolio); !reflect.DeepEqual(got, want) {
 		b.Fatal("the engine and the reference disagree")
 	}
 	perCore := func(b *testing.B) {

@@ -28,8 +28,10 @@ type Limits struct {
 
 // Constraint is one limit of a selection and how much of it is used.
 type Constraint struct {
-	Kind  string // "budget", "staff" or "carbon"
-	Year  int    // 0 for carbon, over the horizon
+	Kind string // "budget", "staff" or "carbon"
+	// Dim is the dimension limited: Money, Staff or Carbon.
+	Dim   int
+	Year  int // 0 for carbon, over the horizon
 	Limit decimal.Decimal
 	Used  decimal.Decimal
 	// Binding is true when a worthwhile project left out would fit every
@@ -91,8 +93,12 @@ type item struct {
 // constraintSpec is a limit before solving.
 type constraintSpec struct {
 	kind  string
+	dim   int
 	year  int
 	limit decimal.Decimal
+	// total: the net over the horizon (carbon); otherwise the year's
+	// efforts.
+	total bool
 }
 
 // Select chooses, among the assessed projects, the set with the highest
@@ -162,7 +168,7 @@ func Select(ctx context.Context, set []Assessed, lim Limits) (*Selection, error)
 		for _, i := range chosen {
 			used = used.Add(items[i].weight[k])
 		}
-		con := Constraint{Kind: c.kind, Year: c.year, Limit: c.limit, Used: used}
+		con := Constraint{Kind: c.kind, Dim: c.dim, Year: c.year, Limit: c.limit, Used: used}
 		con.Binding = binding(items, chosen, limits, k)
 		if con.Binding {
 			raised := slices.Clone(limits)
@@ -198,29 +204,26 @@ func limitSpecs(set []Assessed, lim Limits) []constraintSpec {
 	}
 	for _, y := range set[0].Years {
 		if v, ok := lim.Budget[y]; ok {
-			specs = append(specs, constraintSpec{"budget", y, v})
+			specs = append(specs, constraintSpec{kind: "budget", dim: Money, year: y, limit: v})
 		}
 	}
 	for _, y := range set[0].Years {
 		if v, ok := lim.Staff[y]; ok {
-			specs = append(specs, constraintSpec{"staff", y, v})
+			specs = append(specs, constraintSpec{kind: "staff", dim: Staff, year: y, limit: v})
 		}
 	}
 	if lim.Carbon != nil {
-		specs = append(specs, constraintSpec{"carbon", 0, *lim.Carbon})
+		specs = append(specs, constraintSpec{kind: "carbon", dim: Carbon, limit: *lim.Carbon, total: true})
 	}
 	return specs
 }
 
 func weightOf(ind Indicators, c constraintSpec) decimal.Decimal {
-	switch c.kind {
-	case "carbon":
-		return ind.Dimensions[Carbon].TotalNet.Neg()
-	case "staff":
-		return ind.Dimensions[Staff].Efforts[slices.Index(ind.Years, c.year)]
-	default:
-		return ind.Dimensions[Money].Efforts[slices.Index(ind.Years, c.year)]
+	df := ind.Dimensions[c.dim]
+	if c.total {
+		return df.TotalNet.Neg()
 	}
+	return df.Efforts[slices.Index(ind.Years, c.year)]
 }
 
 // canFit reports whether item i could meet each limit in some company: its

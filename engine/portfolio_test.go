@@ -34,14 +34,14 @@ func (v projValuationRaw) assessed(raws []projRaw) []engine.Assessed {
 	var set []engine.Assessed
 	for _, r := range raws {
 		a := engine.Assessed{Project: &engine.Project{ID: r.id, FirstYear: 2027, LastYear: 2026 + n},
-			ETCCost: v.etc, CarbonValue: v.carbon, Discount: v.discount}
+			Dimensions: engine.StandardDimensions(), Prices: [][]decimal.Decimal{nil, v.etc, v.carbon}, Discount: v.discount}
 		for y := range n {
 			a.Years = append(a.Years, 2027+y)
 		}
-		for _, d := range engine.Dimensions {
+		for d := range a.Dimensions {
 			a.Project.Lines = append(a.Project.Lines,
-				engine.Line{Label: "effort", Dimension: d, Side: engine.Effort},
-				engine.Line{Label: "gain", Dimension: d, Side: engine.Gain})
+				engine.Line{Label: "effort", Dim: d, Side: engine.Effort},
+				engine.Line{Label: "gain", Dim: d, Side: engine.Gain})
 			a.Values = append(a.Values, r.effort[d], r.gain[d])
 		}
 		set = append(set, a)

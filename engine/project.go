@@ -9,23 +9,6 @@ import (
 	"github.com/shopspring/decimal"
 )
 
-// Dimension is one of the three ways a project request is weighed.
-type Dimension int
-
-const (
-	Money  Dimension = iota // EUR
-	Staff                   // ETC
-	Carbon                  // kgCO2e
-)
-
-// Dimensions lists the dimensions in report order.
-var Dimensions = []Dimension{Money, Staff, Carbon}
-
-// Unit returns the unit a dimension is counted in.
-func (d Dimension) Unit() string { return [...]string{"EUR", "ETC", "kgCO2e"}[d] }
-
-func (d Dimension) String() string { return [...]string{"financial", "hr", "environmental"}[d] }
-
 // Side says whether a line costs (effort) or brings (gain).
 type Side int
 
@@ -49,10 +32,11 @@ type Project struct {
 
 // Line is one effort or gain of a project, year by year.
 type Line struct {
-	Label     string
-	Kind      string // investment, running, savings, build, run, freed, manufacturing, energy, avoided...
-	Dimension Dimension
-	Side      Side
+	Label string
+	Kind  string // investment, running, savings, build, run, freed, manufacturing, energy, avoided...
+	// Dim is the line's dimension: its place in Valuation.Dimensions.
+	Dim  int
+	Side Side
 	// Values holds a formula per year; a year left out counts 0.
 	Values map[int]*Formula
 	// Uncertainty, when set, scales every year's value of the line by one
@@ -61,14 +45,15 @@ type Line struct {
 	Pos         diag.Pos
 }
 
-// Valuation holds what turns the three dimensions into one amount and
-// discounts it: all formulas over the rule set's parameters and rules,
-// evaluated per year (the discount rate in the base year).
+// Valuation holds what turns the dimensions into one amount and discounts
+// it: formulas over the rule set's parameters and rules, evaluated per
+// year (the discount rate in the base year).
 type Valuation struct {
 	BaseYear     int
 	DiscountRate *Formula // e.g. 0.032
-	ETCCost      *Formula // EUR per ETC and year
-	CarbonValue  *Formula // EUR per kgCO2e
+	// Dimensions are the ways projects are weighed, the standard ones
+	// first (StandardDimensions), each with its price when it has one.
+	Dimensions []Dimension
 }
 
 // YearEnv returns the environment formulas of a year are evaluated in: the
@@ -122,8 +107,13 @@ type Assessed struct {
 	Years   []int // FirstYear..LastYear of the evaluation horizon
 	// Values[line][yearIndex] is the line's value, before uncertainty.
 	Values [][]decimal.Decimal
-	// Valuation per year index.
-	ETCCost, CarbonValue, Discount []decimal.Decimal
+	// Dimensions are the evaluation's (Valuation.Dimensions).
+	Dimensions []Dimension
+	// Prices[dim][yearIndex] is the EUR a unit of a dimension valued by
+	// price is worth that year; nil for the other dimensions.
+	Prices [][]decimal.Decimal
+	// Discount[yearIndex] is the discount factor to the base year.
+	Discount []decimal.Decimal
 }
 
 // Horizon is the years over which projects are weighed together.
@@ -153,7 +143,16 @@ func Assess(projects []Project, val Valuation, h Horizon, env YearEnv) ([]Assess
 		return v, nil
 	}
 	// The valuation factors are the same for every project.
-	etcCost, carbon, discount := make([]decimal.Decimal, len(years)), make([]decimal.Decimal, len(years)), make([]decimal.Decimal, len(years))
+	prices, discount := make([][]decimal.Decimal, len(val.Dimensions)), make([]decimal.Decimal, len(years))
+	for d := range val.Dimensions {
+		dim := &val.Dimensions[d]
+		if err := dim.Validate(); err != nil {
+			return nil, diag.Errorf(diag.Pos{}, diag.Internal, "projects: %v", err)
+		}
+		if dim.Valued == ByPrice {
+			prices[d] = make([]decimal.Decimal, len(years))
+		}
+	}
 	baseIndex := slices.Index(years, val.BaseYear)
 	if baseIndex < 0 {
 		return nil, diag.Errorf(diag.Pos{}, diag.Invalid, "projects: the base year of discounting %d is outside the years %d–%d", val.BaseYear, h.From, h.To)
@@ -164,11 +163,14 @@ func Assess(projects []Project, val Valuation, h Horizon, env YearEnv) ([]Assess
 	}
 	one := decimal.NewFromInt(1)
 	for yi, y := range years {
-		if etcCost[yi], err = eval(val.ETCCost, yi, "the cost of an ETC"); err != nil {
-			return nil, err
-		}
-		if carbon[yi], err = eval(val.CarbonValue, yi, "the value of carbon"); err != nil {
-			return nil, err
+		for d := range val.Dimensions {
+			if prices[d] == nil {
+				continue
+			}
+			dim := &val.Dimensions[d]
+			if prices[d][yi], err = eval(dim.Price, yi, dim.PriceName); err != nil {
+				return nil, err
+			}
 		}
 		// 1 / (1 + r)^(y - base), exact to formula.DivisionScale places.
 		p := one
@@ -184,7 +186,7 @@ func Assess(projects []Project, val Valuation, h Horizon, env YearEnv) ([]Assess
 	out := make([]Assessed, 0, len(projects))
 	for pi := range projects {
 		p := &projects[pi]
-		a := Assessed{Project: p, Years: years, ETCCost: etcCost, CarbonValue: carbon, Discount: discount,
+		a := Assessed{Project: p, Years: years, Dimensions: val.Dimensions, Prices: prices, Discount: discount,
 			Values: make([][]decimal.Decimal, len(p.Lines))}
 		for li, l := range p.Lines {
 			a.Values[li] = make([]decimal.Decimal, len(years))
@@ -199,7 +201,7 @@ func Assess(projects []Project, val Valuation, h Horizon, env YearEnv) ([]Assess
 				}
 				if v.IsNegative() {
 					return nil, &diag.Error{Pos: f.Pos, Code: diag.Invalid, Source: f.Line,
-						Msg: fmt.Sprintf("project %s, line %q, year %d: %s %s is negative; write efforts and gains as positive amounts on their side", p.ID, l.Label, y, v, l.Dimension.Unit())}
+						Msg: fmt.Sprintf("project %s, line %q, year %d: %s %s is negative; write efforts and gains as positive amounts on their side", p.ID, l.Label, y, v, val.Dimensions[l.Dim].Unit)}
 				}
 				a.Values[li][yi] = v
 			}
@@ -234,6 +236,7 @@ func abs(x int) int {
 // DimensionFigures are a dimension's yearly efforts and gains and what
 // follows from them.
 type DimensionFigures struct {
+	Dimension                          *Dimension
 	Efforts, Gains, Net, Cumulative    []decimal.Decimal // per year
 	TotalEfforts, TotalGains, TotalNet decimal.Decimal
 	// Ratio is gains / efforts over the horizon, to 4 places; HasRatio is
@@ -248,17 +251,21 @@ type DimensionFigures struct {
 
 // Indicators are a project's (or a portfolio's) figures.
 type Indicators struct {
-	Years      []int
-	Dimensions [3]DimensionFigures
-	// NPV is the financial net discounted to the base year, to the cent.
+	Years []int
+	// Dimensions are the figures of each dimension, in the order of the
+	// evaluation's dimensions.
+	Dimensions []DimensionFigures
+	// NPV is the net of the money dimension discounted to the base year,
+	// to the cent.
 	NPV decimal.Decimal
-	// Monetized is the discounted net of the three dimensions valued in
-	// EUR (ETC at their yearly cost, CO2e at the value of carbon), to the
-	// cent. It is shown beside the three dimensions, never instead.
+	// Monetized is the discounted net of the dimensions valued in EUR
+	// (money as it is, the others at their yearly price: ETC at their
+	// cost, CO2e at the value of carbon), to the cent. It is shown beside
+	// the dimensions, never instead.
 	Monetized decimal.Decimal
 }
 
-// Indicators computes the figures of a set of assessed projects taken
+// Figures computes the figures of a set of assessed projects taken
 // together (one project, or a portfolio), without uncertainty.
 func Figures(set []Assessed) Indicators {
 	var ind Indicators
@@ -268,13 +275,16 @@ func Figures(set []Assessed) Indicators {
 	years := set[0].Years
 	ind.Years = years
 	n := len(years)
+	dims := set[0].Dimensions
+	ind.Dimensions = make([]DimensionFigures, len(dims))
 	for d := range ind.Dimensions {
 		df := &ind.Dimensions[d]
+		df.Dimension = &dims[d]
 		df.Efforts, df.Gains, df.Net, df.Cumulative = zeros(n), zeros(n), zeros(n), zeros(n)
 	}
 	for _, a := range set {
 		for li, l := range a.Project.Lines {
-			df := &ind.Dimensions[l.Dimension]
+			df := &ind.Dimensions[l.Dim]
 			for yi, v := range a.Values[li] {
 				if l.Side == Effort {
 					df.Efforts[yi] = df.Efforts[yi].Add(v)
@@ -302,16 +312,15 @@ func Figures(set []Assessed) Indicators {
 			} else if wasBelow && df.Payback == 0 {
 				df.Payback = years[yi]
 			}
-			value := df.Net[yi]
-			switch Dimension(d) {
-			case Staff:
-				value = value.Mul(a.ETCCost[yi])
-			case Carbon:
-				value = value.Mul(a.CarbonValue[yi])
-			default:
-				npv = npv.Add(value.Mul(a.Discount[yi]))
+			switch dims[d].Valued {
+			case AsMoney:
+				value := df.Net[yi].Mul(a.Discount[yi])
+				npv = npv.Add(value)
+				monetized = monetized.Add(value)
+			case ByPrice:
+				monetized = monetized.Add(df.Net[yi].Mul(a.Prices[d][yi]).Mul(a.Discount[yi]))
+			case NotValued:
 			}
-			monetized = monetized.Add(value.Mul(a.Discount[yi]))
 		}
 		df.TotalNet = df.TotalGains.Sub(df.TotalEfforts)
 		if !df.TotalEfforts.IsZero() {

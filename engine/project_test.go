@@ -50,9 +50,9 @@ func projFormula(tb testing.TB, src string, line int) *engine.Formula {
 }
 
 // projLine builds a line from year → expression pairs.
-func projLine(tb testing.TB, label string, d engine.Dimension, s engine.Side, values map[int]string) engine.Line {
+func projLine(tb testing.TB, label string, d int, s engine.Side, values map[int]string) engine.Line {
 	tb.Helper()
-	l := engine.Line{Label: label, Dimension: d, Side: s, Values: map[int]*engine.Formula{}}
+	l := engine.Line{Label: label, Dim: d, Side: s, Values: map[int]*engine.Formula{}}
 	for i, y := range slices.Sorted(maps.Keys(values)) {
 		l.Values[y] = projFormula(tb, values[y], 10+i)
 	}
@@ -62,8 +62,10 @@ func projLine(tb testing.TB, label string, d engine.Dimension, s engine.Side, va
 // projValuation is the valuation of the hand-computed cases.
 func projValuation(tb testing.TB, base int) engine.Valuation {
 	tb.Helper()
-	return engine.Valuation{BaseYear: base, DiscountRate: projFormula(tb, "taux", 1),
-		ETCCost: projFormula(tb, "cout_etc", 2), CarbonValue: projFormula(tb, "carbone", 3)}
+	dims := engine.StandardDimensions()
+	dims[engine.Staff].Price = projFormula(tb, "cout_etc", 2)
+	dims[engine.Carbon].Price = projFormula(tb, "carbone", 3)
+	return engine.Valuation{BaseYear: base, DiscountRate: projFormula(tb, "taux", 1), Dimensions: dims}
 }
 
 func projDec(s string) decimal.Decimal { return decimal.RequireFromString(s) }
@@ -123,8 +125,8 @@ func TestFiguresByHand(t *testing.T) {
 		t.Fatalf("%d assessed, want 1", len(set))
 	}
 	a := set[0]
-	projEqualDecs(t, "ETC cost", a.ETCCost, projDecs("50000", "51000", "52000"))
-	projEqualDecs(t, "carbon value", a.CarbonValue, projDecs("0.25", "0.26", "0.27"))
+	projEqualDecs(t, "ETC cost", a.Prices[engine.Staff], projDecs("50000", "51000", "52000"))
+	projEqualDecs(t, "carbon value", a.Prices[engine.Carbon], projDecs("0.25", "0.26", "0.27"))
 	// 1/1.04 and 1/1.0816, to the division scale of formulas.
 	if a.Discount[0].Cmp(projDec("1")) != 0 ||
 		a.Discount[1].Sub(projDec("0.961538461538461538")).Abs().GreaterThan(projDec("1e-15")) ||
@@ -210,13 +212,12 @@ func TestFiguresBaseYearInside(t *testing.T) {
 // projMoneyProject builds a project with one money effort and one gain line
 // from yearly nets, starting in 2027: a negative net is an effort.
 func projMoneyProject(id string, nets ...int64) engine.Assessed {
-	effort, gain := engine.Line{Label: "e", Dimension: engine.Money, Side: engine.Effort}, engine.Line{Label: "g", Dimension: engine.Money, Side: engine.Gain}
+	effort, gain := engine.Line{Label: "e", Dim: engine.Money, Side: engine.Effort}, engine.Line{Label: "g", Dim: engine.Money, Side: engine.Gain}
 	a := engine.Assessed{Project: &engine.Project{ID: id, FirstYear: 2027, LastYear: 2026 + len(nets), Lines: []engine.Line{effort, gain}},
 		Values: [][]decimal.Decimal{make([]decimal.Decimal, len(nets)), make([]decimal.Decimal, len(nets))}}
+	a.Dimensions, a.Prices = standardPrices(len(nets), decimal.NewFromInt(1), decimal.NewFromInt(1))
 	for i, n := range nets {
 		a.Years = append(a.Years, 2027+i)
-		a.ETCCost = append(a.ETCCost, decimal.NewFromInt(1))
-		a.CarbonValue = append(a.CarbonValue, decimal.NewFromInt(1))
 		a.Discount = append(a.Discount, decimal.NewFromInt(1))
 		if n < 0 {
 			a.Values[0][i] = decimal.NewFromInt(-n)

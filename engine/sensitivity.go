@@ -172,17 +172,18 @@ func ParameterFactors(m *Model) []Factor {
 // values are those of the P10 (P90) of its factor, and the change flows,
 // year by year, into the dated parameter that flowsInto names for the
 // line's dimension ("" for a dimension that reaches no bill).
-func LineFactors(set []Assessed, flowsInto func(Dimension) string) []Factor {
+func LineFactors(set []Assessed, flowsInto func(*Dimension) string) []Factor {
 	var out []Factor
 	for _, a := range set {
 		for li, l := range a.Project.Lines {
-			param := flowsInto(l.Dimension)
+			dim := &a.Dimensions[l.Dim]
+			param := flowsInto(dim)
 			if l.Uncertainty == nil || param == "" {
 				continue
 			}
 			years, values, side := a.Years, a.Values[li], l.Side
 			out = append(out, Factor{
-				Name: a.Project.ID + " / " + l.Label, Label: l.Label, Unit: l.Dimension.Unit(), Kind: ProjectFactor,
+				Name: a.Project.ID + " / " + l.Label, Label: l.Label, Unit: dim.Unit, Kind: ProjectFactor,
 				Low: l.Uncertainty.Quantile(0.1), High: l.Uncertainty.Quantile(0.9),
 				Apply: func(m *Model, mult decimal.Decimal) (*Model, error) {
 					c := CloneParams(m)

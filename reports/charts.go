@@ -374,7 +374,7 @@ func deltaChart(r *Report, lang Lang, title string) (*chart, error) {
 
 // gainsEffortsChart shows, per project, its efforts and gains in one
 // dimension over the horizon.
-func gainsEffortsChart(ev *Evaluation, dim engine.Dimension, lang Lang, title string, w reportWords) (*chart, error) {
+func gainsEffortsChart(ev *Evaluation, dim int, lang Lang, title string, w reportWords) (*chart, error) {
 	c := &chart{Title: title, Legend: []legendEntry{{Label: w.efforts, Class: swatch(effortColour)}, {Label: w.gains, Class: swatch(gainColour)}}}
 	var names []string
 	efforts, gains := []float64{}, []float64{}
@@ -391,8 +391,8 @@ func gainsEffortsChart(ev *Evaluation, dim engine.Dimension, lang Lang, title st
 		return c, nil
 	}
 	var ticks plot.Ticker = moneyTicks{lang}
-	if dim != engine.Money {
-		ticks = unitTicks{lang, dim.Unit()}
+	if d := ev.dimensions()[dim]; d.Valued != engine.AsMoney {
+		ticks = unitTicks{lang, d.Unit}
 	}
 	p := hbarPlot(names, [][]float64{efforts, gains}, []color.Color{colourOf(effortColour), colourOf(gainColour)}, false, ticks)
 	svg, err := svgOf(p, chartWidth, rowsHeight(len(names), 2), title)

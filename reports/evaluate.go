@@ -55,7 +55,6 @@ type evalWords struct {
 	category, requestedBy, efforts, gains, net, cumulative, total, ratio, payback, npv, monetized,
 	uncertainty, draws, seed, rank, project, perEuro, chosen, yes, no, portfolio, selection, limit, used,
 	binding, relief, entering, leaving, budget, staff, carbon, none, colon string
-	dims    [3]string
 	reasons map[string]string // engine.Ranked.Reason in words
 }
 
@@ -74,7 +73,6 @@ var evalVocabulary = map[Lang]evalWords{
 		portfolio: "Ensemble des demandes", selection: "Portefeuille retenu", limit: "plafond", used: "utilisé",
 		binding: "saturé", relief: "avec 10 % de plus", entering: "entrent", leaving: "sortent",
 		budget: "budget", staff: "ETC", carbon: "carbone (net, kgCO2e)", none: "aucun", colon: "\u00a0:",
-		dims:    [3]string{"Financier (EUR)", "RH (ETC)", "Environnement (kgCO2e)"},
 		reasons: map[string]string{engine.ReasonNoValue: "sans valeur", engine.ReasonOverLimits: "hors plafonds à lui seul"}},
 	English: {category: "category", requestedBy: "requested by", efforts: "efforts", gains: "gains", net: "net",
 		cumulative: "cumulative", total: "Total", ratio: "gains/efforts", payback: "payback", npv: "NPV",
@@ -82,20 +80,27 @@ var evalVocabulary = map[Lang]evalWords{
 		project: "Project", perEuro: "value per euro", chosen: "chosen", yes: "yes", no: "no",
 		portfolio: "All the requests", selection: "Selected portfolio", limit: "limit", used: "used",
 		binding: "binding", relief: "with 10 % more", entering: "enter", leaving: "leave",
-		budget: "budget", staff: "ETC", carbon: "carbon (net, kgCO2e)", none: "none", colon: ":",
-		dims: [3]string{"Financial (EUR)", "HR (ETC)", "Environmental (kgCO2e)"}},
+		budget: "budget", staff: "ETC", carbon: "carbon (net, kgCO2e)", none: "none", colon: ":"},
 }
 
-// dimensionNumber formats a figure of a dimension: money to the cent, ETC
-// to two places, kgCO2e to one.
-func dimensionNumber(d engine.Dimension, v decimal.Decimal, lang Lang) string {
-	switch d {
-	case engine.Money:
-		return Number(v, 2, lang)
-	case engine.Staff:
-		return Number(v, 2, lang)
+// dimensionNumber formats a figure of a dimension with its decimals: money
+// to the cent, ETC to two places, kgCO2e to one.
+func dimensionNumber(d *engine.Dimension, v decimal.Decimal, lang Lang) string {
+	return Number(v, d.Decimals, lang)
+}
+
+// dimensionLabel names a dimension with its unit: Financier (EUR).
+func dimensionLabel(d *engine.Dimension, lang Lang) string {
+	return d.Label(lang == English) + " (" + d.Unit + ")"
+}
+
+// dimensions are the dimensions the evaluation weighs, in report order.
+func (e *Evaluation) dimensions() []*engine.Dimension {
+	var out []*engine.Dimension
+	for _, df := range e.Portfolio.Figures.Dimensions {
+		out = append(out, df.Dimension)
 	}
-	return Number(v, 1, lang)
+	return out
 }
 
 func floatMoney(v float64, lang Lang) string {
@@ -165,13 +170,13 @@ func evaluationText(w io.Writer, f Format, lang Lang, e *Evaluation) error {
 		}
 		head = append(head, ew.total, ew.ratio, ew.payback)
 		rows := [][]string{head}
-		for _, d := range engine.Dimensions {
-			df := p.Figures.Dimensions[d]
+		for _, df := range p.Figures.Dimensions {
+			d := df.Dimension
 			for k, series := range [][]decimal.Decimal{df.Efforts, df.Gains, df.Net} {
 				name := []string{ew.efforts, ew.gains, ew.net}[k]
 				label := ""
 				if k == 0 {
-					label = ew.dims[d]
+					label = dimensionLabel(d, lang)
 				}
 				row := []string{label, name}
 				for _, v := range series {
@@ -227,13 +232,7 @@ func evaluationText(w io.Writer, f Format, lang Lang, e *Evaluation) error {
 			if c.Year > 0 {
 				name += " " + strconv.Itoa(c.Year)
 			}
-			unit := engine.Money
-			switch c.Kind {
-			case "staff":
-				unit = engine.Staff
-			case "carbon":
-				unit = engine.Carbon
-			}
+			unit := e.dimensions()[c.Dim]
 			bind, relief := ew.no, ""
 			if c.Binding {
 				bind = ew.yes
@@ -366,9 +365,8 @@ func projectJSON(p EvaluatedProject) projectDoc {
 		}
 		return out
 	}
-	for _, dim := range engine.Dimensions {
-		df := p.Figures.Dimensions[dim]
-		dd := dimensionDoc{Dimension: dim.String(), Unit: dim.Unit(), Efforts: strs(df.Efforts), Gains: strs(df.Gains),
+	for _, df := range p.Figures.Dimensions {
+		dd := dimensionDoc{Dimension: df.Dimension.ID, Unit: df.Dimension.Unit, Efforts: strs(df.Efforts), Gains: strs(df.Gains),
 			Net: strs(df.Net), Cumulative: strs(df.Cumulative), Total: df.TotalNet.String()}
 		if df.HasRatio {
 			r := df.Ratio.String()
@@ -419,10 +417,9 @@ func evaluationCSV(w io.Writer, e *Evaluation) error {
 	rows := [][]string{{"project", "dimension", "unit", "year", "efforts", "gains", "net", "cumulative"}}
 	for _, p := range e.all() {
 		id := p.id()
-		for _, dim := range engine.Dimensions {
-			df := p.Figures.Dimensions[dim]
+		for _, df := range p.Figures.Dimensions {
 			for i, y := range p.Figures.Years {
-				rows = append(rows, []string{SafeCell(id), dim.String(), dim.Unit(), strconv.Itoa(y),
+				rows = append(rows, []string{SafeCell(id), SafeCell(df.Dimension.ID), SafeCell(df.Dimension.Unit), strconv.Itoa(y),
 					df.Efforts[i].String(), df.Gains[i].String(), df.Net[i].String(), df.Cumulative[i].String()})
 			}
 		}

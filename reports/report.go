@@ -203,8 +203,9 @@ func usage(m *engine.Model, val *engine.Valuation, ev *Evaluation) map[string]in
 	}
 	if val != nil {
 		mark(val.DiscountRate, 2)
-		mark(val.ETCCost, 2)
-		mark(val.CarbonValue, 2)
+		for _, d := range val.Dimensions {
+			mark(d.Price, 2)
+		}
 	}
 	if ev != nil {
 		for _, p := range ev.Projects {

@@ -123,8 +123,8 @@ func (r *Report) document(lang Lang, charts bool) (*document, error) {
 		pf.defs(evaluationDefs(r, lang, w, ew))
 		pf.add(indicatorsTable(r, lang, w, ew))
 		if charts {
-			for _, dim := range engine.Dimensions {
-				c, err := gainsEffortsChart(ev, dim, lang, fmt.Sprintf("%s — %s", w.gainsEffortsChart, ew.dims[dim]), w)
+			for dim, d := range ev.dimensions() {
+				c, err := gainsEffortsChart(ev, dim, lang, fmt.Sprintf("%s — %s", w.gainsEffortsChart, dimensionLabel(d, lang)), w)
 				if err != nil {
 					return nil, err
 				}
@@ -204,7 +204,7 @@ func (r *Report) document(lang Lang, charts bool) (*document, error) {
 	pa.add(t)
 	if r.Valuation != nil {
 		vs := d.open(&section{ID: "valorisation", Title: w.valuation, Level: 2})
-		vs.defs(valuationDefs(r, w))
+		vs.defs(valuationDefs(r, lang, w))
 	}
 	ms := d.open(&section{ID: "membres", Title: w.membersT, Level: 2})
 	ms.add(membersTable(base.Model, base.Members, lang, w))
@@ -352,24 +352,21 @@ func changesTable(r *Report, lang Lang, w reportWords) *table {
 	return t
 }
 
-// dimensionCell formats a figure of a dimension: money to the cent, ETC to
-// two places, kgCO2e to one.
-func dimensionCell(dim engine.Dimension, v decimal.Decimal) cell {
-	switch dim {
-	case engine.Money:
+// dimensionCell formats a figure of a dimension: money as money, the
+// others with their decimals (ETC to two places, kgCO2e to one).
+func dimensionCell(d *engine.Dimension, v decimal.Decimal) cell {
+	if d.Valued == engine.AsMoney {
 		return moneyC(v)
-	case engine.Staff:
-		return numberC(v, 2)
 	}
-	return numberC(v, 1)
+	return numberC(v, d.Decimals)
 }
 
 func balanceTable(f engine.Indicators, spread *engine.Simulated, lang Lang, w reportWords, ew evalWords) *table {
 	t := &table{Head: []string{w.dimension, w.efforts, w.gains, w.net, w.unit}}
-	for _, dim := range engine.Dimensions {
-		df := f.Dimensions[dim]
-		t.Rows = append(t.Rows, []cell{textC(ew.dims[dim]), dimensionCell(dim, df.TotalEfforts), dimensionCell(dim, df.TotalGains),
-			strongC(dimensionCell(dim, df.TotalNet)), textC(dim.Unit())})
+	for _, df := range f.Dimensions {
+		dim := df.Dimension
+		t.Rows = append(t.Rows, []cell{textC(dimensionLabel(dim, lang)), dimensionCell(dim, df.TotalEfforts), dimensionCell(dim, df.TotalGains),
+			strongC(dimensionCell(dim, df.TotalNet)), textC(dim.Unit)})
 	}
 	t.Rows = append(t.Rows, []cell{textC(w.npv), emptyC(), emptyC(), strongC(moneyC(f.NPV)), textC("EUR")})
 	t.Rows = append(t.Rows, []cell{textC(w.monetized), emptyC(), emptyC(), moneyC(f.Monetized), textC("EUR")})
@@ -450,8 +447,8 @@ func evaluationDefs(r *Report, lang Lang, w reportWords, ew evalWords) [][2]stri
 func indicatorsTable(r *Report, lang Lang, w reportWords, ew evalWords) *table {
 	ev := r.Evaluation
 	t := &table{Caption: w.indicators, Small: true, Head: []string{w.project, w.adoptedBy}}
-	for _, dim := range engine.Dimensions {
-		t.Head = append(t.Head, ew.dims[dim])
+	for _, dim := range ev.dimensions() {
+		t.Head = append(t.Head, dimensionLabel(dim, lang))
 	}
 	t.Head = append(t.Head, w.npv)
 	if ev.Draws > 0 {
@@ -459,8 +456,8 @@ func indicatorsTable(r *Report, lang Lang, w reportWords, ew evalWords) *table {
 	}
 	row := func(id string, adopted string, p EvaluatedProject, bold bool) []cell {
 		cells := []cell{codeC(id), textC(adopted)}
-		for _, dim := range engine.Dimensions {
-			cells = append(cells, dimensionCell(dim, p.Figures.Dimensions[dim].TotalNet))
+		for _, df := range p.Figures.Dimensions {
+			cells = append(cells, dimensionCell(df.Dimension, df.TotalNet))
 		}
 		cells = append(cells, moneyC(p.Figures.NPV))
 		if ev.Draws > 0 {
@@ -498,12 +495,12 @@ func projectYearsTable(p EvaluatedProject, lang Lang, w reportWords, ew evalWord
 		t.Head = append(t.Head, strconv.Itoa(y))
 	}
 	t.Head = append(t.Head, ew.total, w.ratio, w.payback)
-	for _, dim := range engine.Dimensions {
-		df := p.Figures.Dimensions[dim]
+	for _, df := range p.Figures.Dimensions {
+		dim := df.Dimension
 		for k, series := range [][]decimal.Decimal{df.Efforts, df.Gains, df.Net} {
 			label := ""
 			if k == 0 {
-				label = ew.dims[dim]
+				label = dimensionLabel(dim, lang)
 			}
 			cells := []cell{textC(label), textC([]string{w.efforts, w.gains, w.net}[k])}
 			for _, v := range series {
@@ -634,7 +631,7 @@ func decimalsOf(d decimal.Decimal) int32 {
 	return 0
 }
 
-func valuationDefs(r *Report, w reportWords) [][2]string {
+func valuationDefs(r *Report, lang Lang, w reportWords) [][2]string {
 	v := r.Valuation
 	defs := [][2]string{{w.baseYear, strconv.Itoa(v.BaseYear)}}
 	add := func(label string, f *engine.Formula) {
@@ -643,8 +640,11 @@ func valuationDefs(r *Report, w reportWords) [][2]string {
 		}
 	}
 	add(w.discountRate, v.DiscountRate)
-	add(w.etcCost, v.ETCCost)
-	add(w.carbonValue, v.CarbonValue)
+	for i := range v.Dimensions {
+		if d := &v.Dimensions[i]; d.Price != nil {
+			add(d.PriceLabel(lang == English), d.Price)
+		}
+	}
 	return defs
 }
 

@@ -17,7 +17,7 @@ type reportWords struct {
 	failed, tornadoTotal, tornadoMember, lowLegend, highLegend, sensitivityNone                            string
 
 	parameters, parametersIntro, changedParams, noChange, parameter, label, value, since, sourceOr, source string
-	usedBy, usedBills, usedProjects, usedNone, valuation, discountRate, etcCost, carbonValue, baseYear     string
+	usedBy, usedBills, usedProjects, usedNone, valuation, discountRate, baseYear                           string
 	membersT, kindT, joined, left, attributes                                                              string
 
 	appendix, appendixIntro, rulesT, poolsT, feeRate, formula, position, forMember, allMembers, always string
@@ -64,7 +64,7 @@ var reportVocabulary = map[Lang]reportWords{
 		changedParams: "Paramètres modifiés par le scénario", noChange: "Aucun changement.", parameter: "Paramètre", label: "Libellé", value: "Valeur",
 		since: "Depuis le", sourceOr: "Source ou hypothèse", source: "Source", usedBy: "Utilisé par", usedBills: "factures",
 		usedProjects: "projets", usedNone: "—", valuation: "Valorisation des projets", discountRate: "Taux d'actualisation",
-		etcCost: "Coût d'un ETC", carbonValue: "Valeur d'un kgCO2e", baseYear: "Année de référence de l'actualisation",
+		baseYear: "Année de référence de l'actualisation",
 		membersT: "Membres", kindT: "Nature", joined: "Adhésion", left: "Départ", attributes: "Attributs",
 
 		appendix: "Annexe : les règles telles qu'écrites", appendixIntro: "Les formules appliquées, dans l'ordre d'évaluation, avec l'endroit où elles sont écrites.",
@@ -110,7 +110,7 @@ var reportVocabulary = map[Lang]reportWords{
 		changedParams: "Parameters the scenario changes", noChange: "No change.", parameter: "Parameter", label: "Label", value: "Value",
 		since: "From", sourceOr: "Source or assumption", source: "Source", usedBy: "Used by", usedBills: "bills",
 		usedProjects: "projects", usedNone: "—", valuation: "Valuation of the projects", discountRate: "Discount rate",
-		etcCost: "Cost of an ETC", carbonValue: "Value of a kgCO2e", baseYear: "Base year of discounting",
+		baseYear: "Base year of discounting",
 		membersT: "Members", kindT: "Kind", joined: "Joined", left: "Left", attributes: "Attributes",
 
 		appendix: "Appendix: the rules as written", appendixIntro: "The formulas applied, in evaluation order, with where they are written.",

@@ -297,20 +297,20 @@ func (r *Report) sheets(lang Lang) []*table {
 		pr := &table{Sheet: w.sheetProjects, Head: []string{w.project, w.dimension, w.unit, wd.year, w.efforts, w.gains, w.net, ew.cumulative}}
 		for _, p := range ev.all() {
 			id := p.id()
-			for _, dim := range engine.Dimensions {
-				df := p.Figures.Dimensions[dim]
+			for _, df := range p.Figures.Dimensions {
+				dim := df.Dimension
 				for i, y := range p.Figures.Years {
-					pr.Rows = append(pr.Rows, []cell{codeC(id), textC(ew.dims[dim]), textC(dim.Unit()), yearC(y),
+					pr.Rows = append(pr.Rows, []cell{codeC(id), textC(dimensionLabel(dim, lang)), textC(dim.Unit), yearC(y),
 						dimensionCell(dim, df.Efforts[i]), dimensionCell(dim, df.Gains[i]), dimensionCell(dim, df.Net[i]), dimensionCell(dim, df.Cumulative[i])})
 				}
 			}
 		}
 		ind := &table{Sheet: w.sheetIndicators, Head: []string{w.project, w.projectTitle, w.category, w.requestedBy, w.adoptedBy}}
-		for _, dim := range engine.Dimensions {
-			ind.Head = append(ind.Head, w.net+" — "+ew.dims[dim])
+		for _, dim := range ev.dimensions() {
+			ind.Head = append(ind.Head, w.net+" — "+dimensionLabel(dim, lang))
 		}
-		for _, dim := range engine.Dimensions {
-			ind.Head = append(ind.Head, w.ratio+" — "+ew.dims[dim])
+		for _, dim := range ev.dimensions() {
+			ind.Head = append(ind.Head, w.ratio+" — "+dimensionLabel(dim, lang))
 		}
 		ind.Head = append(ind.Head, w.npv, w.monetized, w.npv+" P10", w.npv+" P50", w.npv+" P90", w.probPositive)
 		for _, p := range ev.all() {
@@ -319,11 +319,11 @@ func (r *Report) sheets(lang Lang) []*table {
 				cells = []cell{codeC(p.Project.ID), textC(p.Project.Title), textC(p.Project.Category), textC(strings.Join(p.Project.RequestedBy, ", ")),
 					textC(strings.Join(r.Adopted[p.Project.ID], ", "))}
 			}
-			for _, dim := range engine.Dimensions {
-				cells = append(cells, dimensionCell(dim, p.Figures.Dimensions[dim].TotalNet))
+			for _, df := range p.Figures.Dimensions {
+				cells = append(cells, dimensionCell(df.Dimension, df.TotalNet))
 			}
-			for _, dim := range engine.Dimensions {
-				if df := p.Figures.Dimensions[dim]; df.HasRatio {
+			for _, df := range p.Figures.Dimensions {
+				if df.HasRatio {
 					cells = append(cells, numberC(df.Ratio, 4))
 				} else {
 					cells = append(cells, emptyC())

@@ -30,14 +30,26 @@ const (
 // PortfolioParam names the parameter through which a dimension of an
 // adopted portfolio reaches the bills: the net financial cost, the net
 // staff; "" for a dimension that reaches no bill.
-func PortfolioParam(d engine.Dimension) string {
-	switch d {
-	case engine.Money:
+func PortfolioParam(d *engine.Dimension) string {
+	switch d.Flows {
+	case engine.CostFlow:
 		return PortfolioCostParam
-	case engine.Staff:
+	case engine.StaffFlow:
 		return PortfolioStaffParam
+	case engine.NoFlow:
 	}
 	return ""
+}
+
+// netFlow is, in year index i, the net (efforts − gains) of the first
+// dimension that flows into the bills as flow, zero when none does.
+func netFlow(fig engine.Indicators, flow engine.Flow, i int) decimal.Decimal {
+	for _, df := range fig.Dimensions {
+		if df.Dimension.Flows == flow {
+			return df.Efforts[i].Sub(df.Gains[i])
+		}
+	}
+	return decimal.Zero
 }
 
 // flows are a portfolio's yearly net financial cost and net staff.
@@ -109,8 +121,8 @@ func Build(ctx context.Context, base []rules.NamedFile, chain []*Scenario, proje
 	fig := engine.Figures(assessed)
 	f := &flows{years: fig.Years, etcCost: projects.Evaluation.ETCCost}
 	for i := range fig.Years {
-		f.cost = append(f.cost, fig.Dimensions[engine.Money].Efforts[i].Sub(fig.Dimensions[engine.Money].Gains[i]))
-		f.staff = append(f.staff, fig.Dimensions[engine.Staff].Efforts[i].Sub(fig.Dimensions[engine.Staff].Gains[i]))
+		f.cost = append(f.cost, netFlow(fig, engine.CostFlow, i))
+		f.staff = append(f.staff, netFlow(fig, engine.StaffFlow, i))
 	}
 	applied, err = apply(base, chain, f)
 	if err != nil {

@@ -1,6 +1,7 @@
 package scenarios
 
 import (
+	"cmp"
 	"fmt"
 	"io/fs"
 	"slices"
@@ -9,6 +10,7 @@ import (
 
 	"github.com/quotepart/quotepart/engine"
 	"github.com/quotepart/quotepart/internal/diag"
+	"github.com/quotepart/quotepart/internal/formula"
 	"github.com/quotepart/quotepart/rules"
 )
 
@@ -67,6 +69,21 @@ type EvaluationSpec struct {
 	ETCCost      rules.Expr       `yaml:"etc_cost" required:"true" doc:"cost of an ETC for a year, EUR"`
 	CarbonValue  rules.Expr       `yaml:"carbon_value" required:"true" doc:"value of a kgCO2e for a year, EUR"`
 	Description  rules.Text       `yaml:"description" doc:"notes on the method"`
+	// Dimensions declares dimensions beyond the three standard ones.
+	Dimensions rules.Map[DimensionSpec] `yaml:"dimensions" doc:"more ways to weigh the requests, by id (e.g. social): unit, label and value"`
+}
+
+// DimensionSpec declares a dimension of its own: what it counts, how it is
+// shown and what a unit is worth, if anything.
+type DimensionSpec struct {
+	Label       rules.Text `yaml:"label" required:"true" doc:"name shown in French, e.g. Usagers servis"`
+	LabelEN     rules.Text `yaml:"label_en" doc:"name shown in English (the French one when left out)"`
+	Unit        rules.Text `yaml:"unit" required:"true" doc:"what it counts, e.g. personnes"`
+	Decimals    *rules.Int `yaml:"decimals" doc:"places its figures are shown with, 0 to 6 (2 when left out)"`
+	Value       rules.Expr `yaml:"value" doc:"EUR one unit is worth in a year, an expression over the rules' parameters; left out, the dimension is shown but never monetized"`
+	Description rules.Text `yaml:"description" doc:"what it measures"`
+	Source      rules.Text `yaml:"source" doc:"where the value comes from"`
+	Assumption  rules.Text `yaml:"assumption" doc:"why the value is an estimate"`
 }
 
 // Projects is a folder of project requests with its evaluation settings,
@@ -152,9 +169,8 @@ type Compiled struct {
 }
 
 var (
-	dimensions = map[string]engine.Dimension{"financial": engine.Money, "hr": engine.Staff, "environmental": engine.Carbon}
-	sides      = map[string]engine.Side{"effort": engine.Effort, "gain": engine.Gain}
-	laws       = map[string]engine.Distribution{"triangular": engine.Triangular, "pert": engine.PERT,
+	sides = map[string]engine.Side{"effort": engine.Effort, "gain": engine.Gain}
+	laws  = map[string]engine.Distribution{"triangular": engine.Triangular, "pert": engine.PERT,
 		"normal": engine.Normal, "lognormal": engine.LogNormal, "uniform": engine.Uniform}
 )
 
@@ -178,8 +194,7 @@ func (ps *Projects) Compile(m *engine.Model, ids []string) (*Compiled, error) {
 		return f
 	}
 	c.Valuation.DiscountRate = compile(ev.DiscountRate, "the discount rate")
-	c.Valuation.ETCCost = compile(ev.ETCCost, "the cost of an ETC")
-	c.Valuation.CarbonValue = compile(ev.CarbonValue, "the value of carbon")
+	c.Valuation.Dimensions = ev.dimensions(compile, &errs)
 	known := ps.IDs()
 	for _, id := range ids {
 		if !slices.Contains(known, id) {
@@ -207,7 +222,7 @@ func (ps *Projects) Compile(m *engine.Model, ids []string) (*Compiled, error) {
 			errs.Addf(h.ID.Pos, diag.Invalid, "project %s has no line: give its efforts and gains under lines:", p.ID)
 		}
 		for li := range nf.File.Lines {
-			if l, ok := compileLine(&nf.File.Lines[li], &p, compile, &errs); ok {
+			if l, ok := compileLine(&nf.File.Lines[li], &p, c.Valuation.Dimensions, compile, &errs); ok {
 				p.Lines = append(p.Lines, l)
 			}
 		}
@@ -227,14 +242,18 @@ func memberIDs(m *engine.Model) []string {
 	return ids
 }
 
-func compileLine(pl *ProjectLine, p *engine.Project, compile func(rules.Expr, string) *engine.Formula, errs *diag.List) (engine.Line, bool) {
+func compileLine(pl *ProjectLine, p *engine.Project, dims []engine.Dimension, compile func(rules.Expr, string) *engine.Formula, errs *diag.List) (engine.Line, bool) {
 	what := fmt.Sprintf("project %s, line %q", p.ID, pl.Label.Value)
 	l := engine.Line{Label: pl.Label.Value, Kind: pl.Kind.Value, Values: map[int]*engine.Formula{}, Pos: pl.Label.Pos}
 	ok := true
-	if d, found := dimensions[pl.Dimension.Value]; found {
-		l.Dimension = d
+	ids := make([]string, len(dims))
+	for i := range dims {
+		ids[i] = dims[i].ID
+	}
+	if d := slices.Index(ids, pl.Dimension.Value); d >= 0 {
+		l.Dim = d
 	} else {
-		errs.Addf(pl.Dimension.Pos, diag.Invalid, "%s: unknown dimension %q%s; expected financial, hr or environmental", what, pl.Dimension.Value, diag.Suggest(pl.Dimension.Value, []string{"financial", "hr", "environmental"}))
+		errs.Addf(pl.Dimension.Pos, diag.Invalid, "%s: unknown dimension %q%s; expected %s", what, pl.Dimension.Value, diag.Suggest(pl.Dimension.Value, ids), orList(ids))
 		ok = false
 	}
 	if s, found := sides[pl.Side.Value]; found {
@@ -290,4 +309,47 @@ func compileLine(pl *ProjectLine, p *engine.Project, compile func(rules.Expr, st
 		l.Uncertainty = eu
 	}
 	return l, ok
+}
+
+// dimensions are the standard dimensions, priced by the evaluation's cost
+// of an ETC and value of carbon, then those the evaluation declares.
+func (ev *EvaluationSpec) dimensions(compile func(rules.Expr, string) *engine.Formula, errs *diag.List) []engine.Dimension {
+	dims := engine.StandardDimensions()
+	dims[engine.Staff].Price = compile(ev.ETCCost, dims[engine.Staff].PriceName)
+	dims[engine.Carbon].Price = compile(ev.CarbonValue, dims[engine.Carbon].PriceName)
+	for _, e := range ev.Dimensions.Entries {
+		spec := &e.Value
+		if slices.ContainsFunc(dims, func(d engine.Dimension) bool { return d.ID == e.Key }) {
+			errs.Addf(e.KeyPos, diag.Invalid, "dimension %s is declared twice (financial, hr and environmental are standard)", e.Key)
+			continue
+		}
+		if !formula.ValidName(e.Key) {
+			errs.Addf(e.KeyPos, diag.Invalid, "dimension id %q: expected letters, digits and underscores, starting with a letter", e.Key)
+			continue
+		}
+		d := engine.Dimension{ID: e.Key, Unit: spec.Unit.Value, Decimals: 2, LabelFR: spec.Label.Value, LabelEN: spec.LabelEN.Value,
+			Valued: engine.NotValued, Flows: engine.NoFlow, PriceName: "the value of one " + spec.Unit.Value + " (" + e.Key + ")",
+			PriceLabelFR: "Valeur d'une unité — " + spec.Label.Value + " (" + spec.Unit.Value + ")",
+			PriceLabelEN: "Value of one unit — " + cmp.Or(spec.LabelEN.Value, spec.Label.Value) + " (" + spec.Unit.Value + ")",
+			Description:  spec.Description.Value, Source: spec.Source.Value, Assumption: spec.Assumption.Value}
+		if n := spec.Decimals; n != nil {
+			if n.Value < 0 || n.Value > 6 {
+				errs.Addf(n.Pos, diag.Invalid, "dimension %s: decimals must be a whole number from 0 to 6, found %d", e.Key, n.Value)
+			}
+			d.Decimals = int32(n.Value)
+		}
+		if spec.Value.Set {
+			d.Valued, d.Price = engine.ByPrice, compile(spec.Value, d.PriceName)
+		}
+		dims = append(dims, d)
+	}
+	return dims
+}
+
+// orList joins words as "a, b or c".
+func orList(words []string) string {
+	if len(words) < 2 {
+		return strings.Join(words, "")
+	}
+	return strings.Join(words[:len(words)-1], ", ") + " or " + words[len(words)-1]
 }

@@ -87,7 +87,7 @@ func TestDefaultProjectsCompileAndAssess(t *testing.T) {
 		}
 		var seen [3]bool
 		for li, l := range p.Lines {
-			seen[l.Dimension] = true
+			seen[l.Dim] = true
 			if l.Uncertainty != nil {
 				laws[l.Uncertainty.Dist] = true
 			}
@@ -280,7 +280,7 @@ func TestProjectLinesReadTheRun(t *testing.T) {
 	}
 	// The 2027 cost of an ETC, indexed from the 44,100 EUR of 2026, is
 	// what the 2028 line reads as previous, and more than 44,100.
-	if got, want := set[0].Values[0][1], set[0].ETCCost[0]; !got.Equal(want) || got.InexactFloat64() <= 44100 {
+	if got, want := set[0].Values[0][1], set[0].Prices[engine.Staff][0]; !got.Equal(want) || got.InexactFloat64() <= 44100 {
 		t.Errorf("previous.cout_moyen_etc in 2028 = %s, want the 2027 ETC cost %s (> 44100)", got, want)
 	}
 }

@@ -78,7 +78,9 @@ type joinView struct {
 
 type projectView struct {
 	ID, Title, Category string
-	Checked, Default    bool
+	// Nets words the request's net over the horizon in each dimension.
+	Nets             string
+	Checked, Default bool
 }
 
 type problemsView struct {
@@ -219,7 +221,7 @@ func (h *Handler) renderPage(w io.Writer, rawQuery string, ev evaluation) error 
 	defaults := b.portfolioIDs()
 	chosen, set := q["projets"]
 	for _, p := range s.projects {
-		pv := projectView{ID: p.ID, Title: p.Title, Category: p.Category, Default: slices.Contains(defaults, p.ID)}
+		pv := projectView{ID: p.ID, Title: p.Title, Category: p.Category, Nets: netsText(p.Nets), Default: slices.Contains(defaults, p.ID)}
 		pv.Checked = pv.Default
 		if set {
 			pv.Checked = slices.Contains(strings.Split(chosen[0], ","), p.ID)
@@ -376,4 +378,23 @@ func className(d decimal.Decimal) string {
 		return "baisse"
 	}
 	return "nul"
+}
+
+// netsText words a request's net over the horizon in each dimension, in
+// the dimensions' units: "net : −120 000,00 € · −0,50 ETC · +3 200,0
+// kgCO2e".
+func netsText(nets []engine.DimensionFigures) string {
+	parts := make([]string, 0, len(nets))
+	for _, df := range nets {
+		d, v := df.Dimension, df.TotalNet
+		text := reports.Number(v, d.Decimals, reports.French) + "\u00a0" + d.Unit
+		if d.Valued == engine.AsMoney {
+			text = reports.Money(v, reports.French)
+		}
+		parts = append(parts, reports.Signed(text, v))
+	}
+	if len(parts) == 0 {
+		return ""
+	}
+	return "net\u00a0: " + strings.Join(parts, " · ")
 }

@@ -7,12 +7,14 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"os"
 	"regexp"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
+	"github.com/quotepart/quotepart/internal/app"
 	"github.com/shopspring/decimal"
 )
 
@@ -319,4 +321,28 @@ func FuzzQuery(f *testing.F) {
 			}
 		}
 	})
+}
+
+// The requests offered on the page show their net in every dimension,
+// including one the projects folder declares (persons served), with no
+// code of its own; and the default ones in the three standard units.
+func TestPageShowsEveryDimension(t *testing.T) {
+	ws, err := app.Load(app.Source{FS: os.DirFS("../app/testdata/social/regles"), Dir: ".", Display: "regles"},
+		&app.Source{FS: os.DirFS("../app/testdata/social/scenarios"), Dir: ".", Display: "scenarios"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sim, err := New(context.Background(), ws)
+	if err != nil {
+		t.Fatal(err)
+	}
+	body := get(t, NewHandler(sim, Options{Rate: -1}), "/").Body.String()
+	want := "net\u00a0: -1\u202f000,00\u00a0€ · 0,00\u00a0ETC · 0,0\u00a0kgCO2e · &#43;500\u00a0personnes" // html/template writes + as &#43;
+	if !strings.Contains(body, want) {
+		t.Errorf("the page lacks the request's nets %q", want)
+	}
+	body = get(t, NewHandler(defaultSimulator(t), Options{Rate: -1}), "/").Body.String()
+	if n := strings.Count(body, `class="note nets">net`); n < 5 {
+		t.Errorf("%d requests show their nets on the default page", n)
+	}
 }

@@ -52,9 +52,11 @@ type Param struct {
 	Values  []engine.Dated
 }
 
-// Project is a project request the page offers.
+// Project is a project request the page offers, with its net over the
+// evaluation's horizon in each dimension.
 type Project struct {
 	ID, Title, Category string
+	Nets                []engine.DimensionFigures
 }
 
 // New builds and runs every scenario of the workspace (or the rules alone
@@ -79,12 +81,14 @@ func New(ctx context.Context, ws *app.Workspace) (*Simulator, error) {
 		s.byID[b.ID] = b
 	}
 	if ws.HasProjects() {
-		for _, nf := range ws.Projects.Files {
-			h := nf.File.Project
-			if h == nil {
-				continue
-			}
-			s.projects = append(s.projects, Project{ID: h.ID.Value, Title: h.Title.Value, Category: h.Category.Value})
+		a, err := ws.AssessRequests(ctx, nil)
+		if err != nil {
+			return nil, fmt.Errorf("project requests: %w", err)
+		}
+		for i := range a.Set {
+			p := a.Set[i].Project
+			s.projects = append(s.projects, Project{ID: p.ID, Title: p.Title, Category: p.Category,
+				Nets: engine.Figures(a.Set[i : i+1]).Dimensions})
 		}
 		slices.SortFunc(s.projects, func(a, b Project) int { return strings.Compare(a.ID, b.ID) })
 	}
