@@ -51,7 +51,6 @@ type Code string
 const (
 	Invalid  Code = "invalid"   // the input breaks a rule of the format or of the domain
 	NotFound Code = "not_found" // the input names something that does not exist
-	Limit    Code = "limit"     // the input exceeds a configured limit
 	Runtime  Code = "runtime"   // evaluation failed (division by zero, missing value)
 	Internal Code = "internal"  // a bug in quotepart
 )
