@@ -10,9 +10,9 @@ import (
 )
 
 // A scenario is an overlay on the rules: here Darnétal joins the Rouen
-// shared service on 1 January 2028 with 3.85 % (the Ville's 2024 share
-// per inhabitant), and the other keys make room for it, as the rules the
-// scenario adds derive them; the keys still sum to 1.
+// shared service on 1 January 2028, its share computed at the Ville's
+// rate per inhabitant and the other shares reduced in proportion, as the
+// rules the scenario adds derive them; the keys still sum to 1.
 func ExampleBuild() {
 	base, err := rules.LoadDefaults()
 	if err != nil {
