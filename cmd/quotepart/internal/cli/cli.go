@@ -195,6 +195,27 @@ func (p *program) format(out formatted) (reports.Format, error) {
 	return out.Parse(p.v.GetString("format"))
 }
 
+// produce is the shape of most commands: read --format for out, load the
+// workspace, compute the value with one call into it, render the value and
+// write it. It returns the value for the commands that have an exit code to
+// decide.
+func produce[T any](p *program, cmd *cobra.Command, out *reports.Output[T], compute func(*app.Workspace) (T, error)) (T, error) {
+	var zero T
+	f, err := p.format(out)
+	if err != nil {
+		return zero, err
+	}
+	ws, err := p.workspace(cmd)
+	if err != nil {
+		return zero, err
+	}
+	v, err := compute(ws)
+	if err != nil {
+		return zero, err
+	}
+	return v, emit(p, cmd, out, f, v)
+}
+
 // emit renders v in format f and writes it to -o (or standard output).
 func emit[T any](p *program, cmd *cobra.Command, out *reports.Output[T], f reports.Format, v T) error {
 	var b bytes.Buffer

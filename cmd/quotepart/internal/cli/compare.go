@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"github.com/quotepart/quotepart/internal/app"
 	"github.com/quotepart/quotepart/reports"
 	"github.com/spf13/cobra"
 )
@@ -20,24 +21,14 @@ the rules' own id.`,
   quotepart compare convention-2026 ./mon-scenario.yaml --format json -o ecarts.json`,
 		Args: cobra.MinimumNArgs(2),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			out := reports.CompareOutput
-			f, err := p.format(out)
-			if err != nil {
-				return err
-			}
 			from, to, err := p.years()
 			if err != nil {
 				return err
 			}
-			ws, err := p.workspace(cmd)
-			if err != nil {
-				return err
-			}
-			cs, err := ws.Compare(cmd.Context(), args, from, to)
-			if err != nil {
-				return err
-			}
-			return emit(p, cmd, out, f, cs)
+			_, err = produce(p, cmd, reports.CompareOutput, func(ws *app.Workspace) ([]*reports.Comparison, error) {
+				return ws.Compare(cmd.Context(), args, from, to)
+			})
+			return err
 		},
 	}
 	addYearFlags(cmd, "the base scenario's")

@@ -36,14 +36,10 @@ git or the revision cannot be found.`,
   quotepart diff --rules ./regles --against-rev origin/main --format md -o diff.md
   quotepart diff --rules ./regles --against-rev v2025 --fail-over 1000 --fail-over-pct 0.5`,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			out := reports.DiffOutput
-			f, err := p.format(out)
-			if err != nil {
-				return err
-			}
 			if (opt.Against == "") == (opt.AgainstRev == "") {
 				return fmt.Errorf("diff needs the previous rules: --against DIR or --against-rev REV")
 			}
+			var err error
 			if opt.Gate.Amount, err = gateFlag("--fail-over", failOver); err != nil {
 				return err
 			}
@@ -53,16 +49,11 @@ git or the revision cannot be found.`,
 			if opt.From, opt.To, err = p.years(); err != nil {
 				return err
 			}
-			ws, err := p.workspace(cmd)
-			if err != nil {
-				return err
-			}
 			opt.Scenarios = args
-			d, err := ws.Diff(cmd.Context(), opt)
+			d, err := produce(p, cmd, reports.DiffOutput, func(ws *app.Workspace) (*reports.RuleDiff, error) {
+				return ws.Diff(cmd.Context(), opt)
+			})
 			if err != nil {
-				return err
-			}
-			if err := emit(p, cmd, out, f, d); err != nil {
 				return err
 			}
 			if ex := d.Exceeded(); len(ex) > 0 {

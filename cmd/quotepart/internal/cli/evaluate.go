@@ -39,30 +39,21 @@ Limits are a single amount for every year (--budget 400000) or per year
   quotepart evaluate --select --budget 400000 --etc 3
   quotepart evaluate --select --budget 2027=500000,2028=300000 --etc 3 --carbon 0 --format json -o portefeuille.json`,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			out := reports.EvaluateOutput
-			f, err := p.format(out)
-			if err != nil {
-				return err
-			}
 			if opt.Draws < 0 {
 				return fmt.Errorf("--draws must be 0 (no simulation) or more, found %d", opt.Draws)
 			}
 			if !opt.Select && (budget != "" || staff != "" || carbon != "") {
 				return fmt.Errorf("--budget, --etc and --carbon limit a selection: add --select")
 			}
+			var err error
 			if opt.Limits, err = parseLimits(budget, staff, carbon); err != nil {
 				return err
 			}
-			ws, err := p.workspace(cmd)
-			if err != nil {
-				return err
-			}
 			opt.Projects, opt.Progress = args, p.progress(quiet, opt.Draws)
-			ev, err := ws.Evaluate(cmd.Context(), opt)
-			if err != nil {
-				return err
-			}
-			return emit(p, cmd, out, f, ev)
+			_, err = produce(p, cmd, reports.EvaluateOutput, func(ws *app.Workspace) (*reports.Evaluation, error) {
+				return ws.Evaluate(cmd.Context(), opt)
+			})
+			return err
 		},
 	}
 	f := cmd.Flags()

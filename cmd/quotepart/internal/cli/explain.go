@@ -2,6 +2,7 @@ package cli
 
 import (
 	"errors"
+	"github.com/quotepart/quotepart/internal/app"
 
 	"github.com/quotepart/quotepart/reports"
 	"github.com/spf13/cobra"
@@ -23,23 +24,13 @@ id, a file path or the rules' own id.`,
   quotepart explain nouveau-membre --member darnetal --year 2028 --format json`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			out := reports.ExplainOutput
-			f, err := p.format(out)
-			if err != nil {
-				return err
-			}
 			if member == "" || year == 0 {
 				return errors.New("explain needs --member and --year")
 			}
-			ws, err := p.workspace(cmd)
-			if err != nil {
-				return err
-			}
-			e, err := ws.Explain(cmd.Context(), args[0], member, year)
-			if err != nil {
-				return err
-			}
-			return emit(p, cmd, out, f, e)
+			_, err := produce(p, cmd, reports.ExplainOutput, func(ws *app.Workspace) (reports.Explained, error) {
+				return ws.Explain(cmd.Context(), args[0], member, year)
+			})
+			return err
 		},
 	}
 	f := cmd.Flags()

@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"github.com/quotepart/quotepart/engine"
 	"github.com/quotepart/quotepart/internal/app"
 	"github.com/quotepart/quotepart/reports"
 	"github.com/spf13/cobra"
@@ -26,28 +27,18 @@ Each SCENARIO is a scenario id, the path of a scenario file, or the rules' own i
   quotepart run --format json -o bills.json
   quotepart run --rules ./mes-regles --format csv`,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			out := reports.RunOutput
-			f, err := p.format(out)
-			if err != nil {
-				return err
-			}
 			from, to, err := p.years()
 			if err != nil {
 				return err
 			}
-			ws, err := p.workspace(cmd)
-			if err != nil {
-				return err
-			}
-			jobs, err := ws.Resolve(cmd.Context(), args)
-			if err != nil {
-				return err
-			}
-			results, err := app.RunAll(cmd.Context(), jobs, from, to)
-			if err != nil {
-				return err
-			}
-			return emit(p, cmd, out, f, results)
+			_, err = produce(p, cmd, reports.RunOutput, func(ws *app.Workspace) ([]*engine.Result, error) {
+				jobs, err := ws.Resolve(cmd.Context(), args)
+				if err != nil {
+					return nil, err
+				}
+				return app.RunAll(cmd.Context(), jobs, from, to)
+			})
+			return err
 		},
 	}
 	addYearFlags(cmd, "the scenario's")
