@@ -45,9 +45,13 @@ const (
 	// MaxBodyBytes is the largest request body accepted: the page sends
 	// none.
 	MaxBodyBytes = 1024
-	// MaxHeaderBytes is the http.Server's limit on the request line and
-	// headers.
+	// MaxHeaderBytes is the largest request line and headers accepted,
+	// line ends included; beyond it the server answers 431.
 	MaxHeaderBytes = 8 << 10
+	// headerSlack is what net/http reads beyond http.Server.MaxHeaderBytes
+	// before it gives up on a request's headers (its "bufio slop", 4096
+	// bytes in Server.initialReadLimitSize).
+	headerSlack = 4096
 )
 
 func (o Options) withDefaults() Options {
@@ -129,7 +133,10 @@ func NewServer(addr string, h http.Handler) *http.Server {
 		ReadTimeout:       10 * time.Second,
 		WriteTimeout:      30 * time.Second,
 		IdleTimeout:       60 * time.Second,
-		MaxHeaderBytes:    MaxHeaderBytes,
+		// net/http accepts MaxHeaderBytes plus headerSlack bytes of
+		// request line and headers: ask for less, so that the limit is
+		// the documented MaxHeaderBytes, not 12 KiB.
+		MaxHeaderBytes: MaxHeaderBytes - headerSlack,
 	}
 }
 

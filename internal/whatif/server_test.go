@@ -346,3 +346,46 @@ func TestPageShowsEveryDimension(t *testing.T) {
 		t.Errorf("%d requests show their nets on the default page", n)
 	}
 }
+
+// rawStatus sends raw on a new connection to addr and returns the status
+// line of the answer.
+func rawStatus(t *testing.T, addr, raw string) string {
+	t.Helper()
+	conn, err := net.Dial("tcp", addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	conn.SetDeadline(time.Now().Add(5 * time.Second))
+	if _, err := io.WriteString(conn, raw); err != nil {
+		t.Fatal(err)
+	}
+	line := make([]byte, 12)
+	n, _ := io.ReadFull(conn, line)
+	return string(line[:n])
+}
+
+// TestHeaderLimit: the request line and headers may take MaxHeaderBytes,
+// line ends included, and not one byte more (net/http alone would allow
+// 4 KiB more).
+func TestHeaderLimit(t *testing.T) {
+	srv := httptest.NewUnstartedServer(nil)
+	srv.Config = NewServer("", NewHandler(defaultSimulator(t), Options{Rate: -1}))
+	srv.Start()
+	defer srv.Close()
+	addr := srv.Listener.Addr().String()
+	request := func(size int) string {
+		head := "GET /sante HTTP/1.1\r\nHost: " + addr + "\r\nX-Remplissage: "
+		const tail = "\r\n\r\n"
+		return head + strings.Repeat("x", size-len(head)-len(tail)) + tail
+	}
+	if r := request(MaxHeaderBytes); len(r) != MaxHeaderBytes {
+		t.Fatalf("the request has %d bytes", len(r))
+	}
+	if got := rawStatus(t, addr, request(MaxHeaderBytes)); got != "HTTP/1.1 200" {
+		t.Errorf("%d bytes of request line and headers: %q, want HTTP/1.1 200", MaxHeaderBytes, got)
+	}
+	if got := rawStatus(t, addr, request(MaxHeaderBytes+1)); got != "HTTP/1.1 431" {
+		t.Errorf("%d bytes of request line and headers: %q, want HTTP/1.1 431", MaxHeaderBytes+1, got)
+	}
+}
