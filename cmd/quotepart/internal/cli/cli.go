@@ -11,9 +11,9 @@ import (
 	"path/filepath"
 	"strings"
 
-	"github.com/google/renameio/v2"
 	"github.com/quotepart/quotepart/internal/app"
 	"github.com/quotepart/quotepart/internal/diag"
+	"github.com/quotepart/quotepart/internal/outfile"
 	"github.com/quotepart/quotepart/reports"
 	"github.com/spf13/cobra"
 	"github.com/spf13/viper"
@@ -205,6 +205,9 @@ func produce[T any](p *program, cmd *cobra.Command, out *reports.Output[T], comp
 	if err != nil {
 		return zero, err
 	}
+	if err := outfile.Check(p.path(cmd, "output")); err != nil {
+		return zero, err
+	}
 	ws, err := p.workspace(cmd)
 	if err != nil {
 		return zero, err
@@ -225,34 +228,10 @@ func emit[T any](p *program, cmd *cobra.Command, out *reports.Output[T], f repor
 	return p.writeOutput(p.path(cmd, "output"), b.Bytes())
 }
 
-// writeOutput writes data to path atomically: to a temporary file in the
-// same folder, renamed over path once complete, so that a failure never
-// leaves a partial file. An empty path means standard output.
+// writeOutput writes data to path (package outfile): standard output for
+// "" or "-", a regular file atomically, a device or FIFO written through.
 func (p *program) writeOutput(path string, data []byte) error {
-	if path == "" || path == "-" {
-		_, err := p.stdout.Write(data)
-		return err
-	}
-	if err := checkOutputFolder(path); err != nil {
-		return err
-	}
-	if err := renameio.WriteFile(path, data, 0o644); err != nil {
-		return fmt.Errorf("cannot write %s: %v", path, diag.Cause(err))
-	}
-	return nil
-}
-
-// checkOutputFolder fails when the folder of an output file does not
-// exist, so that a command can say so before computing.
-func checkOutputFolder(path string) error {
-	if path == "" || path == "-" {
-		return nil
-	}
-	dir := filepath.Dir(path)
-	if info, err := os.Stat(dir); err != nil || !info.IsDir() {
-		return fmt.Errorf("cannot write %s: the folder %s does not exist", path, dir)
-	}
-	return nil
+	return outfile.Write(path, data, p.stdout)
 }
 
 // years reads --from and --to; zero means "the default".

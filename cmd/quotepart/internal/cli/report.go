@@ -5,6 +5,7 @@ import (
 
 	"github.com/quotepart/quotepart/engine"
 	"github.com/quotepart/quotepart/internal/app"
+	"github.com/quotepart/quotepart/internal/outfile"
 	"github.com/quotepart/quotepart/reports"
 	"github.com/spf13/cobra"
 )
@@ -53,7 +54,7 @@ date only when --date gives one, and the simulation uses a fixed seed.`,
 			if err != nil {
 				return err
 			}
-			if err := checkOutputFolder(file); err != nil {
+			if err := outfile.Check(file); err != nil {
 				return err
 			}
 			if opt.Draws < 0 {

@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/quotepart/quotepart/internal/fileschema"
+	"github.com/quotepart/quotepart/internal/outfile"
 	"github.com/spf13/cobra"
 )
 
@@ -29,6 +30,9 @@ file carries that line.`,
   quotepart schema tests -o regles/schema/tests.json`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if err := outfile.Check(output); err != nil {
+				return err
+			}
 			k, err := fileschema.Lookup(args[0])
 			if err != nil {
 				return err

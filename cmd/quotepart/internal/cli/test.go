@@ -6,6 +6,7 @@ import (
 	"regexp"
 
 	"github.com/quotepart/quotepart/internal/casetest"
+	"github.com/quotepart/quotepart/internal/outfile"
 	"github.com/quotepart/quotepart/reports"
 	"github.com/shopspring/decimal"
 	"github.com/spf13/cobra"
@@ -61,6 +62,9 @@ unknown key, a negative tolerance, a member or a year that does not exist).`,
 					return fmt.Errorf("--min-coverage: expected a percentage between 0 and 100, found %q", minCoverage)
 				}
 			}
+			if err := outfile.Check(p.path(cmd, "output")); err != nil {
+				return err
+			}
 			report, err := casetest.RunPaths(cmd.Context(), args, p.folders(cmd), opt)
 			if err != nil {
 				return err
@@ -69,7 +73,7 @@ unknown key, a negative tolerance, a member or a year that does not exist).`,
 				return err
 			}
 			// Written to a file, a machine format leaves the terminal the text.
-			if file := p.path(cmd, "output"); file != "" && file != "-" && f != reports.Text {
+			if file := p.path(cmd, "output"); !outfile.IsStdout(file) && f != reports.Text {
 				var b bytes.Buffer
 				if err := out.Render(&b, reports.Text, p.lang(), report); err != nil {
 					return err
