@@ -4,9 +4,99 @@ import (
 	"container/list"
 	"context"
 	"math"
+	"net"
+	"net/http"
+	"strings"
 	"sync"
 	"time"
 )
+
+// hostList is what the Host header of a request may name. Any other name
+// may be a DNS rebinding: a page of another site whose name has been made
+// to point at this machine, which the browser would then let read the
+// what-if page as that site's own.
+type hostList struct {
+	// addr is the host of the listening address, accepted with the
+	// listening port; anyIP says that address is unspecified (0.0.0.0,
+	// ::), so that every IP address is accepted, with the listening port.
+	addr  string
+	anyIP bool
+	// names are accepted with their port, or any port when it is "".
+	names []hostPort
+}
+
+type hostPort struct{ host, port string }
+
+func newHostList(addr string, names []string) hostList {
+	var l hostList
+	if host, _, err := net.SplitHostPort(addr); err == nil {
+		l.addr = normalHost(host)
+		ip := net.ParseIP(l.addr)
+		l.anyIP = l.addr == "" || ip != nil && ip.IsUnspecified()
+	}
+	for _, n := range names {
+		host, port := splitHost(n)
+		if host != "" {
+			l.names = append(l.names, hostPort{host, port})
+		}
+	}
+	return l
+}
+
+// allow tells whether r's Host names this server: a loopback name or the
+// listening address's host on the port the request came in on, or one of
+// the names given.
+func (l hostList) allow(r *http.Request) bool {
+	host, port := splitHost(r.Host)
+	if host == "" {
+		return false
+	}
+	for _, n := range l.names {
+		if host == n.host && (n.port == "" || port == n.port || port == "" && n.port == "80") {
+			return true
+		}
+	}
+	if !onListeningPort(r, port) {
+		return false
+	}
+	if host == "localhost" || host == l.addr {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && (ip.IsLoopback() || l.anyIP)
+}
+
+// onListeningPort tells whether port (empty: 80) is the one r came in on;
+// true when that is unknown (the handler called without an http.Server).
+func onListeningPort(r *http.Request, port string) bool {
+	local, ok := r.Context().Value(http.LocalAddrContextKey).(net.Addr)
+	if !ok {
+		return true
+	}
+	_, lport, err := net.SplitHostPort(local.String())
+	if err != nil {
+		return true
+	}
+	if port == "" {
+		port = "80"
+	}
+	return port == lport
+}
+
+// splitHost splits a Host header (name, name:port, IP, [IPv6]:port) into
+// its host, lower case without brackets or final dot, and its port.
+func splitHost(hostport string) (host, port string) {
+	host, port, err := net.SplitHostPort(hostport)
+	if err != nil {
+		host, port = hostport, ""
+	}
+	return normalHost(host), port
+}
+
+func normalHost(host string) string {
+	host = strings.TrimSuffix(strings.TrimPrefix(host, "["), "]")
+	return strings.TrimSuffix(strings.ToLower(host), ".")
+}
 
 // rateLimiter is a token bucket per client: each client may make burst
 // requests at once, then rate a second. Buckets of clients gone quiet are

@@ -35,6 +35,16 @@ type Options struct {
 	// CacheEntries is the number of computed what-ifs kept (256; negative:
 	// none).
 	CacheEntries int
+	// Addr is the address the server listens on, as given (--addr). The
+	// Host header of a request must name a loopback host (localhost,
+	// 127.0.0.1 or another loopback address, [::1]) or Addr's host, with
+	// the port the request came in on; when Addr's host is empty
+	// (":8080") or an unspecified address (0.0.0.0, ::), any IP address is
+	// accepted too. An empty Addr accepts the loopback names only.
+	Addr string
+	// Hosts are more names accepted in the Host header, with any port
+	// unless one is given (name:port): the name a reverse proxy passes on.
+	Hosts []string
 	// Log receives one line per failed request and per computation error;
 	// nil: no log.
 	Log *slog.Logger
@@ -89,6 +99,7 @@ func (o Options) withDefaults() Options {
 type Handler struct {
 	sim     *Simulator
 	opt     Options
+	hosts   hostList
 	limiter *rateLimiter
 	slots   slots
 	cache   *cache
@@ -99,7 +110,7 @@ type Handler struct {
 // NewHandler returns the page's handler with the given limits.
 func NewHandler(sim *Simulator, opt Options) *Handler {
 	opt = opt.withDefaults()
-	h := &Handler{sim: sim, opt: opt, slots: make(slots, opt.Concurrent), cache: newCache(opt.CacheEntries)}
+	h := &Handler{sim: sim, opt: opt, hosts: newHostList(opt.Addr, opt.Hosts), slots: make(slots, opt.Concurrent), cache: newCache(opt.CacheEntries)}
 	if opt.Rate > 0 {
 		h.limiter = newRateLimiter(opt.Rate, opt.Burst, opt.MaxClients)
 	}
@@ -155,6 +166,11 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	hd.Set("X-Content-Type-Options", "nosniff")
 	hd.Set("Referrer-Policy", "no-referrer")
 	hd.Set("X-Frame-Options", "DENY")
+	if !h.hosts.allow(r) {
+		h.logf("refused Host %q from %s: neither a loopback name nor the host of --addr (--allow-host accepts another name)", r.Host, clientOf(r))
+		plain(w, http.StatusMisdirectedRequest, "Adresse non reconnue : ouvrez la page à l'adresse qu'affiche quotepart serve au démarrage.")
+		return
+	}
 	if r.Method != http.MethodGet && r.Method != http.MethodHead {
 		hd.Set("Allow", "GET, HEAD")
 		plain(w, http.StatusMethodNotAllowed, "Méthode non acceptée : la page ne fait que des lectures (GET).")

@@ -20,8 +20,8 @@ import (
 
 func get(t *testing.T, h http.Handler, target string) *httptest.ResponseRecorder {
 	t.Helper()
-	r := httptest.NewRequest(http.MethodGet, "http://quotepart.test/", nil)
-	u, err := url.Parse("http://quotepart.test" + target)
+	r := httptest.NewRequest(http.MethodGet, "http://127.0.0.1/", nil)
+	u, err := url.Parse("http://127.0.0.1" + target)
 	if err == nil {
 		r.URL = u
 		r.RequestURI = target
@@ -159,13 +159,13 @@ func TestBadRequests(t *testing.T) {
 		}
 	}
 
-	post := httptest.NewRequest(http.MethodPost, "/resultats", strings.NewReader("x=1"))
+	post := httptest.NewRequest(http.MethodPost, "http://127.0.0.1/resultats", strings.NewReader("x=1"))
 	w := httptest.NewRecorder()
 	h.ServeHTTP(w, post)
 	if w.Code != http.StatusMethodNotAllowed || w.Header().Get("Allow") != "GET, HEAD" {
 		t.Errorf("POST = %d, Allow %q; want 405, GET, HEAD", w.Code, w.Header().Get("Allow"))
 	}
-	big := httptest.NewRequest(http.MethodGet, "/resultats", strings.NewReader(strings.Repeat("x", MaxBodyBytes+1)))
+	big := httptest.NewRequest(http.MethodGet, "http://127.0.0.1/resultats", strings.NewReader(strings.Repeat("x", MaxBodyBytes+1)))
 	w = httptest.NewRecorder()
 	h.ServeHTTP(w, big)
 	if w.Code != http.StatusRequestEntityTooLarge {
@@ -211,7 +211,7 @@ func TestBadRequestsOverHTTP(t *testing.T) {
 func TestRateLimit(t *testing.T) {
 	h := NewHandler(defaultSimulator(t), Options{Rate: 1, Burst: 3})
 	from := func(addr string) int {
-		r := httptest.NewRequest(http.MethodGet, "/sante", nil)
+		r := httptest.NewRequest(http.MethodGet, "http://127.0.0.1/sante", nil)
 		r.RemoteAddr = addr
 		w := httptest.NewRecorder()
 		h.ServeHTTP(w, r)
@@ -312,7 +312,7 @@ func FuzzQuery(f *testing.F) {
 	h := NewHandler(defaultSimulator(f), Options{Rate: -1, CacheEntries: -1})
 	f.Fuzz(func(t *testing.T, q string) {
 		for _, path := range []string{"/resultats", "/scenario.yaml"} {
-			r := httptest.NewRequest(http.MethodGet, "/", nil)
+			r := httptest.NewRequest(http.MethodGet, "http://127.0.0.1/", nil)
 			r.URL = &url.URL{Path: path, RawQuery: q}
 			w := httptest.NewRecorder()
 			h.ServeHTTP(w, r)
@@ -387,5 +387,85 @@ func TestHeaderLimit(t *testing.T) {
 	}
 	if got := rawStatus(t, addr, request(MaxHeaderBytes+1)); got != "HTTP/1.1 431" {
 		t.Errorf("%d bytes of request line and headers: %q, want HTTP/1.1 431", MaxHeaderBytes+1, got)
+	}
+}
+
+// TestHostAllowList: a request whose Host is not a loopback name, the
+// listening address's host or a name given is refused (421), so that a
+// page of another site whose name was made to point at this machine (DNS
+// rebinding) cannot read the what-if page.
+func TestHostAllowList(t *testing.T) {
+	sim := defaultSimulator(t)
+	hostStatus := func(h http.Handler, host string) int {
+		r := httptest.NewRequest(http.MethodGet, "http://127.0.0.1/sante", nil)
+		r.Host = host
+		w := httptest.NewRecorder()
+		h.ServeHTTP(w, r)
+		if w.Code == http.StatusMisdirectedRequest && !strings.Contains(w.Body.String(), "Adresse non reconnue") {
+			t.Errorf("Host %q: 421 without the French message: %q", host, w.Body)
+		}
+		return w.Code
+	}
+	for _, tt := range []struct {
+		addr  string
+		hosts []string
+		host  string
+		want  int
+	}{
+		{"127.0.0.1:8080", nil, "evil.example", 421},
+		{"127.0.0.1:8080", nil, "evil.example:8080", 421},
+		{"127.0.0.1:8080", nil, "127.0.0.1.evil.example:8080", 421},
+		{"127.0.0.1:8080", nil, "localhost.evil.example", 421},
+		{"127.0.0.1:8080", nil, "", 421},
+		{"127.0.0.1:8080", nil, "192.168.1.5:8080", 421},
+		{"127.0.0.1:8080", nil, "127.0.0.1:8080", 200},
+		{"127.0.0.1:8080", nil, "localhost:8080", 200},
+		{"127.0.0.1:8080", nil, "LocalHost.:8080", 200},
+		{"127.0.0.1:8080", nil, "[::1]:8080", 200},
+		{"127.0.0.1:8080", nil, "127.0.0.2", 200},
+		{"", nil, "localhost", 200},
+		{"", nil, "192.168.1.5", 421},
+		{"quotepart.intranet.example:8080", nil, "quotepart.intranet.example:8080", 200},
+		{"quotepart.intranet.example:8080", nil, "evil.example:8080", 421},
+		{"192.168.1.5:8080", nil, "192.168.1.5:8080", 200},
+		{"192.168.1.5:8080", nil, "192.168.1.6:8080", 421},
+		// Listening on every address: any IP address names this machine
+		// (a DNS rebinding needs a name), names still do not.
+		{"0.0.0.0:8080", nil, "192.168.1.5:8080", 200},
+		{":8080", nil, "[fe80::1]:8080", 200},
+		{"0.0.0.0:8080", nil, "evil.example:8080", 421},
+		// A reverse proxy's name, on any port unless one is given.
+		{"127.0.0.1:8080", []string{"simulation.intranet.example"}, "simulation.intranet.example", 200},
+		{"127.0.0.1:8080", []string{"simulation.intranet.example"}, "Simulation.Intranet.Example:443", 200},
+		{"127.0.0.1:8080", []string{"simulation.intranet.example:443"}, "simulation.intranet.example:8443", 421},
+		{"127.0.0.1:8080", []string{"simulation.intranet.example"}, "evil.example", 421},
+	} {
+		h := NewHandler(sim, Options{Rate: -1, Addr: tt.addr, Hosts: tt.hosts})
+		if got := hostStatus(h, tt.host); got != tt.want {
+			t.Errorf("--addr %q, hosts %q: Host %q = %d, want %d", tt.addr, tt.hosts, tt.host, got, tt.want)
+		}
+	}
+
+	// Served for real, the port must be the one listened on.
+	srv := httptest.NewUnstartedServer(nil)
+	srv.Config = NewServer("", NewHandler(sim, Options{Rate: -1, Addr: "127.0.0.1:0"}))
+	srv.Start()
+	defer srv.Close()
+	addr := srv.Listener.Addr().String()
+	_, port, _ := net.SplitHostPort(addr)
+	for host, want := range map[string]string{
+		"127.0.0.1:" + port:    "HTTP/1.1 200",
+		"localhost:" + port:    "HTTP/1.1 200",
+		"localhost:1" + port:   "HTTP/1.1 421",
+		"localhost":            "HTTP/1.1 421",
+		"evil.example:" + port: "HTTP/1.1 421",
+	} {
+		if got := rawStatus(t, addr, "GET /sante HTTP/1.1\r\nHost: "+host+"\r\n\r\n"); got != want {
+			t.Errorf("Host %q over HTTP: %q, want %q", host, got, want)
+		}
+	}
+	// A request line with a full address names its host there.
+	if got := rawStatus(t, addr, "GET http://evil.example/sante HTTP/1.1\r\nHost: 127.0.0.1:"+port+"\r\n\r\n"); got != "HTTP/1.1 421" {
+		t.Errorf("absolute request target: %q, want HTTP/1.1 421", got)
 	}
 }

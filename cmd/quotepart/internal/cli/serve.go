@@ -34,6 +34,7 @@ Stop it with Ctrl-C. docs/serve.md describes the page and its limits.`,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			addr, _ := cmd.Flags().GetString("addr")
 			rate, _ := cmd.Flags().GetFloat64("rate")
+			hosts, _ := cmd.Flags().GetStringSlice("allow-host")
 			ws, err := p.workspace(cmd)
 			if err != nil {
 				return err
@@ -43,7 +44,7 @@ Stop it with Ctrl-C. docs/serve.md describes the page and its limits.`,
 				return err
 			}
 			logger := slog.New(slog.NewTextHandler(p.stderr, nil))
-			srv := whatif.NewServer(addr, whatif.NewHandler(sim, whatif.Options{Rate: rate, Log: logger}))
+			srv := whatif.NewServer(addr, whatif.NewHandler(sim, whatif.Options{Rate: rate, Addr: addr, Hosts: hosts, Log: logger}))
 			ln, err := net.Listen("tcp", addr)
 			if err != nil {
 				return fmt.Errorf("cannot listen on %s: %v", addr, err)
@@ -58,6 +59,7 @@ Stop it with Ctrl-C. docs/serve.md describes the page and its limits.`,
 		},
 	}
 	cmd.Flags().String("addr", "127.0.0.1:8080", "address to listen on (host:port); the default serves this machine only")
+	cmd.Flags().StringSlice("allow-host", nil, "another name the page may be reached by (the name a reverse proxy passes on in Host), besides localhost, the loopback addresses and the host of --addr; repeat or separate with commas")
 	cmd.Flags().Float64("rate", 20, "requests a second allowed to each client, after a burst of twice as many; negative: no limit")
 	return cmd
 }
