@@ -108,8 +108,8 @@ type Pool struct {
 // sample values of their types: parameters and global rules as numbers,
 // per-member rules as maps by member id, year and previous. Project lines
 // and other formulas compiled against a built model use it.
-func (m *Model) GlobalEnv() formula.Env {
-	env := formula.Env{formula.Year: formula.Number, formula.Previous: formula.NumberMap}
+func (m *Model) GlobalEnv() formula.Decls {
+	env := formula.Decls{formula.Year: formula.Number, formula.Previous: formula.NumberMap}
 	for _, p := range m.Params {
 		env[p.Name] = formula.Number
 	}

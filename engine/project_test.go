@@ -16,7 +16,7 @@ import (
 // prefix: the package's other test files define their own.
 
 // projEnvNames are the names the test formulas may read.
-var projEnvNames = formula.Env{
+var projEnvNames = formula.Decls{
 	formula.Year: formula.Number,
 	"taux":       formula.Number, // discount rate
 	"cout_etc":   formula.Number, // EUR per ETC, changes each year
@@ -38,11 +38,14 @@ func projYearEnv(year int) (map[string]any, error) {
 	}, nil
 }
 
+// projFormulas is the environment the test formulas compile in.
+var projFormulas = formula.NewEnv(formula.DefaultLimits)
+
 // projFormula compiles src as a number over projEnvNames, at line in file
 // t.yaml.
 func projFormula(tb testing.TB, src string, line int) *engine.Formula {
 	tb.Helper()
-	p, err := formula.Compile(src, projEnvNames, formula.KindNumber, formula.DefaultLimits)
+	p, err := projFormulas.Compile(src, projEnvNames, formula.KindNumber)
 	if err != nil {
 		tb.Fatalf("compile %q: %v", src, err)
 	}

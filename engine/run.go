@@ -140,7 +140,7 @@ func newEvaluator(m *Model) *evaluator {
 		if f == nil {
 			return nil
 		}
-		p := &prepared{f: f, bound: f.Program.Bind(res)}
+		p := &prepared{f: f, bound: f.Program.Env().Bind(f.Program, res)}
 		for _, ref := range f.Program.Refs() {
 			switch ref.Name {
 			case formula.Previous:

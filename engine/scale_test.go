@@ -93,7 +93,7 @@ func readCommunes(tb testing.TB, path string, group string) (order []string, gro
 // shared by every model: programs are immutable, so 1,255 models need not
 // compile 1,255 times the same 20 expressions (about 150 µs each).
 type scaleRules struct {
-	global, member formula.Env
+	global, member formula.Decls
 	poids, total   *engine.Formula
 	clePop, cleEq  *engine.Formula
 	cleMix         *engine.Formula
@@ -115,7 +115,7 @@ func compileScaleRules(tb testing.TB) *scaleRules {
 		for i := range scalePools {
 			params = append(params, fmt.Sprintf("base_%02d", i))
 		}
-		global := formula.Env{formula.Year: formula.Number, formula.Previous: formula.NumberMap}
+		global := formula.Decls{formula.Year: formula.Number, formula.Previous: formula.NumberMap}
 		for _, p := range params {
 			global[p] = formula.Number
 		}
@@ -123,15 +123,16 @@ func compileScaleRules(tb testing.TB) *scaleRules {
 		for _, r := range []string{"poids", "cle_population", "cle_egale", "cle_mixte"} {
 			global[r] = formula.NumberMap
 		}
-		member := formula.Env{formula.Member: formula.NumberMap}
+		member := formula.Decls{formula.Member: formula.NumberMap}
 		for k, v := range global {
 			member[k] = v
 		}
 		for _, r := range []string{"poids", "cle_population", "cle_egale", "cle_mixte"} {
 			member[r] = formula.Number
 		}
-		c := func(env formula.Env, src string) *engine.Formula {
-			p, err := formula.Compile(src, env, formula.KindNumber, formula.DefaultLimits)
+		env := formula.NewEnv(formula.DefaultLimits)
+		c := func(names formula.Decls, src string) *engine.Formula {
+			p, err := env.Compile(src, names, formula.KindNumber)
 			if err != nil {
 				panic(fmt.Sprintf("%s: %v", src, err))
 			}

@@ -106,7 +106,7 @@ func BuildDecoded(files []NamedFile, decodeErrs diag.List) (*Set, error) {
 // Build merges decoded files into a rule set, checks them and compiles every
 // expression. All errors found are returned, sorted by position.
 func Build(files []NamedFile) (*Set, error) {
-	b := &builder{set: &Set{Files: files}, m: &engine.Model{}, names: map[string]diag.Pos{}}
+	b := &builder{set: &Set{Files: files}, m: &engine.Model{}, names: map[string]diag.Pos{}, formulas: formula.NewEnv(formula.DefaultLimits)}
 	b.build()
 	if err := b.errs.Err(); err != nil {
 		return nil, err
@@ -121,6 +121,8 @@ type builder struct {
 	m        *engine.Model
 	errs     diag.List
 	warnings diag.List
+	// formulas is the environment every expression compiles in.
+	formulas *formula.Env
 	// names maps every parameter and rule name to where it is declared.
 	names      map[string]diag.Pos
 	params     map[string]*engine.Param
@@ -403,7 +405,7 @@ func (b *builder) declaredRules() []Entry[Rule] {
 	return all
 }
 
-func (b *builder) globalEnv() formula.Env {
+func (b *builder) globalEnv() formula.Decls {
 	env := b.baseEnv()
 	for _, e := range b.declaredRules() {
 		if !usableName(e.Key) {
@@ -418,7 +420,7 @@ func (b *builder) globalEnv() formula.Env {
 	return env
 }
 
-func (b *builder) memberEnv() formula.Env {
+func (b *builder) memberEnv() formula.Decls {
 	env := b.baseEnv()
 	for _, e := range b.declaredRules() {
 		if usableName(e.Key) {
@@ -435,8 +437,8 @@ func usableName(name string) bool {
 	return formula.ValidName(name) && !formula.Reserved(name)
 }
 
-func (b *builder) baseEnv() formula.Env {
-	env := formula.Env{formula.Year: formula.Number, formula.Previous: formula.NumberMap, formula.Member: formula.NumberMap}
+func (b *builder) baseEnv() formula.Decls {
+	env := formula.Decls{formula.Year: formula.Number, formula.Previous: formula.NumberMap, formula.Member: formula.NumberMap}
 	for _, p := range b.m.Params {
 		env[p.Name] = formula.Number
 	}
@@ -524,11 +526,11 @@ func (b *builder) ruleDeps(f *engine.Formula) []string {
 
 // compile compiles an expression and checks the member attributes and
 // previous values it reads. what names it in messages.
-func (b *builder) compile(x Expr, env formula.Env, perMember bool, what string) *engine.Formula {
+func (b *builder) compile(x Expr, env formula.Decls, perMember bool, what string) *engine.Formula {
 	if !x.Set {
 		return nil
 	}
-	p, err := formula.Compile(x.Source, env, formula.KindNumber, formula.DefaultLimits)
+	p, err := b.formulas.Compile(x.Source, env, formula.KindNumber)
 	if err != nil {
 		var fe *formula.Error
 		if !errors.As(err, &fe) {
@@ -544,7 +546,7 @@ func (b *builder) compile(x Expr, env formula.Env, perMember bool, what string) 
 			// expr stops where it counted one node too many: point at
 			// the whole expression instead.
 			pos, line = x.PosAt(0)
-			msg = fmt.Sprintf("the expression is too large: more than %d nodes (operators, names and numbers); split it into several rules", formula.DefaultLimits.MaxNodes)
+			msg = fmt.Sprintf("the expression is too large: more than %d nodes (operators, names and numbers); split it into several rules", b.formulas.Limits().MaxNodes)
 		}
 		b.errs = append(b.errs, &diag.Error{Pos: pos, Code: diag.Invalid, Source: line,
 			Msg: fmt.Sprintf("%s: %s", what, msg)})
@@ -598,7 +600,7 @@ func (b *builder) declaredRule(name string) *Rule {
 	return nil
 }
 
-func (b *builder) envNames(env formula.Env) []string {
+func (b *builder) envNames(env formula.Decls) []string {
 	names := make([]string, 0, len(env))
 	for n := range env {
 		names = append(names, n)

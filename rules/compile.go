@@ -16,7 +16,7 @@ import (
 // cases). Errors point into the file, with a did-you-mean for unknown
 // names; what names the expression in messages. Member attributes cannot
 // be read: such formulas are not evaluated per member.
-func CompileExpr(x Expr, env formula.Env, what string) (*engine.Formula, error) {
+func CompileExpr(x Expr, env formula.Decls, what string) (*engine.Formula, error) {
 	fail := func(offset int, msg string) error {
 		pos, line := x.PosAt(offset)
 		return &diag.Error{Pos: pos, Code: diag.Invalid, Source: line, Msg: what + ": " + msg}
@@ -26,7 +26,7 @@ func CompileExpr(x Expr, env formula.Env, what string) (*engine.Formula, error) 
 		names = append(names, n)
 	}
 	slices.Sort(names)
-	p, err := formula.Compile(x.Source, env, formula.KindNumber, formula.DefaultLimits)
+	p, err := formula.NewEnv(formula.DefaultLimits).Compile(x.Source, env, formula.KindNumber)
 	if err != nil {
 		var fe *formula.Error
 		if !errors.As(err, &fe) {

@@ -8,7 +8,7 @@ import (
 )
 
 // This file is the fast path of evaluation. expr-lang parses and
-// type-checks every expression (Compile); Bind then turns the checked,
+// type-checks every expression (Env.Compile); Env.Bind then turns the checked,
 // patched syntax tree into Go closures that read their names from a Frame
 // of slots resolved once, and call the decimal functions directly: no map
 // lookup by name, no reflection, no boxing of decimals into interfaces.
@@ -69,11 +69,15 @@ func (b *Bound) Number(f *Frame) (v decimal.Decimal, ok bool) { return b.num(f) 
 
 // Bind compiles p into closures over a frame whose names resolve uses. It
 // returns nil when p uses a construct the fast path does not handle (let,
-// arrays, strings, optional chaining...): evaluate it on the VM then.
-// resolve is called for the identifiers p reads other than year, member
-// and previous.
-func (p *Program) Bind(resolve func(name string) Slot) *Bound {
-	if p.prog == nil {
+// arrays, strings, optional chaining...), or when p was compiled in
+// another environment: evaluate it on the VM then. resolve is called for
+// the identifiers p reads other than year, member and previous.
+//
+// Binding belongs to the environment because the closures stand for the
+// functions and operator overloads the environment registered with
+// expr-lang: a program binds only where it was compiled.
+func (e *Env) Bind(p *Program, resolve func(name string) Slot) *Bound {
+	if p.prog == nil || p.env != e {
 		return nil
 	}
 	b := binder{resolve: resolve}

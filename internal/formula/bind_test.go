@@ -14,7 +14,7 @@ import (
 // random expressions over numbers, values per member, member and
 // previous, including divisions by zero, missing keys and bad exponents.
 
-var diffEnv = Env{
+var diffEnv = Decls{
 	"a": Number, "b": Number, "c": Number, "z": Number, Year: Number,
 	"m": NumberMap, "e": NumberMap, Member: NumberMap, Previous: NumberMap,
 }
@@ -105,12 +105,12 @@ func TestBoundAgreesWithVM(t *testing.T) {
 	unboundOK := ""
 	for i := 0; i < 6000; i++ {
 		src := g.num(4)
-		p, err := Compile(src, diffEnv, KindNumber, DefaultLimits)
+		p, err := testEnv.Compile(src, diffEnv, KindNumber)
 		if err != nil {
 			continue
 		}
 		compiled++
-		b := p.Bind(resolve)
+		b := testEnv.Bind(p, resolve)
 		if b == nil {
 			// A unary sign over an overloaded operator (-(x ** 2)) is left
 			// unpatched by expr's patch order: such trees go to the VM.
@@ -145,14 +145,14 @@ func TestBoundAgreesWithVM(t *testing.T) {
 func TestBindUnsupported(t *testing.T) {
 	_, _, resolve := diffValues()
 	for _, src := range []string{"let x = a; x + 1", "a + unknownfn", `m?.x ?? 1`} {
-		p, err := Compile(src, diffEnv, KindNumber, DefaultLimits)
+		p, err := testEnv.Compile(src, diffEnv, KindNumber)
 		if err != nil {
 			if !strings.Contains(src, "unknownfn") && !strings.Contains(src, "?") {
 				t.Errorf("%s: %v", src, err)
 			}
 			continue
 		}
-		if p.Bind(resolve) != nil {
+		if testEnv.Bind(p, resolve) != nil {
 			t.Errorf("%s: bound, want the VM", src)
 		}
 	}
@@ -160,11 +160,11 @@ func TestBindUnsupported(t *testing.T) {
 
 func BenchmarkBound(b *testing.B) {
 	env, frame, resolve := diffValues()
-	p, err := Compile("a * m.x + a * m.x * 0.05", diffEnv, KindNumber, DefaultLimits)
+	p, err := testEnv.Compile("a * m.x + a * m.x * 0.05", diffEnv, KindNumber)
 	if err != nil {
 		b.Fatal(err)
 	}
-	bound := p.Bind(resolve)
+	bound := testEnv.Bind(p, resolve)
 	b.Run("bound", func(b *testing.B) {
 		b.ReportAllocs()
 		for b.Loop() {

@@ -7,11 +7,21 @@
 // rounds half away from zero to DivisionScale decimal places, the one place
 // where a result is not exact. The built-ins of expr-lang are all disabled —
 // some ignore the overloads, now() would make results depend on the clock —
-// and replaced by the decimal functions listed in Functions.
+// and replaced by the decimal functions listed by Names.
 //
-// An expression is compiled once against an environment that gives every
-// name a sample value of its type; Compile type-checks it and reports
-// errors with the rune offset inside the expression, which the rule loader
-// turns into a file:line:col. Refs lists the names an expression reads so
-// that the loader can order rules by their dependencies.
+// Everything starts from an Env, built once with NewEnv: it holds
+// expr-lang's options (the functions, the operator overloads, the disabled
+// built-ins), the parse configuration and the limits, and a bounded cache
+// of the programs compiled in it. The package keeps no state of its own;
+// whoever loads rules chooses the environment, and loads that share one
+// share its compiled programs (the what-if page rebuilds a rule set of
+// mostly unchanged expressions on every request).
+//
+// Env.Compile type-checks an expression against declared names (Decls),
+// each with a sample value of its type, and reports errors with the rune
+// offset inside the expression, which the rule loader turns into a
+// file:line:col. Env.Refs lists the names an expression reads so that the
+// loader can order rules by their dependencies. A Program runs on a VM
+// (one per goroutine), or, bound to a frame of slots with Env.Bind, on
+// Go closures that give the same values faster.
 package formula

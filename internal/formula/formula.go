@@ -6,13 +6,9 @@ import (
 	"reflect"
 	"slices"
 	"strings"
-	"sync"
 
-	"github.com/expr-lang/expr"
 	"github.com/expr-lang/expr/ast"
-	"github.com/expr-lang/expr/conf"
 	"github.com/expr-lang/expr/file"
-	"github.com/expr-lang/expr/parser"
 	"github.com/expr-lang/expr/vm"
 	"github.com/shopspring/decimal"
 )
@@ -63,8 +59,10 @@ type Ref struct {
 	KeyOffset int // where Key is written, when set
 }
 
-// Program is a compiled expression.
+// Program is a compiled expression. It is immutable: one Program may serve
+// any number of formulas, goroutines and VMs.
 type Program struct {
+	env    *Env // the environment that compiled it
 	source string
 	prog   *vm.Program
 	refs   []Ref
@@ -77,13 +75,17 @@ func (p *Program) Source() string { return p.source }
 // Refs returns the names the expression reads, in order of appearance.
 func (p *Program) Refs() []Ref { return p.refs }
 
-// Env is the set of names an expression may read, each with a sample value
-// of its type: decimal.Decimal for numbers, map[string]decimal.Decimal for
-// member attributes, previous values and per-member values seen from a
-// global rule, string, bool.
-type Env map[string]any
+// Env returns the environment that compiled the program, in which it binds
+// (Env.Bind).
+func (p *Program) Env() *Env { return p.env }
 
-// Sample values for building an Env.
+// Decls declares the names an expression may read, each with a sample
+// value of its type: decimal.Decimal for numbers, map[string]decimal.Decimal
+// for member attributes, previous values and per-member values seen from a
+// global rule, string, bool.
+type Decls map[string]any
+
+// Sample values for building Decls.
 var (
 	Number     = decimal.Decimal{}
 	NumberMap  = map[string]decimal.Decimal{}
@@ -104,105 +106,6 @@ func (k Kind) String() string {
 		return "a condition (true or false)"
 	}
 	return "a number"
-}
-
-// Compile parses, type-checks and compiles src against env. The result
-// must be of the given kind. A returned error is an *Error.
-//
-// Programs are immutable, so a compilation is remembered: the same source
-// against an environment of the same names and types, for the same kind
-// and limits, gives the same Program again without compiling (a what-if
-// rebuilds a rule set of mostly unchanged expressions on every request).
-func Compile(src string, env Env, want Kind, lim Limits) (*Program, error) {
-	key := cacheKey(src, env, want, lim)
-	if p := compiled.get(key); p != nil {
-		return p, nil
-	}
-	p, err := compile(src, env, want, lim)
-	if err == nil {
-		compiled.put(key, p)
-	}
-	return p, err
-}
-
-// programCache remembers compiled programs, up to a bound past which it
-// starts afresh.
-type programCache struct {
-	mu sync.Mutex
-	m  map[string]*Program
-}
-
-const programCacheSize = 2048 // a few hundred expressions per rule set
-
-var compiled = &programCache{m: map[string]*Program{}}
-
-func (c *programCache) get(key string) *Program {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.m[key]
-}
-
-func (c *programCache) put(key string, p *Program) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if len(c.m) >= programCacheSize {
-		c.m = map[string]*Program{}
-	}
-	c.m[key] = p
-}
-
-// cacheKey identifies a compilation: the source, the kind, the limits and
-// every name of the environment with the type of its value.
-func cacheKey(src string, env Env, want Kind, lim Limits) string {
-	names := make([]string, 0, len(env))
-	for name := range env {
-		names = append(names, name)
-	}
-	slices.Sort(names)
-	var b strings.Builder
-	fmt.Fprintf(&b, "%d\x00%d\x00%d\x00%d\x00%s\x00", want, lim.MaxLength, lim.MaxNodes, lim.MemoryBudget, src)
-	for _, name := range names {
-		b.WriteString(name)
-		b.WriteByte(':')
-		if t := reflect.TypeOf(env[name]); t != nil {
-			b.WriteString(t.String())
-		}
-		b.WriteByte(';')
-	}
-	return b.String()
-}
-
-func compile(src string, env Env, want Kind, lim Limits) (*Program, error) {
-	if strings.TrimSpace(src) == "" {
-		return nil, &Error{Msg: "empty expression"}
-	}
-	if lim.MaxLength > 0 && len(src) > lim.MaxLength {
-		return nil, &Error{Msg: fmt.Sprintf("expression is %d bytes long, more than the limit of %d", len(src), lim.MaxLength)}
-	}
-	refs, err := Refs(src)
-	if err != nil {
-		return nil, err
-	}
-	// expr-lang's checker lets an unknown name through inside a function's
-	// arguments (round(x / typo, 2)); every name read must be known.
-	for _, r := range refs {
-		if _, ok := env[r.Name]; !ok {
-			return nil, &Error{Offset: r.Offset, Msg: "unknown name " + r.Name}
-		}
-	}
-	opts := append(options(), expr.Env(map[string]any(env)), expr.MaxNodes(lim.MaxNodes))
-	prog, err := expr.Compile(src, append(opts, expr.Patch(literalPatch{src: []rune(src)}))...)
-	if err != nil {
-		return nil, convert(err)
-	}
-	got := prog.Node().Type()
-	switch {
-	case want == KindNumber && got != numberType:
-		return nil, &Error{Msg: fmt.Sprintf("expected a number, found %s", describe(got))}
-	case want == KindBool && got != boolType:
-		return nil, &Error{Msg: fmt.Sprintf("expected a condition (true or false), found %s", describe(got))}
-	}
-	return &Program{source: src, prog: prog, refs: refs, budget: lim.MemoryBudget}, nil
 }
 
 func describe(t reflect.Type) string {
@@ -235,32 +138,6 @@ func convert(err error) error {
 	}
 	return &Error{Msg: err.Error()}
 }
-
-// Refs parses src and lists the names it reads: identifiers that are not
-// called as functions and not bound by let or a closure.
-func Refs(src string) ([]Ref, error) {
-	tree, err := parser.ParseWithConfig(src, parseConfig())
-	if err != nil {
-		return nil, convert(err)
-	}
-	w := &refWalker{bound: map[string]int{}}
-	w.walk(tree.Node)
-	if w.err != nil {
-		return nil, w.err
-	}
-	return w.refs, nil
-}
-
-// parseConfig is the configuration Refs parses with, built once: the
-// parser only reads it, and building it (functions, disabled built-ins)
-// cost a fifth of a what-if recompute (docs/performance.md).
-var parseConfig = sync.OnceValue(func() *conf.Config {
-	c := conf.CreateNew()
-	for _, o := range options() {
-		o(c)
-	}
-	return c
-})
 
 type refWalker struct {
 	refs  []Ref

@@ -10,8 +10,12 @@ import (
 
 func num(s string) decimal.Decimal { return decimal.RequireFromString(s) }
 
+// testEnv is the environment the tests compile in, built once as a
+// program would.
+var testEnv = NewEnv(DefaultLimits)
+
 func TestEvalNumbers(t *testing.T) {
-	env := Env{"a": Number, "b": Number, "year": Number, "cle": NumberMap, "member": NumberMap}
+	env := Decls{"a": Number, "b": Number, "year": Number, "cle": NumberMap, "member": NumberMap}
 	vals := map[string]any{
 		"a": num("1234.5"), "b": num("0.03"), "year": num("2026"),
 		"cle":    map[string]decimal.Decimal{"ville": num("0.4620"), "metropole": num("0.5332"), "ccas": num("0.0048")},
@@ -53,7 +57,7 @@ func TestEvalNumbers(t *testing.T) {
 	}
 	var m VM
 	for _, tt := range tests {
-		p, err := Compile(tt.src, env, KindNumber, DefaultLimits)
+		p, err := testEnv.Compile(tt.src, env, KindNumber)
 		if err != nil {
 			t.Errorf("Compile(%q): %v", tt.src, err)
 			continue
@@ -70,7 +74,7 @@ func TestEvalNumbers(t *testing.T) {
 }
 
 func TestEvalConditions(t *testing.T) {
-	env := Env{"a": Number}
+	env := Decls{"a": Number}
 	vals := map[string]any{"a": num("1.50")}
 	tests := []struct {
 		src  string
@@ -86,7 +90,7 @@ func TestEvalConditions(t *testing.T) {
 	}
 	var m VM
 	for _, tt := range tests {
-		p, err := Compile(tt.src, env, KindBool, DefaultLimits)
+		p, err := testEnv.Compile(tt.src, env, KindBool)
 		if err != nil {
 			t.Errorf("Compile(%q): %v", tt.src, err)
 			continue
@@ -99,7 +103,7 @@ func TestEvalConditions(t *testing.T) {
 }
 
 func TestCompileErrors(t *testing.T) {
-	env := Env{"masse": Number, "cle": NumberMap, "label": ""}
+	env := Decls{"masse": Number, "cle": NumberMap, "label": ""}
 	long := strings.Repeat("masse + ", 600) + "1"
 	tests := []struct {
 		src    string
@@ -118,7 +122,7 @@ func TestCompileErrors(t *testing.T) {
 		{long, KindNumber, 0, "more than the limit"},
 	}
 	for _, tt := range tests {
-		_, err := Compile(tt.src, env, tt.kind, DefaultLimits)
+		_, err := testEnv.Compile(tt.src, env, tt.kind)
 		var fe *Error
 		if !errors.As(err, &fe) {
 			t.Errorf("Compile(%.30q) error = %v, want *Error", tt.src, err)
@@ -132,13 +136,13 @@ func TestCompileErrors(t *testing.T) {
 
 func TestNodeLimit(t *testing.T) {
 	src := strings.Repeat("1 + ", 300) + "1"
-	if _, err := Compile(src, Env{}, KindNumber, DefaultLimits); err == nil || !strings.Contains(err.Error(), "exceeds maximum allowed nodes") {
+	if _, err := testEnv.Compile(src, Decls{}, KindNumber); err == nil || !strings.Contains(err.Error(), "exceeds maximum allowed nodes") {
 		t.Fatalf("Compile of %d nodes: %v, want a node-limit error", 601, err)
 	}
 }
 
 func TestRuntimeErrors(t *testing.T) {
-	env := Env{"a": Number, "b": Number}
+	env := Decls{"a": Number, "b": Number}
 	var m VM
 	tests := []struct{ src, msg string }{
 		{"a / b", "division by zero"},
@@ -146,7 +150,7 @@ func TestRuntimeErrors(t *testing.T) {
 		{"pow(a, 0.5)", "whole number"},
 	}
 	for _, tt := range tests {
-		p, err := Compile(tt.src, env, KindNumber, DefaultLimits)
+		p, err := testEnv.Compile(tt.src, env, KindNumber)
 		if err != nil {
 			t.Fatalf("Compile(%q): %v", tt.src, err)
 		}
@@ -158,7 +162,7 @@ func TestRuntimeErrors(t *testing.T) {
 }
 
 func TestRefs(t *testing.T) {
-	refs, err := Refs("let x = a + member.population; round(x * previous.cout, 2) + sum(cle) + x")
+	refs, err := testEnv.Refs("let x = a + member.population; round(x * previous.cout, 2) + sum(cle) + x")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -174,13 +178,13 @@ func TestRefs(t *testing.T) {
 	if strings.Join(got, " ") != want {
 		t.Fatalf("Refs = %v, want %s", got, want)
 	}
-	if _, err := Refs("member[a]"); err == nil {
+	if _, err := testEnv.Refs("member[a]"); err == nil {
 		t.Fatal("Refs(member[a]) succeeded, want an error: attributes must be named")
 	}
 }
 
 func TestRefsKeys(t *testing.T) {
-	refs, err := Refs(`cle["ville"] + cle.ccas + ("darnetal" in pop ? 1 : 0)`)
+	refs, err := testEnv.Refs(`cle["ville"] + cle.ccas + ("darnetal" in pop ? 1 : 0)`)
 	if err != nil {
 		t.Fatal(err)
 	}

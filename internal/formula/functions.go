@@ -22,7 +22,7 @@ const maxPower = 1000
 
 type function struct {
 	name  string
-	doc   string // one line for the documentation and `check` hints
+	doc   string // one line saying what it does
 	fn    func(args ...any) (any, error)
 	types []any
 	// operator, when set, is the expr-lang operator this function overloads;
@@ -109,18 +109,6 @@ var functions = []function{
 			}
 			return s, nil
 		}},
-}
-
-// Functions returns the documentation line of each function an expression
-// may call by name, sorted by name.
-func Functions() []string {
-	var docs []string
-	for _, f := range functions {
-		if f.operator == nil && f.doc != "" {
-			docs = append(docs, f.doc)
-		}
-	}
-	return docs
 }
 
 // ErrDivisionByZero is returned when an expression divides by zero.
