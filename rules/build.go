@@ -46,7 +46,7 @@ func IsRuleFile(name string) bool {
 
 // Load reads the rule files directly inside dir of fsys, in name order, and
 // builds the rule set. Positions name each file as display/name.
-func Load(fsys fs.FS, dir, display string) (*Set, error) {
+func Load(fsys fs.FS, dir, display string, opts ...Option) (*Set, error) {
 	sources, err := ReadFolder(fsys, dir, display, "the rules folder", IsRuleFile)
 	if err != nil {
 		return nil, err
@@ -66,7 +66,7 @@ func Load(fsys fs.FS, dir, display string) (*Set, error) {
 		errs.Add(err)
 		files = append(files, NamedFile{Path: src.Path, File: f})
 	}
-	return BuildDecoded(files, errs)
+	return BuildDecoded(files, errs, opts...)
 }
 
 // BuildDecoded builds a rule set from files as DecodeFile left them, with
@@ -74,7 +74,7 @@ func Load(fsys fs.FS, dir, display string) (*Set, error) {
 // checked, so that one run reports every mistake; a file that could not be
 // parsed at all (File nil) stops the build, since the names it declares are
 // unknown and every reference to them would be a false error.
-func BuildDecoded(files []NamedFile, decodeErrs diag.List) (*Set, error) {
+func BuildDecoded(files []NamedFile, decodeErrs diag.List, opts ...Option) (*Set, error) {
 	var parsed []NamedFile
 	for _, f := range files {
 		if f.File == nil {
@@ -82,7 +82,7 @@ func BuildDecoded(files []NamedFile, decodeErrs diag.List) (*Set, error) {
 		}
 		parsed = append(parsed, f)
 	}
-	set, err := Build(parsed)
+	set, err := Build(parsed, opts...)
 	// A value that did not decode is left zero, and checking it again
 	// would report the same mistake in other words at the same place
 	// (an empty expression, a date 0000-00-00): keep the first report.
@@ -104,9 +104,10 @@ func BuildDecoded(files []NamedFile, decodeErrs diag.List) (*Set, error) {
 }
 
 // Build merges decoded files into a rule set, checks them and compiles every
-// expression. All errors found are returned, sorted by position.
-func Build(files []NamedFile) (*Set, error) {
-	b := &builder{set: &Set{Files: files}, m: &engine.Model{}, names: map[string]diag.Pos{}, formulas: formula.NewEnv(formula.DefaultLimits)}
+// expression, in the environment opts choose (WithFormulas). All errors
+// found are returned, sorted by position.
+func Build(files []NamedFile, opts ...Option) (*Set, error) {
+	b := &builder{set: &Set{Files: files}, m: &engine.Model{}, names: map[string]diag.Pos{}, formulas: Formulas(opts...)}
 	b.build()
 	if err := b.errs.Err(); err != nil {
 		return nil, err

@@ -12,11 +12,12 @@ import (
 )
 
 // CompileExpr compiles an expression decoded from any quotepart file
-// against env, for formulas outside the rule files (project lines, test
-// cases). Errors point into the file, with a did-you-mean for unknown
-// names; what names the expression in messages. Member attributes cannot
-// be read: such formulas are not evaluated per member.
-func CompileExpr(x Expr, env formula.Decls, what string) (*engine.Formula, error) {
+// against the names env declares, for formulas outside the rule files
+// (project lines, test cases), in the environment opts choose
+// (WithFormulas). Errors point into the file, with a did-you-mean for
+// unknown names; what names the expression in messages. Member attributes
+// cannot be read: such formulas are not evaluated per member.
+func CompileExpr(x Expr, env formula.Decls, what string, opts ...Option) (*engine.Formula, error) {
 	fail := func(offset int, msg string) error {
 		pos, line := x.PosAt(offset)
 		return &diag.Error{Pos: pos, Code: diag.Invalid, Source: line, Msg: what + ": " + msg}
@@ -26,7 +27,7 @@ func CompileExpr(x Expr, env formula.Decls, what string) (*engine.Formula, error
 		names = append(names, n)
 	}
 	slices.Sort(names)
-	p, err := formula.NewEnv(formula.DefaultLimits).Compile(x.Source, env, formula.KindNumber)
+	p, err := Formulas(opts...).Compile(x.Source, env, formula.KindNumber)
 	if err != nil {
 		var fe *formula.Error
 		if !errors.As(err, &fe) {

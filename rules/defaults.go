@@ -23,6 +23,6 @@ func Defaults() fs.FS {
 }
 
 // LoadDefaults loads the embedded default rule set.
-func LoadDefaults() (*Set, error) {
-	return Load(Defaults(), ".", DefaultDir)
+func LoadDefaults(opts ...Option) (*Set, error) {
+	return Load(Defaults(), ".", DefaultDir, opts...)
 }

@@ -15,4 +15,15 @@
 //
 // All errors are *diag.Error values positioned file:line:col, gathered in a
 // diag.List sorted by position.
+//
+// Expressions compile in a formula.Env that the caller chooses with an
+// option, rules.WithFormulas(env), given to Load, LoadDefaults, Build,
+// BuildDecoded or CompileExpr (and passed on by scenarios.Build and
+// Projects.Compile). Leaving it out compiles in a new environment for that
+// call alone, so a one-off load or a test needs nothing; a program that
+// builds again and again on the same rules — the application layer's
+// workspace, for every scenario, what-if and test case — passes its own
+// environment so that the builds share its cache of compiled programs. An
+// option rather than a parameter keeps the calls that need no choice as
+// short as they were.
 package rules

@@ -86,12 +86,16 @@ func (p *Portfolio) IDs() []string {
 // scenario without it, over the evaluation years, and their yearly net
 // financial cost and net staff then enter the rules as two pools; so a
 // project line may read the scenario's own parameters.
-func Build(ctx context.Context, base []rules.NamedFile, chain []*Scenario, projects *Projects) (*rules.Set, *Applied, error) {
+//
+// Expressions compile in the environment opts choose (rules.WithFormulas),
+// or in one new environment that the builds of this call share.
+func Build(ctx context.Context, base []rules.NamedFile, chain []*Scenario, projects *Projects, opts ...rules.Option) (*rules.Set, *Applied, error) {
+	formulas := rules.WithFormulas(rules.Formulas(opts...))
 	applied, err := apply(base, chain, nil)
 	if err != nil {
 		return nil, nil, err
 	}
-	set, err := rules.BuildDecoded(applied.Files, nil)
+	set, err := rules.BuildDecoded(applied.Files, nil, formulas)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -106,7 +110,7 @@ func Build(ctx context.Context, base []rules.NamedFile, chain []*Scenario, proje
 	if projects == nil || projects.Evaluation == nil {
 		return nil, nil, diag.Errorf(where, diag.NotFound, "scenario %s adopts projects, but there are no project requests beside the scenarios (folder %s/)", owner.ID, ProjectsDir)
 	}
-	compiled, err := projects.Compile(set.Model, spec.IDs())
+	compiled, err := projects.Compile(set.Model, spec.IDs(), formulas)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -128,7 +132,7 @@ func Build(ctx context.Context, base []rules.NamedFile, chain []*Scenario, proje
 	if err != nil {
 		return nil, nil, err
 	}
-	set, err = rules.BuildDecoded(applied.Files, nil)
+	set, err = rules.BuildDecoded(applied.Files, nil, formulas)
 	if err != nil {
 		return nil, nil, err
 	}

@@ -175,9 +175,11 @@ var (
 )
 
 // Compile compiles every project line and the evaluation settings against
-// a built rule set. ids, when given, chooses the projects.
-func (ps *Projects) Compile(m *engine.Model, ids []string) (*Compiled, error) {
+// a built rule set, in the environment opts choose (rules.WithFormulas) or
+// in a new one. ids, when given, chooses the projects.
+func (ps *Projects) Compile(m *engine.Model, ids []string, opts ...rules.Option) (*Compiled, error) {
 	env := m.GlobalEnv()
+	formulas := rules.WithFormulas(rules.Formulas(opts...))
 	ev := ps.Evaluation
 	var errs diag.List
 	c := &Compiled{Horizon: engine.Horizon{From: ev.Years.From.Value, To: ev.Years.To.Value}, Scenario: ev.Scenario.Value}
@@ -189,7 +191,7 @@ func (ps *Projects) Compile(m *engine.Model, ids []string) (*Compiled, error) {
 		errs.Addf(ev.BaseYear.Pos, diag.Invalid, "the base year %d is outside the evaluation years %d–%d", c.Valuation.BaseYear, c.Horizon.From, c.Horizon.To)
 	}
 	compile := func(x rules.Expr, what string) *engine.Formula {
-		f, err := rules.CompileExpr(x, env, what)
+		f, err := rules.CompileExpr(x, env, what, formulas)
 		errs.Add(err)
 		return f
 	}

@@ -9,6 +9,7 @@ import (
 
 	"github.com/quotepart/quotepart/engine"
 	"github.com/quotepart/quotepart/internal/diag"
+	"github.com/quotepart/quotepart/internal/formula"
 	"github.com/quotepart/quotepart/reports"
 	"github.com/quotepart/quotepart/rules"
 )
@@ -44,17 +45,20 @@ func Check(ctx context.Context, folders Folders, paths []string, opt CheckOption
 	if len(paths) == 0 {
 		c.Targets = checkWorkspace(ctx, folders, opt)
 	}
+	// The rule sets given as paths share one environment, as a
+	// workspace's builds do.
+	formulas := rules.WithFormulas(formula.NewEnv(formula.DefaultLimits))
 	var files []string
 	for _, p := range paths {
 		if info, err := os.Stat(p); err == nil && !info.IsDir() {
 			files = append(files, p)
 			continue
 		}
-		set, err := LoadRules(p)
+		set, err := LoadRules(p, formulas)
 		c.Targets = append(c.Targets, checkRules(ctx, DisplayName(p), set, err, opt))
 	}
 	if len(files) > 0 {
-		set, err := LoadRuleFiles(files)
+		set, err := LoadRuleFiles(files, formulas)
 		c.Targets = append(c.Targets, checkRules(ctx, strings.Join(files, " "), set, err, opt))
 	}
 	dedupeWarnings(c.Targets)

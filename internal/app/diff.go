@@ -42,13 +42,13 @@ func (ws *Workspace) Diff(ctx context.Context, opt DiffOptions) (*reports.RuleDi
 	var err error
 	if opt.Against != "" {
 		d.Before = opt.Against
-		before, err = LoadRules(opt.Against)
+		before, err = LoadRules(opt.Against, ws.formulas())
 	} else {
 		if ws.RulesDir == "" {
 			return nil, errors.New("--against-rev reads the --rules folder at a git revision: give --rules DIR (the embedded rules have no git history)")
 		}
 		d.Before = opt.AgainstRev + ":" + filepath.ToSlash(filepath.Clean(ws.RulesDir))
-		before, err = RulesAtRevision(ctx, ws.RulesDir, opt.AgainstRev)
+		before, err = RulesAtRevision(ctx, ws.RulesDir, opt.AgainstRev, ws.formulas())
 	}
 	if err != nil {
 		return nil, err
@@ -107,8 +107,9 @@ func firstLine(err error) string {
 }
 
 // RulesAtRevision loads the rule files of dir as they were at git
-// revision rev. Positions name the files rev:dir/name, as git does.
-func RulesAtRevision(ctx context.Context, dir, rev string) (*rules.Set, error) {
+// revision rev. Positions name the files rev:dir/name, as git does. opts
+// choose the environment expressions compile in (rules.WithFormulas).
+func RulesAtRevision(ctx context.Context, dir, rev string, opts ...rules.Option) (*rules.Set, error) {
 	if strings.HasPrefix(rev, "-") {
 		return nil, fmt.Errorf("--against-rev: %q is not a git revision", rev)
 	}
@@ -165,5 +166,5 @@ func RulesAtRevision(ctx context.Context, dir, rev string) (*rules.Set, error) {
 	if len(files) == 0 && len(errs) == 0 {
 		return nil, fmt.Errorf("--against-rev: no rule file in %s at %s", display, rev)
 	}
-	return rules.BuildDecoded(files, errs)
+	return rules.BuildDecoded(files, errs, opts...)
 }

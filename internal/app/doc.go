@@ -17,6 +17,10 @@
 //     reports (with the sensitivity analysis), check results and rule
 //     diffs.
 //
+// A workspace compiles every expression in one formula.Env, created when
+// it is opened (Workspace.Formulas): each scenario, what-if and test case
+// built on it reuses the programs already compiled.
+//
 // Every step that can run long takes the caller's context and stops when
 // it is cancelled. The package does no rendering and prints nothing: it
 // returns the values package reports renders.

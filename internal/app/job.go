@@ -143,7 +143,7 @@ func (ws *Workspace) Build(ctx context.Context, catalog *scenarios.Catalog, s *s
 // BuildChain lays a chain of scenarios, root first, on the rules; the job
 // is named after the last one.
 func (ws *Workspace) BuildChain(ctx context.Context, chain []*scenarios.Scenario) (*Job, error) {
-	set, applied, err := scenarios.Build(ctx, ws.Rules.Files, chain, ws.Projects)
+	set, applied, err := scenarios.Build(ctx, ws.Rules.Files, chain, ws.Projects, ws.formulas())
 	if err != nil {
 		return nil, err
 	}

@@ -53,7 +53,7 @@ func (ws *Workspace) Assess(ctx context.Context, j *Job, ids []string) (*Assessm
 	if !ws.HasProjects() {
 		return nil, errNoProjects()
 	}
-	compiled, err := ws.Projects.Compile(j.Model(), ids)
+	compiled, err := ws.Projects.Compile(j.Model(), ids, ws.formulas())
 	if err != nil {
 		return nil, err
 	}

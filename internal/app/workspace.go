@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 
 	"github.com/quotepart/quotepart/internal/diag"
+	"github.com/quotepart/quotepart/internal/formula"
 	"github.com/quotepart/quotepart/rules"
 	"github.com/quotepart/quotepart/scenarios"
 )
@@ -23,6 +24,13 @@ type Workspace struct {
 	// RulesDir is the folder (or file) the rules were read from, "" for
 	// the embedded defaults.
 	RulesDir string
+	// Formulas is the environment every expression of the workspace
+	// compiles in: the rules, each scenario built on them, each what-if
+	// and test case, the project requests. They share its cache of
+	// compiled programs, so a build on the workspace compiles only the
+	// expressions it changes. Nil compiles each build in an environment
+	// of its own.
+	Formulas *formula.Env
 }
 
 // Folders names where a workspace is read from on disk. An empty Rules
@@ -51,11 +59,12 @@ func Embedded() (rulesSrc, scenariosSrc Source) {
 // Open loads the workspace of folders on disk (or the embedded defaults).
 // The rules may also be a single rule file.
 func Open(f Folders) (*Workspace, error) {
-	set, err := LoadRules(f.Rules)
+	env := formula.NewEnv(formula.DefaultLimits)
+	set, err := LoadRules(f.Rules, rules.WithFormulas(env))
 	if err != nil {
 		return nil, err
 	}
-	ws := &Workspace{Rules: set, Scenarios: scenarios.NewCatalog(), RulesDir: f.Rules}
+	ws := &Workspace{Rules: set, Scenarios: scenarios.NewCatalog(), RulesDir: f.Rules, Formulas: env}
 	switch {
 	case f.Scenarios != "":
 		if info, err := os.Stat(f.Scenarios); err != nil || !info.IsDir() {
@@ -75,11 +84,12 @@ func Open(f Folders) (*Workspace, error) {
 // Load loads a workspace from file systems; scenariosSrc may be nil for a
 // rule set without scenarios.
 func Load(rulesSrc Source, scenariosSrc *Source) (*Workspace, error) {
-	set, err := rules.Load(rulesSrc.FS, rulesSrc.Dir, rulesSrc.Display)
+	env := formula.NewEnv(formula.DefaultLimits)
+	set, err := rules.Load(rulesSrc.FS, rulesSrc.Dir, rulesSrc.Display, rules.WithFormulas(env))
 	if err != nil {
 		return nil, err
 	}
-	ws := &Workspace{Rules: set, Scenarios: scenarios.NewCatalog(), RulesDir: rulesSrc.Display}
+	ws := &Workspace{Rules: set, Scenarios: scenarios.NewCatalog(), RulesDir: rulesSrc.Display, Formulas: env}
 	if scenariosSrc != nil {
 		if err := ws.loadScenarios(*scenariosSrc); err != nil {
 			return nil, err
@@ -114,6 +124,9 @@ func (ws *Workspace) WithRules(set *rules.Set, dir string) *Workspace {
 	return &c
 }
 
+// formulas is the option that compiles in the workspace's environment.
+func (ws *Workspace) formulas() rules.Option { return rules.WithFormulas(ws.Formulas) }
+
 // RulesName is how messages and outputs name the rules of the workspace:
 // their folder, or the embedded defaults.
 func (ws *Workspace) RulesName() string { return DisplayName(ws.RulesDir) }
@@ -132,24 +145,25 @@ func dirSource(dir string) Source {
 }
 
 // LoadRules loads the rule set of a folder or of a single rule file; ""
-// is the embedded defaults.
-func LoadRules(dir string) (*rules.Set, error) {
+// is the embedded defaults. opts choose the environment expressions
+// compile in (rules.WithFormulas).
+func LoadRules(dir string, opts ...rules.Option) (*rules.Set, error) {
 	if dir == "" {
-		return rules.LoadDefaults()
+		return rules.LoadDefaults(opts...)
 	}
 	info, err := os.Stat(dir)
 	if err != nil {
 		return nil, diag.Errorf(diag.Pos{File: dir}, diag.NotFound, "no such rules folder")
 	}
 	if !info.IsDir() {
-		return LoadRuleFiles([]string{dir})
+		return LoadRuleFiles([]string{dir}, opts...)
 	}
 	src := dirSource(dir)
-	return rules.Load(src.FS, src.Dir, src.Display)
+	return rules.Load(src.FS, src.Dir, src.Display, opts...)
 }
 
 // LoadRuleFiles builds one rule set from files given one by one.
-func LoadRuleFiles(paths []string) (*rules.Set, error) {
+func LoadRuleFiles(paths []string, opts ...rules.Option) (*rules.Set, error) {
 	var errs diag.List
 	var files []rules.NamedFile
 	for _, p := range paths {
@@ -164,5 +178,5 @@ func LoadRuleFiles(paths []string) (*rules.Set, error) {
 		errs.Add(err)
 		files = append(files, rules.NamedFile{Path: name, File: f})
 	}
-	return rules.BuildDecoded(files, errs)
+	return rules.BuildDecoded(files, errs, opts...)
 }
