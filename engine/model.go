@@ -1,6 +1,8 @@
 package engine
 
 import (
+	"errors"
+
 	"github.com/quotepart/quotepart/internal/diag"
 	"github.com/quotepart/quotepart/internal/formula"
 	"github.com/shopspring/decimal"
@@ -40,6 +42,38 @@ type Formula struct {
 	Pos     diag.Pos
 	// Line is the source line at Pos, for error snippets.
 	Line string
+	// At maps a rune offset inside the expression to where that rune is
+	// written and the text of its line, so that an error can point at the
+	// operator that failed; the loader sets it (an expression may span
+	// several lines of a YAML scalar). Nil: errors point at Pos.
+	At func(offset int) (diag.Pos, string)
+}
+
+// PosAt returns where the rune at offset in the expression is written, and
+// the text of that line; Pos and Line for offset 0 or when At is unset.
+func (f *Formula) PosAt(offset int) (diag.Pos, string) {
+	if f.At == nil || offset <= 0 {
+		return f.Pos, f.Line
+	}
+	return f.At(offset)
+}
+
+// runtimeError words an evaluation error of f: at the operator or call
+// that failed when err says which (a *formula.RuntimeError), at the start
+// of the expression otherwise.
+func (f *Formula) runtimeError(err error, msg string) *diag.Error {
+	pos, line := f.PosAt(failedAt(err))
+	return &diag.Error{Pos: pos, Code: diag.Runtime, Source: line, Msg: msg}
+}
+
+// failedAt is the rune offset in its expression at which an evaluation
+// failed, 0 (the start) when err does not say.
+func failedAt(err error) int {
+	var re *formula.RuntimeError
+	if errors.As(err, &re) {
+		return re.Offset
+	}
+	return 0
 }
 
 // Member is a body that shares the service.

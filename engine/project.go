@@ -138,7 +138,7 @@ func Assess(projects []Project, val Valuation, h Horizon, env YearEnv) ([]Assess
 	eval := func(f *Formula, yi int, what string) (decimal.Decimal, error) {
 		v, err := vm.Number(f.Program, envs[yi])
 		if err != nil {
-			return v, &diag.Error{Pos: f.Pos, Code: diag.Runtime, Source: f.Line, Msg: fmt.Sprintf("%s, year %d: %v", what, years[yi], err)}
+			return v, f.runtimeError(err, fmt.Sprintf("%s, year %d: %v", what, years[yi], err))
 		}
 		return v, nil
 	}
@@ -221,7 +221,7 @@ func (val Valuation) Rate(env YearEnv) (decimal.Decimal, error) {
 	f := val.DiscountRate
 	v, err := vm.Number(f.Program, e)
 	if err != nil {
-		return v, &diag.Error{Pos: f.Pos, Code: diag.Runtime, Source: f.Line, Msg: fmt.Sprintf("the discount rate, year %d: %v", val.BaseYear, err)}
+		return v, f.runtimeError(err, fmt.Sprintf("the discount rate, year %d: %v", val.BaseYear, err))
 	}
 	return v, nil
 }

@@ -488,13 +488,16 @@ func (c *evalContext) eval(p *prepared, f *formula.Frame, mem *Member, k int, wh
 	}
 	v, err := c.ev.vm.Number(p.f.Program, c.env(f, mem))
 	if err != nil {
-		return decimal.Decimal{}, c.fail(p.f, what, "%v", err)
+		return decimal.Decimal{}, c.fail(p.f, failedAt(err), what, "%v", err)
 	}
 	return v, nil
 }
 
-func (c *evalContext) fail(f *Formula, what func() string, format string, args ...any) error {
-	return &diag.Error{Pos: f.Pos, Code: diag.Runtime, Source: f.Line,
+// fail words an error of formula f at rune offset at of its expression:
+// the operator or name concerned, or 0 for the whole expression.
+func (c *evalContext) fail(f *Formula, at int, what func() string, format string, args ...any) error {
+	pos, line := f.PosAt(at)
+	return &diag.Error{Pos: pos, Code: diag.Runtime, Source: line,
 		Msg: fmt.Sprintf("%s, year %d: ", what(), c.year) + fmt.Sprintf(format, args...)}
 }
 
@@ -529,33 +532,33 @@ func (c *evalContext) readsOK(p *prepared, mem *Member) bool {
 }
 
 // checkRefs returns the error for the first name f reads that has no
-// value, in the order the names are written.
+// value, in the order the names are written, at that name.
 func (c *evalContext) checkRefs(f *Formula, mem *Member, what func() string) (decimal.Decimal, error) {
 	for _, ref := range f.Program.Refs() {
 		switch ref.Name {
 		case formula.Previous:
 			if c.ev.prev == nil {
-				return decimal.Decimal{}, c.fail(f, what, "reads previous.%s, but %d is the service's first year", ref.Field, c.year)
+				return decimal.Decimal{}, c.fail(f, ref.Offset, what, "reads previous.%s, but %d is the service's first year", ref.Field, c.year)
 			}
 			if _, ok := c.ev.prev[ref.Field]; !ok {
-				return decimal.Decimal{}, c.fail(f, what, "reads previous.%s, which had no value last year", ref.Field)
+				return decimal.Decimal{}, c.fail(f, ref.Offset, what, "reads previous.%s, which had no value last year", ref.Field)
 			}
 		case formula.Member:
 			if mem == nil {
-				return decimal.Decimal{}, c.fail(f, what, "reads member.%s outside a per-member rule", ref.Field)
+				return decimal.Decimal{}, c.fail(f, ref.Offset, what, "reads member.%s outside a per-member rule", ref.Field)
 			}
 			if _, ok := mem.Attributes[ref.Field]; !ok {
-				return decimal.Decimal{}, c.fail(f, what, "member %s has no attribute %s", mem.ID, ref.Field)
+				return decimal.Decimal{}, c.fail(f, ref.Offset, what, "member %s has no attribute %s", mem.ID, ref.Field)
 			}
 		default:
 			if p := c.ev.params[ref.Name]; p != nil {
 				if i := slices.IndexFunc(c.ev.m.Params, func(q Param) bool { return q.Name == ref.Name }); i >= 0 && !c.has[i] {
-					return decimal.Decimal{}, c.fail(f, what, "parameter %s has no value on %s (its first value is from %s)", ref.Name, c.at, p.Values[0].From)
+					return decimal.Decimal{}, c.fail(f, ref.Offset, what, "parameter %s has no value on %s (its first value is from %s)", ref.Name, c.at, p.Values[0].From)
 				}
 			}
 		}
 	}
-	return decimal.Decimal{}, c.fail(f, what, "internal error: a name has no value") // not reached
+	return decimal.Decimal{}, c.fail(f, 0, what, "internal error: a name has no value") // not reached
 }
 
 // env builds the map environment the VM reads, with the values computed

@@ -554,7 +554,7 @@ func (b *builder) compile(x Expr, env formula.Decls, perMember bool, what string
 		return nil
 	}
 	pos, line := x.PosAt(0)
-	f := &engine.Formula{Program: p, Pos: pos, Line: line}
+	f := &engine.Formula{Program: p, Pos: pos, Line: line, At: x.PosAt}
 	for _, ref := range p.Refs() {
 		at := func(format string, args ...any) {
 			pos, line := x.PosAt(ref.Offset)

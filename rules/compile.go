@@ -50,5 +50,5 @@ func CompileExpr(x Expr, env formula.Decls, what string, opts ...Option) (*engin
 		}
 	}
 	pos, line := x.PosAt(0)
-	return &engine.Formula{Program: p, Pos: pos, Line: line}, nil
+	return &engine.Formula{Program: p, Pos: pos, Line: line, At: x.PosAt}, nil
 }

@@ -24,4 +24,10 @@
 // loader can order rules by their dependencies. A Program runs on a VM
 // (one per goroutine), or, bound to a frame of slots with Env.Bind, on
 // Go closures that give the same values faster.
+//
+// A run-time error — a division by zero, pow or round given an exponent or
+// a number of places out of range — is a *RuntimeError carrying the rune
+// offset of the operator or call that failed, so that the caller can point
+// at it in the user's file as it does for compile errors. The fast path
+// never fails: it steps aside, and the VM says what failed and where.
 package formula

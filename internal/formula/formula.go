@@ -47,6 +47,24 @@ type Error struct {
 
 func (e *Error) Error() string { return fmt.Sprintf("%s (at %d)", e.Msg, e.Offset) }
 
+// RuntimeError is an evaluation that failed — a division by zero, pow or
+// round given an exponent or a number of places out of range, the memory
+// budget exceeded — at a rune offset inside the expression: the operator
+// or the call that failed. A caller turns the offset into a position in
+// the user's file, as it does for an *Error; the message itself carries
+// no position.
+type RuntimeError struct {
+	Offset int // runes from the start of the expression
+	Msg    string
+	// Err is the cause (ErrDivisionByZero...), nil when expr-lang gave a
+	// message only.
+	Err error
+}
+
+func (e *RuntimeError) Error() string { return e.Msg }
+
+func (e *RuntimeError) Unwrap() error { return e.Err }
+
 // Ref is a name an expression reads. For member.x and previous.x, Name is
 // "member" or "previous" and Field is x. For a constant key looked up in a
 // name — cle["ville"], cle.ville, "ville" in cle — Key is the key, so that
@@ -316,15 +334,18 @@ func (m *VM) run(p *Program, env map[string]any) (any, error) {
 	return out, nil
 }
 
-// runtimeError strips expr-lang's snippet, which points into the expression
-// alone; callers position the error in the user's file.
+// runtimeError keeps, of expr-lang's error, the message and where the
+// failing instruction comes from, and drops its snippet, which points into
+// the expression alone: callers position the error in the user's file.
+//
+// The location is the node the instruction was compiled from. For an
+// operator that is the operator itself (the parser places a binary node at
+// its operator, and the decimal patch, ast.Patch, gives the call that
+// replaces it the same location); for a function, its name.
 func runtimeError(err error) error {
 	var fe *file.Error
 	if errors.As(err, &fe) {
-		if fe.Prev != nil {
-			return fe.Prev
-		}
-		return errors.New(fe.Message)
+		return &RuntimeError{Offset: fe.From, Msg: fe.Message, Err: fe.Prev}
 	}
 	return err
 }

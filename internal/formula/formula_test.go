@@ -141,23 +141,70 @@ func TestNodeLimit(t *testing.T) {
 	}
 }
 
+// A run-time error is a *RuntimeError at the operator or call that
+// failed, whose message carries no position.
 func TestRuntimeErrors(t *testing.T) {
 	env := Decls{"a": Number, "b": Number}
 	var m VM
-	tests := []struct{ src, msg string }{
-		{"a / b", "division by zero"},
-		{"round(a, 2.5)", "number of decimal places"},
-		{"pow(a, 0.5)", "whole number"},
+	tests := []struct {
+		src    string
+		offset int // of the operator or call that failed
+		msg    string
+	}{
+		{"a / b", 2, "division by zero"},
+		{"1 + a / b", 6, "division by zero"},
+		{"(a + 1) /\n  (b * 2)", 8, "division by zero"},
+		{"let x = a; x / b", 13, "division by zero"},
+		{"a > 1 ? 1 : a / b", 14, "division by zero"},
+		{"-(a / b)", 4, "division by zero"},
+		{"round(a, 2.5)", 0, "round: the number of decimal places must be a whole number from 0 to 20, found 2.5"},
+		{"a * floor(a, b - 1)", 4, "floor: the number of decimal places"},
+		{"pow(a, 0.5)", 0, "pow: the exponent must be a whole number"},
+		{"a ** 0.5", 2, "pow: the exponent must be a whole number"},
+		{"1 + 2 ^ 1001", 6, "pow: the exponent must be a whole number"},
+		{"a / (b * 2) + 1", 2, "division by zero"},
+		{"é + a / b", 6, "division by zero"}, // runes, not bytes
 	}
 	for _, tt := range tests {
-		p, err := testEnv.Compile(tt.src, env, KindNumber)
+		names := env
+		if strings.HasPrefix(tt.src, "é") {
+			names = Decls{"é": Number, "a": Number, "b": Number}
+		}
+		p, err := testEnv.Compile(tt.src, names, KindNumber)
 		if err != nil {
 			t.Fatalf("Compile(%q): %v", tt.src, err)
 		}
-		_, err = m.Number(p, map[string]any{"a": num("1"), "b": num("0")})
-		if err == nil || !strings.Contains(err.Error(), tt.msg) {
-			t.Errorf("Eval(%q) error = %v, want %q", tt.src, err, tt.msg)
+		_, err = m.Number(p, map[string]any{"a": num("1"), "b": num("0"), "é": num("1")})
+		var re *RuntimeError
+		if !errors.As(err, &re) {
+			t.Errorf("Eval(%q) error = %v, want a *RuntimeError", tt.src, err)
+			continue
 		}
+		if re.Offset != tt.offset || !strings.HasPrefix(re.Msg, tt.msg) || err.Error() != re.Msg {
+			t.Errorf("Eval(%q) = %q at %d, want %q at %d", tt.src, err, re.Offset, tt.msg, tt.offset)
+		}
+	}
+}
+
+// The offset of a / b with b = 0 is that of the /, and the error is still
+// ErrDivisionByZero.
+func TestRuntimeErrorAtOperator(t *testing.T) {
+	src := "a / b"
+	p, err := testEnv.Compile(src, Decls{"a": Number, "b": Number}, KindNumber)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var m VM
+	_, err = m.Number(p, map[string]any{"a": num("1"), "b": num("0")})
+	var re *RuntimeError
+	if !errors.As(err, &re) {
+		t.Fatalf("error %v, want a *RuntimeError", err)
+	}
+	if got := []rune(src)[re.Offset]; got != '/' {
+		t.Errorf("offset %d is %q, want the /", re.Offset, got)
+	}
+	if !errors.Is(err, ErrDivisionByZero) {
+		t.Errorf("error %v does not wrap ErrDivisionByZero", err)
 	}
 }
 
