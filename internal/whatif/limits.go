@@ -3,9 +3,11 @@ package whatif
 import (
 	"container/list"
 	"context"
+	"io"
 	"math"
 	"net"
 	"net/http"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -227,5 +229,149 @@ func (c *cache) put(key string, out *Outcome, err error) {
 		last := c.order.Back()
 		c.order.Remove(last)
 		delete(c.items, last.Value.(*cacheEntry).key)
+	}
+}
+
+// connLimit bounds the connections open at once. At the bound, a new
+// connection takes the place of the one that has waited longest without
+// a request under way (nothing read yet, or idle between two requests),
+// so that idle sockets, however many, cannot keep a person out; when
+// every connection has a request under way, the new one is answered 503
+// and closed. The server's timeouts close the waiting ones in time
+// anyway (ReadHeaderTimeout, IdleTimeout).
+type connLimit struct {
+	max int
+	// full is called, at most once a minute, when a connection is turned
+	// away or closed to make room.
+	full func(open int, refused bool)
+
+	mu       sync.Mutex
+	open     int
+	admitted int       // in all, for the tests
+	waiting  list.List // of *limitedConn, the longest waiting first
+	lastFull time.Time
+}
+
+func newConnLimit(max int, full func(open int, refused bool)) *connLimit {
+	return &connLimit{max: max, full: full}
+}
+
+// limitedConn is a connection counted by a connLimit.
+type limitedConn struct {
+	net.Conn
+	l *connLimit
+	// Guarded by l.mu: waiting is the connection's place in l.waiting,
+	// nil while a request is under way; closed says it is no longer
+	// counted.
+	waiting *list.Element
+	closed  bool
+}
+
+// admit counts a new connection. It returns the connection to close to
+// make room for it, if any, or false when there is no room.
+func (l *connLimit) admit(c *limitedConn) (evicted *limitedConn, ok bool) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.open >= l.max {
+		front := l.waiting.Front()
+		if front == nil {
+			l.noteFull(true)
+			return nil, false
+		}
+		evicted = front.Value.(*limitedConn)
+		l.forget(evicted)
+		l.noteFull(false)
+	}
+	l.open++
+	l.admitted++
+	c.waiting = l.waiting.PushBack(c)
+	return evicted, true
+}
+
+func (l *connLimit) noteFull(refused bool) {
+	if l.full != nil && time.Since(l.lastFull) >= time.Minute {
+		l.lastFull = time.Now()
+		l.full(l.open, refused)
+	}
+}
+
+// forget stops counting c; l.mu is held.
+func (l *connLimit) forget(c *limitedConn) {
+	if c.closed {
+		return
+	}
+	c.closed = true
+	l.open--
+	if c.waiting != nil {
+		l.waiting.Remove(c.waiting)
+		c.waiting = nil
+	}
+}
+
+// state follows a connection through http.Server.ConnState: waiting
+// while new or idle, not while a request is under way.
+func (l *connLimit) state(nc net.Conn, st http.ConnState) {
+	c, ok := nc.(*limitedConn)
+	if !ok || c.l != l {
+		return
+	}
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	switch {
+	case c.closed:
+	case st == http.StateActive && c.waiting != nil:
+		l.waiting.Remove(c.waiting)
+		c.waiting = nil
+	case st == http.StateIdle && c.waiting == nil:
+		c.waiting = l.waiting.PushBack(c)
+	case st == http.StateHijacked || st == http.StateClosed:
+		l.forget(c)
+	}
+}
+
+// counts returns the connections open and, of them, those waiting.
+func (l *connLimit) counts() (open, waiting int) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.open, l.waiting.Len()
+}
+
+func (c *limitedConn) Close() error {
+	c.l.mu.Lock()
+	c.l.forget(c)
+	c.l.mu.Unlock()
+	return c.Conn.Close()
+}
+
+// limitListener is a listener whose connections a connLimit counts.
+type limitListener struct {
+	net.Listener
+	l *connLimit
+}
+
+// tooManyConns is the answer to a connection turned away.
+var tooManyConns = func() string {
+	const msg = "Trop de connexions ouvertes : réessayez dans un instant.\n"
+	return "HTTP/1.1 503 Service Unavailable\r\nContent-Type: text/plain; charset=utf-8\r\nRetry-After: 1\r\nConnection: close\r\n" +
+		"Content-Length: " + strconv.Itoa(len(msg)) + "\r\n\r\n" + msg
+}()
+
+func (ln *limitListener) Accept() (net.Conn, error) {
+	for {
+		nc, err := ln.Listener.Accept()
+		if err != nil {
+			return nil, err
+		}
+		c := &limitedConn{Conn: nc, l: ln.l}
+		evicted, ok := ln.l.admit(c)
+		if evicted != nil {
+			evicted.Conn.Close()
+		}
+		if ok {
+			return c, nil
+		}
+		nc.SetWriteDeadline(time.Now().Add(time.Second))
+		_, _ = io.WriteString(nc, tooManyConns)
+		nc.Close()
 	}
 }

@@ -35,6 +35,16 @@ type Options struct {
 	// CacheEntries is the number of computed what-ifs kept (256; negative:
 	// none).
 	CacheEntries int
+	// MaxConns is the number of connections open at once (256); at the
+	// bound, a new connection takes the place of the one idle longest, or
+	// is answered 503 when every one has a request under way.
+	MaxConns int
+	// ReadHeaderTimeout bounds the time from a connection's opening, or
+	// the first byte of a request on a kept-alive one, to the end of its
+	// headers (5 s); IdleTimeout the time a connection is kept open
+	// between two requests (60 s). Past them the connection is closed.
+	ReadHeaderTimeout time.Duration
+	IdleTimeout       time.Duration
 	// Addr is the address the server listens on, as given (--addr). The
 	// Host header of a request must name a loopback host (localhost,
 	// 127.0.0.1 or another loopback address, [::1]) or Addr's host, with
@@ -82,6 +92,15 @@ func (o Options) withDefaults() Options {
 	}
 	if o.ComputeTimeout <= 0 {
 		o.ComputeTimeout = 10 * time.Second
+	}
+	if o.MaxConns <= 0 {
+		o.MaxConns = 256
+	}
+	if o.ReadHeaderTimeout <= 0 {
+		o.ReadHeaderTimeout = 5 * time.Second
+	}
+	if o.IdleTimeout <= 0 {
+		o.IdleTimeout = 60 * time.Second
 	}
 	if o.CacheEntries == 0 {
 		o.CacheEntries = 256
@@ -134,22 +153,59 @@ func NewHandler(sim *Simulator, opt Options) *Handler {
 	return h
 }
 
-// NewServer returns an http.Server for h with timeouts on every stage of
-// a request and a bound on the request's headers.
-func NewServer(addr string, h http.Handler) *http.Server {
-	return &http.Server{
+// Server serves the page over HTTP within the limits of its Options:
+// the time allowed to each stage of a request, the size of its headers,
+// the connections open at once.
+type Server struct {
+	srv   *http.Server
+	conns *connLimit
+}
+
+// NewServer returns a server for h, with h's limits.
+func NewServer(addr string, h *Handler) *Server {
+	return newServer(addr, h, h.opt)
+}
+
+func newServer(addr string, h http.Handler, opt Options) *Server {
+	opt = opt.withDefaults()
+	s := &Server{conns: newConnLimit(opt.MaxConns, func(open int, refused bool) {
+		if opt.Log == nil {
+			return
+		}
+		if refused {
+			opt.Log.Warn(fmt.Sprintf("%d connections open, each with a request under way: new ones are answered 503", open))
+		} else {
+			opt.Log.Warn(fmt.Sprintf("%d connections open: the one idle longest is closed for each new one", open))
+		}
+	})}
+	s.srv = &http.Server{
 		Addr:              addr,
 		Handler:           h,
-		ReadHeaderTimeout: 5 * time.Second,
-		ReadTimeout:       10 * time.Second,
+		ReadHeaderTimeout: opt.ReadHeaderTimeout,
+		ReadTimeout:       max(10*time.Second, opt.ReadHeaderTimeout),
 		WriteTimeout:      30 * time.Second,
-		IdleTimeout:       60 * time.Second,
+		IdleTimeout:       opt.IdleTimeout,
 		// net/http accepts MaxHeaderBytes plus headerSlack bytes of
 		// request line and headers: ask for less, so that the limit is
 		// the documented MaxHeaderBytes, not 12 KiB.
 		MaxHeaderBytes: MaxHeaderBytes - headerSlack,
+		ConnState:      s.conns.state,
 	}
+	return s
 }
+
+// Serve accepts connections on ln and serves them until Shutdown or
+// Close; it then returns http.ErrServerClosed.
+func (s *Server) Serve(ln net.Listener) error {
+	return s.srv.Serve(&limitListener{Listener: ln, l: s.conns})
+}
+
+// Shutdown stops accepting connections, closes the idle ones and waits
+// for the requests under way to finish, or for ctx to end.
+func (s *Server) Shutdown(ctx context.Context) error { return s.srv.Shutdown(ctx) }
+
+// Close closes the listener and every connection at once.
+func (s *Server) Close() error { return s.srv.Close() }
 
 func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	defer func() {

@@ -176,11 +176,8 @@ func TestBadRequests(t *testing.T) {
 // TestBadRequestsOverHTTP sends what a browser cannot: oversized headers,
 // a request line of garbage, against the real server on loopback.
 func TestBadRequestsOverHTTP(t *testing.T) {
-	srv := httptest.NewUnstartedServer(nil)
-	srv.Config = NewServer("", NewHandler(defaultSimulator(t), Options{Rate: -1}))
-	srv.Start()
-	defer srv.Close()
-	req, _ := http.NewRequest(http.MethodGet, srv.URL+"/", nil)
+	addr := serveLoopback(t, NewServer("", NewHandler(defaultSimulator(t), Options{Rate: -1})))
+	req, _ := http.NewRequest(http.MethodGet, "http://"+addr+"/", nil)
 	req.Header.Set("X-Grand", strings.Repeat("x", 2*MaxHeaderBytes))
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
@@ -193,7 +190,7 @@ func TestBadRequestsOverHTTP(t *testing.T) {
 	// (An HTTP version the server does not speak, HTTP/9.9, gets net/http's
 	// own 505 before the handler is reached.)
 	for _, raw := range []string{"GARBAGE\r\n\r\n", "GET /?a=%zz HTTP/1.1\r\nHost: x\r\n\r\n", "GET / HTTP/1.1\r\n\r\n", "GET /" + strings.Repeat("x", 20000) + " HTTP/1.1\r\nHost: x\r\n\r\n"} {
-		conn, err := net.Dial("tcp", srv.Listener.Addr().String())
+		conn, err := net.Dial("tcp", addr)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -347,6 +344,19 @@ func TestPageShowsEveryDimension(t *testing.T) {
 	}
 }
 
+// serveLoopback serves s on a loopback port until the test ends and
+// returns its address.
+func serveLoopback(t *testing.T, s *Server) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	go s.Serve(ln)
+	t.Cleanup(func() { s.Close() })
+	return ln.Addr().String()
+}
+
 // rawStatus sends raw on a new connection to addr and returns the status
 // line of the answer.
 func rawStatus(t *testing.T, addr, raw string) string {
@@ -369,11 +379,7 @@ func rawStatus(t *testing.T, addr, raw string) string {
 // line ends included, and not one byte more (net/http alone would allow
 // 4 KiB more).
 func TestHeaderLimit(t *testing.T) {
-	srv := httptest.NewUnstartedServer(nil)
-	srv.Config = NewServer("", NewHandler(defaultSimulator(t), Options{Rate: -1}))
-	srv.Start()
-	defer srv.Close()
-	addr := srv.Listener.Addr().String()
+	addr := serveLoopback(t, NewServer("", NewHandler(defaultSimulator(t), Options{Rate: -1})))
 	request := func(size int) string {
 		head := "GET /sante HTTP/1.1\r\nHost: " + addr + "\r\nX-Remplissage: "
 		const tail = "\r\n\r\n"
@@ -447,11 +453,7 @@ func TestHostAllowList(t *testing.T) {
 	}
 
 	// Served for real, the port must be the one listened on.
-	srv := httptest.NewUnstartedServer(nil)
-	srv.Config = NewServer("", NewHandler(sim, Options{Rate: -1, Addr: "127.0.0.1:0"}))
-	srv.Start()
-	defer srv.Close()
-	addr := srv.Listener.Addr().String()
+	addr := serveLoopback(t, NewServer("", NewHandler(sim, Options{Rate: -1, Addr: "127.0.0.1:0"})))
 	_, port, _ := net.SplitHostPort(addr)
 	for host, want := range map[string]string{
 		"127.0.0.1:" + port:    "HTTP/1.1 200",

@@ -35,6 +35,7 @@ Stop it with Ctrl-C. docs/serve.md describes the page and its limits.`,
 			addr, _ := cmd.Flags().GetString("addr")
 			rate, _ := cmd.Flags().GetFloat64("rate")
 			hosts, _ := cmd.Flags().GetStringSlice("allow-host")
+			maxConns, _ := cmd.Flags().GetInt("max-conns")
 			ws, err := p.workspace(cmd)
 			if err != nil {
 				return err
@@ -44,7 +45,7 @@ Stop it with Ctrl-C. docs/serve.md describes the page and its limits.`,
 				return err
 			}
 			logger := slog.New(slog.NewTextHandler(p.stderr, nil))
-			srv := whatif.NewServer(addr, whatif.NewHandler(sim, whatif.Options{Rate: rate, Addr: addr, Hosts: hosts, Log: logger}))
+			srv := whatif.NewServer(addr, whatif.NewHandler(sim, whatif.Options{Rate: rate, MaxConns: maxConns, Addr: addr, Hosts: hosts, Log: logger}))
 			ln, err := net.Listen("tcp", addr)
 			if err != nil {
 				return fmt.Errorf("cannot listen on %s: %v", addr, err)
@@ -60,13 +61,14 @@ Stop it with Ctrl-C. docs/serve.md describes the page and its limits.`,
 	}
 	cmd.Flags().String("addr", "127.0.0.1:8080", "address to listen on (host:port); the default serves this machine only")
 	cmd.Flags().StringSlice("allow-host", nil, "another name the page may be reached by (the name a reverse proxy passes on in Host), besides localhost, the loopback addresses and the host of --addr; repeat or separate with commas")
+	cmd.Flags().Int("max-conns", 256, "connections open at once; at the bound a new one takes the place of the one idle longest")
 	cmd.Flags().Float64("rate", 20, "requests a second allowed to each client, after a burst of twice as many; negative: no limit")
 	return cmd
 }
 
 // serveUntilDone serves on ln until ctx ends (Ctrl-C), then lets the
 // requests under way finish, for at most five seconds.
-func serveUntilDone(ctx context.Context, srv *http.Server, ln net.Listener) error {
+func serveUntilDone(ctx context.Context, srv *whatif.Server, ln net.Listener) error {
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	select {

@@ -58,7 +58,7 @@ func runJSON(t *testing.T, args ...string) map[string]string {
 
 // newServeHandler is what `quotepart serve` serves on the embedded
 // defaults.
-func newServeHandler(t *testing.T) http.Handler {
+func newServeHandler(t *testing.T) *whatif.Handler {
 	t.Helper()
 	ws, err := app.OpenDefaults()
 	if err != nil {
