@@ -84,7 +84,7 @@ func svgOf(p *plot.Plot, w, h vg.Length, label string) (template.HTML, error) {
 		return "", fmt.Errorf("the chart %q did not render", label)
 	}
 	s = s[i:]
-	s = strings.Replace(s, "<svg ", `<svg role="img" aria-label="`+html.EscapeString(label)+`" `, 1)
+	s = strings.Replace(s, "<svg ", `<svg role="img" aria-label="`+html.EscapeString(SafeText(label))+`" `, 1)
 	s = strings.ReplaceAll(s, "font-family:Liberation Sans;", "font-family:'Liberation Sans',Arial,Helvetica,sans-serif;")
 	return template.HTML(s), nil
 }
@@ -298,7 +298,7 @@ func hbarPlot(names []string, series [][]float64, colours []color.Color, overlap
 	// Row 0 is drawn at the bottom: reverse, so that the first name is on top.
 	rev := make([]string, n)
 	for i, s := range names {
-		rev[n-1-i] = s
+		rev[n-1-i] = SafeText(s) // drawn as SVG text, which the canvas escapes for XML only
 	}
 	revSeries := make([][]float64, len(series))
 	for k, s := range series {

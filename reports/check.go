@@ -50,26 +50,27 @@ func (c *Check) OK() bool {
 func checkText(w io.Writer, _ Lang, c *Check) error {
 	var b strings.Builder
 	for _, t := range c.Targets {
+		name := SafeText(t.Name)
 		if len(t.Errors) > 0 {
-			fmt.Fprintln(&b, t.Errors.Detail())
-			fmt.Fprintf(&b, "%s: %s\n", t.Name, Plural(len(t.Errors), "error"))
+			fmt.Fprintln(&b, SafeLines(t.Errors.Detail()))
+			fmt.Fprintf(&b, "%s: %s\n", name, Plural(len(t.Errors), "error"))
 			continue
 		}
 		if c.Strict && len(t.Warnings) > 0 {
 			for _, f := range t.Warnings {
 				head, snippet, _ := strings.Cut(f.Detail(), "\n")
-				fmt.Fprintf(&b, "%s [%s]\n", head, f.Check)
+				fmt.Fprintf(&b, "%s [%s]\n", SafeText(head), SafeText(f.Check))
 				if snippet != "" {
-					fmt.Fprintln(&b, snippet)
+					fmt.Fprintln(&b, SafeLines(snippet))
 				}
 			}
-			fmt.Fprintf(&b, "%s: %s (--strict: warnings are errors)\n", t.Name, Plural(len(t.Warnings), "error"))
+			fmt.Fprintf(&b, "%s: %s (--strict: warnings are errors)\n", name, Plural(len(t.Warnings), "error"))
 			continue
 		}
 		for _, f := range t.Warnings {
-			fmt.Fprintf(&b, "%s (warning)\n", f.Error.Error())
+			fmt.Fprintf(&b, "%s (warning)\n", SafeText(f.Error.Error()))
 		}
-		fmt.Fprintf(&b, "%s: ok — %s\n", t.Name, t.Summary)
+		fmt.Fprintf(&b, "%s: ok — %s\n", name, SafeText(t.Summary))
 	}
 	_, err := io.WriteString(w, b.String())
 	return err

@@ -144,6 +144,9 @@ func compareText(w io.Writer, f Format, lang Lang, cs []*Comparison) error {
 		rows = append(rows, []string{horizon, wd.total, Money(c.Total.Base, lang), Money(c.Total.Other, lang), SignedMoney(c.Total.Change, lang), ChangePercent(c.Total, lang)})
 		if f == Markdown {
 			fmt.Fprintf(&b, "## %s\n\n", escapeMarkdown(title))
+			for j := range head {
+				head[j] = escapeMarkdown(head[j])
+			}
 			fmt.Fprintf(&b, "| %s |\n|---|---|---:|---:|---:|---:|\n", strings.Join(head, " | "))
 			for _, r := range rows {
 				r[1] = escapeMarkdown(r[1])
@@ -151,7 +154,7 @@ func compareText(w io.Writer, f Format, lang Lang, cs []*Comparison) error {
 			}
 			continue
 		}
-		b.WriteString(title + "\n\n")
+		b.WriteString(SafeText(title) + "\n\n")
 		writeColumns(&b, "  ", append([][]string{head}, rows...), []bool{false, false, true, true, true, true})
 	}
 	_, err := io.WriteString(w, b.String())

@@ -23,7 +23,7 @@ var hostile = []struct {
 	{"+1", "'+1", "+1"},
 	{"-1", "'-1", "-1"},
 	{"@x", "'@x", "@x"},
-	{"\tTab", "'\tTab", " Tab"},
+	{"\tTab", "'\tTab", `\tTab`},
 	{"a|b", "a|b", `a\|b`},
 	{"</script>", "</script>", "&lt;/script&gt;"},
 	{"<img src=x onerror=alert(1)>", "<img src=x onerror=alert(1)>", "&lt;img src=x onerror=alert(1)&gt;"},
@@ -163,7 +163,8 @@ func TestEscapeMarkdown(t *testing.T) {
 
 // A line break inside a label (LF, or CR alone, which CommonMark also
 // takes as a line ending) would end a table row in the middle.
-// escapeMarkdown turns them, like every control character, into spaces.
+// escapeMarkdown turns them, like every control character, into visible
+// escapes (SafeText).
 func TestMarkdownLineBreaks(t *testing.T) {
 	for _, label := range []string{carriageReturn, "a\nb", "a\r\nb"} {
 		out := string(render(t, Markdown, French, hostileResults(t, label, "ok")))
@@ -203,5 +204,31 @@ func TestJSONKeepsLabels(t *testing.T) {
 	var raw any
 	if err := json.Unmarshal(out, &raw); err != nil {
 		t.Fatal(err)
+	}
+}
+
+func TestSafeText(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"Ville de Rouen", "Ville de Rouen"},
+		{"a\nb", `a\nb`},
+		{"a\r\nb", `a\r\nb`},
+		{"\tTab", `\tTab`},
+		{"x\n::error::injected", `x\n::error::injected`},
+		{"\x1b[31mrouge\x1b[0m", `\u001b[31mrouge\u001b[0m`},
+		{"del\x7f", `del\u007f`},
+		{"c1\u0085\u009b", `c1\u0085\u009b`},
+		{"abc\u202edef", `abc\u202edef`},
+		{"\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u2066\u2067\u2068\u2069", `\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u2066\u2067\u2068\u2069`},
+		{"déjà\u00a0vu\u202f€", "déjà\u00a0vu\u202f€"}, // no-break spaces are text
+		{`a\b`, `a\b`},
+		{"bad\xffutf8", "bad\ufffdutf8"},
+	}
+	for _, tt := range tests {
+		if got := SafeText(tt.in); got != tt.want {
+			t.Errorf("SafeText(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+		if again := SafeText(SafeText(tt.in)); again != SafeText(tt.in) {
+			t.Errorf("SafeText is not idempotent on %q: %q", tt.in, again)
+		}
 	}
 }

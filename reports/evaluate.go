@@ -121,7 +121,7 @@ func evaluationText(w io.Writer, f Format, lang Lang, e *Evaluation) error {
 		if f == Markdown {
 			fmt.Fprintf(&b, "%s %s\n\n", strings.Repeat("#", level+1), escapeMarkdown(s))
 		} else {
-			b.WriteString(s + "\n")
+			b.WriteString(SafeText(s) + "\n")
 		}
 	}
 	table := func(rows [][]string, right []bool) {
@@ -159,7 +159,7 @@ func evaluationText(w io.Writer, f Format, lang Lang, e *Evaluation) error {
 			if f == Markdown {
 				b.WriteString(escapeMarkdown(line) + "\n\n")
 			} else {
-				b.WriteString("  " + line + "\n")
+				b.WriteString("  " + SafeText(line) + "\n")
 			}
 		} else {
 			heading(1, ew.portfolio)
@@ -255,7 +255,7 @@ func writeLine(b *strings.Builder, f Format, s string) {
 		b.WriteString(escapeMarkdown(s) + "\n\n")
 		return
 	}
-	b.WriteString("  " + s + "\n")
+	b.WriteString("  " + SafeText(s) + "\n")
 }
 
 func listOr(xs []string, none string) string {

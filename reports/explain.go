@@ -47,7 +47,7 @@ func traceText(w io.Writer, lang Lang, e Explained) error {
 	}
 	t := e.Trace
 	var b strings.Builder
-	fmt.Fprintf(&b, "%s — %d — %s (%s)\n\n", t.Member.Label, t.Year, e.ScenarioTitle, e.ScenarioID)
+	fmt.Fprintf(&b, "%s — %d — %s (%s)\n\n", SafeText(t.Member.Label), t.Year, SafeText(e.ScenarioTitle), SafeText(e.ScenarioID))
 	billed := Money(t.Member.Billed, lang)
 	if t.Member.Manager {
 		billed += " (" + tw.managerNote + ")"
@@ -62,14 +62,14 @@ func traceText(w io.Writer, lang Lang, e Explained) error {
 	}
 	fmt.Fprintf(&b, "  = %s\n", strings.Join(terms, " + "))
 	for _, p := range t.Pools {
-		fmt.Fprintf(&b, "\n%s %s%s%s (%s), %s %s\n", tw.pool, tw.open, p.Pool.Label, tw.close, p.Pool.ID, tw.key, p.Pool.Key)
+		fmt.Fprintf(&b, "\n%s %s%s%s (%s), %s %s\n", tw.pool, tw.open, SafeText(p.Pool.Label), tw.close, SafeText(p.Pool.ID), tw.key, SafeText(p.Pool.Key))
 		for i, ev := range p.Amount {
 			writeEvaluation(&b, "  ", p.Pool.ID, ev, t.Months, len(p.Amount), tw.months)
 			if i < len(p.Key) {
 				writeEvaluation(&b, "  ", p.Pool.Key+"["+t.Member.ID+"]", p.Key[i], t.Months, len(p.Key), tw.months)
 			}
 		}
-		fmt.Fprintf(&b, "  %s %s, %s %s\n", p.Pool.Label, Money(p.Pool.Amount, lang), tw.fees, Money(p.Pool.Fees, lang))
+		fmt.Fprintf(&b, "  %s %s, %s %s\n", SafeText(p.Pool.Label), Money(p.Pool.Amount, lang), tw.fees, Money(p.Pool.Fees, lang))
 		product, feeProduct := "", ""
 		if len(p.Amount) == 1 && len(p.Key) == 1 && len(t.FeeRate) <= 1 {
 			weight := ""
@@ -108,13 +108,13 @@ func traceText(w io.Writer, lang Lang, e Explained) error {
 	fmt.Fprintf(&b, "\n%s\n", tw.params)
 	for _, p := range t.Params {
 		for _, v := range p.Values {
-			fmt.Fprintf(&b, "  %s = %s %s (%s %s)  [%s]\n", p.Param.Name, v.Value, p.Param.Unit, tw.since, Date(v.From, lang), v.Pos)
+			fmt.Fprintf(&b, "  %s = %s %s (%s %s)  [%s]\n", SafeText(p.Param.Name), v.Value, SafeText(p.Param.Unit), tw.since, Date(v.From, lang), SafeText(v.Pos.String()))
 		}
 		if p.Param.Source != "" {
-			fmt.Fprintf(&b, "      %s%s %s\n", tw.source, tw.colon, oneLine(p.Param.Source))
+			fmt.Fprintf(&b, "      %s%s %s\n", tw.source, tw.colon, SafeText(oneLine(p.Param.Source)))
 		}
 		if p.Param.Assumption != "" {
-			fmt.Fprintf(&b, "      %s%s %s\n", tw.assumption, tw.colon, oneLine(p.Param.Assumption))
+			fmt.Fprintf(&b, "      %s%s %s\n", tw.assumption, tw.colon, SafeText(oneLine(p.Param.Assumption)))
 		}
 	}
 	fmt.Fprintf(&b, "\n%s%s %s\n", tw.sum, tw.colon, Money(t.Total(), lang))
@@ -140,7 +140,7 @@ func writeEvaluation(b *strings.Builder, indent, name string, ev engine.Evaluati
 	if segments > 1 || ev.Months < yearMonths {
 		when = fmt.Sprintf(" (%s %d–%d)", months, ev.FromMonth, ev.FromMonth+ev.Months-1)
 	}
-	fmt.Fprintf(b, "%s%s%s = %s   [%s]\n", indent, name, when, oneLine(ev.Source), ev.Pos)
+	fmt.Fprintf(b, "%s%s%s = %s   [%s]\n", indent, SafeText(name), when, SafeText(oneLine(ev.Source)), SafeText(ev.Pos.String()))
 	var in []string
 	for _, i := range ev.Inputs {
 		if i.PerMember != nil {
@@ -151,12 +151,12 @@ func writeEvaluation(b *strings.Builder, indent, name string, ev engine.Evaluati
 			slices.Sort(ids)
 			var parts []string
 			for _, id := range ids {
-				parts = append(parts, fmt.Sprintf("%s: %s", id, i.PerMember[id]))
+				parts = append(parts, fmt.Sprintf("%s: %s", SafeText(id), i.PerMember[id]))
 			}
-			in = append(in, fmt.Sprintf("%s = {%s}", i.Name, strings.Join(parts, ", ")))
+			in = append(in, fmt.Sprintf("%s = {%s}", SafeText(i.Name), strings.Join(parts, ", ")))
 			continue
 		}
-		in = append(in, fmt.Sprintf("%s = %s", i.Name, i.Value))
+		in = append(in, fmt.Sprintf("%s = %s", SafeText(i.Name), i.Value))
 	}
 	if len(in) > 0 {
 		fmt.Fprintf(b, "%s    %s\n", indent, strings.Join(in, " ; "))

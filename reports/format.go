@@ -5,6 +5,7 @@ import (
 	"strconv"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	"github.com/quotepart/quotepart/engine"
 	"github.com/shopspring/decimal"
@@ -113,19 +114,43 @@ func Key(d decimal.Decimal) string {
 // Cents formats money for machines: a decimal string with two decimals.
 func Cents(d decimal.Decimal) string { return d.StringFixed(2) }
 
-// plainText replaces control characters (line breaks, tabs, terminal escape
-// sequences' ESC) by spaces, so that a label cannot break a table row or
-// drive the terminal.
-func plainText(s string) string {
-	if strings.IndexFunc(s, unicode.IsControl) < 0 {
+// SafeText makes text from a user's file safe to print on a terminal, in a
+// CI log and in Markdown: every C0 and C1 control character (line breaks,
+// carriage return, tab, ESC, DEL, U+0080–U+009F) and every bidirectional
+// formatting character (U+061C, U+200E, U+200F, U+202A–U+202E,
+// U+2066–U+2069) becomes a visible escape: \n, \r and \t for the three
+// common ones, \u followed by four lowercase hexadecimal digits for the
+// others (\u001b, \u202e). A label then cannot end a table row, start a
+// workflow command (::error) on a line of its own, drive the terminal, or
+// reorder the text around it. Other text, backslashes included, is kept
+// as is; invalid UTF-8 becomes U+FFFD. Every text, table and Markdown
+// renderer passes user text (labels, titles, ids, messages, formulas)
+// through it; JSON and CSV keep text as written.
+func SafeText(s string) string {
+	if strings.IndexFunc(s, unsafeRune) < 0 && utf8.ValidString(s) {
 		return s
 	}
-	return strings.Map(func(r rune) rune {
-		if unicode.IsControl(r) {
-			return ' '
+	var b strings.Builder
+	for _, r := range s {
+		switch {
+		case r == '\n':
+			b.WriteString(`\n`)
+		case r == '\r':
+			b.WriteString(`\r`)
+		case r == '\t':
+			b.WriteString(`\t`)
+		case unsafeRune(r):
+			fmt.Fprintf(&b, `\u%04x`, r)
+		default:
+			b.WriteRune(r)
 		}
-		return r
-	}, s)
+	}
+	return b.String()
+}
+
+// unsafeRune tells the characters SafeText escapes.
+func unsafeRune(r rune) bool {
+	return unicode.IsControl(r) || unicode.Is(unicode.Bidi_Control, r)
 }
 
 var (
@@ -148,4 +173,15 @@ func Date(d engine.Date, lang Lang) string {
 		day = "1er"
 	}
 	return day + " " + frenchMonths[d.Month-1] + " " + strconv.Itoa(d.Year)
+}
+
+// SafeLines is SafeText on each line of a text the renderers made of
+// several lines (a diagnostic and its source line): the line breaks stay,
+// whatever else could drive a terminal is escaped.
+func SafeLines(s string) string {
+	lines := strings.Split(s, "\n")
+	for i, l := range lines {
+		lines[i] = SafeText(l)
+	}
+	return strings.Join(lines, "\n")
 }

@@ -41,4 +41,4 @@ var markdownEscaper = strings.NewReplacer("|", `\|`, "*", `\*`, "_", `\_`, "`", 
 
 // escapeMarkdown keeps user text from breaking a table or turning into
 // markup: line breaks and other control characters become spaces.
-func escapeMarkdown(s string) string { return markdownEscaper.Replace(plainText(s)) }
+func escapeMarkdown(s string) string { return markdownEscaper.Replace(SafeText(s)) }

@@ -85,7 +85,7 @@ func markdownTable(b *strings.Builder, lang Lang, t *table) {
 func markdownCell(c cell, lang Lang) string {
 	s := c.Format(lang)
 	if (c.Kind == codeCell || c.Kind == formulaCell) && s != "" && !strings.Contains(s, "`") {
-		return "`" + strings.ReplaceAll(plainText(s), "|", `\|`) + "`"
+		return "`" + strings.ReplaceAll(SafeText(s), "|", `\|`) + "`"
 	}
 	return escapeMarkdown(s)
 }

@@ -35,25 +35,26 @@ func diffWordsFor(lang Lang) diffWords {
 func ruleDiffText(w io.Writer, lang Lang, d *RuleDiff, md bool) error {
 	wd := diffWordsFor(lang)
 	var b strings.Builder
-	esc := func(s string) string { return s }
+	esc := SafeText
 	if md {
 		esc = escapeMarkdown
-		fmt.Fprintf(&b, "### %s\n\n`%s` → `%s`\n\n", wd.title, strings.ReplaceAll(d.Before, "`", "'"), strings.ReplaceAll(d.After, "`", "'"))
+		code := func(s string) string { return strings.ReplaceAll(SafeText(s), "`", "'") }
+		fmt.Fprintf(&b, "### %s\n\n`%s` → `%s`\n\n", wd.title, code(d.Before), code(d.After))
 	} else {
-		fmt.Fprintf(&b, "%s: %s → %s\n\n", wd.title, d.Before, d.After)
+		fmt.Fprintf(&b, "%s: %s → %s\n\n", wd.title, esc(d.Before), esc(d.After))
 	}
 	for _, s := range d.Scenarios {
 		head := fmt.Sprintf("%s (%s)", s.Title, s.ID)
 		if md {
 			fmt.Fprintf(&b, "#### %s\n\n", esc(head))
 		} else {
-			fmt.Fprintf(&b, "%s\n", head)
+			fmt.Fprintf(&b, "%s\n", esc(head))
 		}
 		if s.Skipped != "" {
 			if md {
 				fmt.Fprintf(&b, "_%s : %s_\n\n", wd.skipped, esc(s.Skipped))
 			} else {
-				fmt.Fprintf(&b, "  %s: %s\n\n", wd.skipped, s.Skipped)
+				fmt.Fprintf(&b, "  %s: %s\n\n", wd.skipped, esc(s.Skipped))
 			}
 			continue
 		}

@@ -19,7 +19,7 @@ func runTable(w io.Writer, lang Lang, results []*engine.Result) error {
 		if i > 0 {
 			b.WriteString("\n")
 		}
-		fmt.Fprintf(&b, "%s (%s)\n", plainText(r.Title), plainText(r.ID))
+		fmt.Fprintf(&b, "%s (%s)\n", SafeText(r.Title), SafeText(r.ID))
 		for _, y := range r.Years {
 			b.WriteString("\n")
 			heading := fmt.Sprint(y.Year)
@@ -30,7 +30,7 @@ func runTable(w io.Writer, lang Lang, results []*engine.Result) error {
 			rows := [][]string{{wd.member, wd.key, wd.amount, wd.fees, wd.billed}}
 			shares, fees, billed := decimal.Zero, decimal.Zero, decimal.Zero
 			for _, m := range y.Members {
-				label := plainText(m.Label)
+				label := SafeText(m.Label)
 				if m.Manager {
 					label += " (" + wd.manager + ")"
 				}
@@ -41,7 +41,7 @@ func runTable(w io.Writer, lang Lang, results []*engine.Result) error {
 			writeColumns(&b, "  ", rows, []bool{false, true, true, true, true})
 			var costs []string
 			for _, p := range y.Pools {
-				c := plainText(p.Label) + " " + Money(p.Amount, lang)
+				c := SafeText(p.Label) + " " + Money(p.Amount, lang)
 				if !p.Fees.IsZero() {
 					c += " + " + wd.feesOf + " " + Money(p.Fees, lang)
 				}
@@ -56,15 +56,18 @@ func runTable(w io.Writer, lang Lang, results []*engine.Result) error {
 
 // writeColumns aligns cells in columns, right-aligned where right[i] is
 // set, measuring width in runes so that accents and no-break spaces count
-// as one column.
+// as one column. Every cell goes through SafeText.
 func writeColumns(b *strings.Builder, indent string, rows [][]string, right []bool) {
 	widths := make([]int, len(rows[0]))
-	for _, row := range rows {
+	safe := make([][]string, len(rows))
+	for r, row := range rows {
+		safe[r] = make([]string, len(row))
 		for i, c := range row {
-			widths[i] = max(widths[i], utf8.RuneCountInString(c))
+			safe[r][i] = SafeText(c)
+			widths[i] = max(widths[i], utf8.RuneCountInString(safe[r][i]))
 		}
 	}
-	for _, row := range rows {
+	for _, row := range safe {
 		b.WriteString(indent)
 		for i, c := range row {
 			pad := strings.Repeat(" ", widths[i]-utf8.RuneCountInString(c))

@@ -195,7 +195,7 @@ func (x *xlsxWriter) setCell(sheet, ref string, c cell) error {
 		if c.Text == "" {
 			return nil
 		}
-		return f.SetCellStr(sheet, ref, SafeCell(plainText(c.Text)))
+		return f.SetCellStr(sheet, ref, SafeCell(SafeText(c.Text)))
 	case emptyCell:
 		return nil
 	case dateCell:

@@ -26,14 +26,15 @@ const JSONSchema = "quotepart/test/v1"
 // writeText writes one line per case, the expected and actual values of
 // every failed check under its case, the coverage when computed, and a
 // closing line "PASS: n passed, 0 failed" or "FAIL: n passed, m failed"
-// (errored cases count as failed there).
+// (errored cases count as failed there). Text from the files (names,
+// subjects, messages) goes through reports.SafeText.
 func writeText(w io.Writer, r *Report) error {
 	var b strings.Builder
 	for _, c := range r.Cases {
 		status := map[Status]string{Passed: "ok   ", Failed: "FAIL ", Errored: "ERROR"}[c.Status]
-		fmt.Fprintf(&b, "%s %s: %s%s\n", status, lineOnly(c.Pos), c.Name, scenarioNote(c.Scenario))
+		fmt.Fprintf(&b, "%s %s: %s%s\n", status, reports.SafeText(lineOnly(c.Pos)), reports.SafeText(c.Name), reports.SafeText(scenarioNote(c.Scenario)))
 		if c.Err != nil {
-			for _, line := range strings.Split(diag.Flatten(c.Err).Detail(), "\n") {
+			for _, line := range strings.Split(reports.SafeLines(diag.Flatten(c.Err).Detail()), "\n") {
 				fmt.Fprintf(&b, "      %s\n", line)
 			}
 		}
@@ -84,9 +85,9 @@ func checkTitle(ch Check) string {
 }
 
 func writeFailure(b *strings.Builder, indent string, ch Check) {
-	fmt.Fprintf(b, "%s%s: %s\n", indent, ch.Pos, checkTitle(ch))
+	fmt.Fprintf(b, "%s%s: %s\n", indent, reports.SafeText(ch.Pos.String()), reports.SafeText(checkTitle(ch)))
 	if ch.Problem != "" {
-		fmt.Fprintf(b, "%s    %s\n", indent, ch.Problem)
+		fmt.Fprintf(b, "%s    %s\n", indent, reports.SafeText(ch.Problem))
 		return
 	}
 	fmt.Fprintf(b, "%s    expected    %s\n", indent, ch.Expected.String())
@@ -98,7 +99,7 @@ func writeCoverage(b *strings.Builder, cov *Coverage) {
 	fmt.Fprintf(b, "coverage: %d of %d rule versions and parameters exercised (%s %%)\n", cov.Covered, cov.Total, cov.Percent().StringFixed(1))
 	width := 0
 	for _, u := range cov.Units {
-		width = max(width, len(lineOnly(u.Pos)))
+		width = max(width, len(reports.SafeText(lineOnly(u.Pos))))
 	}
 	for _, u := range cov.Units {
 		mark := "  "
@@ -113,7 +114,7 @@ func writeCoverage(b *strings.Builder, cov *Coverage) {
 		if !u.Covered {
 			state = "not exercised"
 		}
-		fmt.Fprintf(b, "  %s%-*s  %s: %s\n", mark, width, lineOnly(u.Pos), name, state)
+		fmt.Fprintf(b, "  %s%-*s  %s: %s\n", mark, width, reports.SafeText(lineOnly(u.Pos)), reports.SafeText(name), state)
 	}
 }
 
@@ -217,7 +218,10 @@ func writeJSON(w io.Writer, r *Report) error {
 // Jenkins read it: <testsuites> with the totals, one <testsuite> per test
 // file, one <testcase> per case with a <failure> (values differ) or an
 // <error> (the rules failed at run time) whose text is the text report's.
-// Times are left out: the report does not depend on the clock.
+// Times are left out: the report does not depend on the clock. Case names,
+// messages and texts go through reports.SafeText, as in the text report:
+// a name holding a line break cannot start a workflow command (::error) in
+// a CI log that prints the attributes.
 type (
 	junitSuites struct {
 		XMLName  xml.Name     `xml:"testsuites"`
@@ -263,7 +267,7 @@ func writeJUnit(w io.Writer, r *Report) error {
 			doc.Suites = append(doc.Suites, junitSuite{Name: c.File})
 		}
 		s := &doc.Suites[i]
-		jc := junitCase{Name: c.Name, Classname: c.File, File: c.File, Line: c.Pos.Line, Assertions: len(c.Checks)}
+		jc := junitCase{Name: reports.SafeText(c.Name), Classname: c.File, File: c.File, Line: c.Pos.Line, Assertions: len(c.Checks)}
 		switch c.Status {
 		case Failed:
 			var b strings.Builder
@@ -272,10 +276,10 @@ func writeJUnit(w io.Writer, r *Report) error {
 				writeFailure(&b, "", ch)
 			}
 			jc.Failure = &junitProblem{Type: "mismatch", Text: b.String(),
-				Message: fmt.Sprintf("%d of %d expected values differ; first: %s", len(fails), len(c.Checks), checkTitle(fails[0]))}
+				Message: fmt.Sprintf("%d of %d expected values differ; first: %s", len(fails), len(c.Checks), reports.SafeText(checkTitle(fails[0])))}
 			s.Failures++
 		case Errored:
-			jc.Error = &junitProblem{Type: "rules", Message: diag.Flatten(c.Err)[0].Error(), Text: diag.Flatten(c.Err).Detail()}
+			jc.Error = &junitProblem{Type: "rules", Message: reports.SafeText(diag.Flatten(c.Err)[0].Error()), Text: reports.SafeLines(diag.Flatten(c.Err).Detail())}
 			s.Errors++
 		}
 		s.Tests++
