@@ -7,6 +7,8 @@ import (
 	"io/fs"
 	"slices"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 )
 
 // Pos is a position in a user's file. Line and Col count from 1; a zero
@@ -81,31 +83,81 @@ func (e *Error) Error() string {
 
 func (e *Error) Unwrap() error { return e.Err }
 
+// Limits of what Detail prints, so that a 1 MB line in a user's file does
+// not make a 2 MB message.
+const (
+	// SnippetWidth is how many characters of a long source line Detail
+	// shows, around the column.
+	SnippetWidth = 100
+	// MessageWidth is how many characters of a message Detail shows.
+	MessageWidth = 1000
+)
+
 // Detail renders the error followed, when the source line is known, by that
 // line and a caret under the column:
 //
 //	rules/cles.yaml:12:9: unknown name ccass
 //	   12 |   expr: ccass * 2
 //	      |         ^
+//
+// A source line longer than SnippetWidth characters is cut to a window of
+// that many around the column, with … where it is cut; a message longer
+// than MessageWidth characters is cut too. In the source line, a tab shows
+// as a space, and a control or bidirectional formatting character as
+// U+FFFD (�), so that each character takes one column and the caret,
+// counted in characters, stays under the right one.
 func (e *Error) Detail() string {
+	msg := cut(e.Error(), MessageWidth)
 	if e.Source == "" || e.Pos.Line == 0 {
-		return e.Error()
+		return msg
+	}
+	line := []rune(e.Source)
+	for i, r := range line {
+		switch {
+		case r == '\t':
+			line[i] = ' '
+		case unicode.IsControl(r) || unicode.Is(unicode.Bidi_Control, r):
+			line[i] = utf8.RuneError
+		}
+	}
+	caret := max(0, e.Pos.Col-1) // in characters from the start of the line shown
+	if len(line) > SnippetWidth {
+		start := min(max(0, caret-SnippetWidth/2), len(line)-SnippetWidth)
+		end := start + SnippetWidth
+		window := string(line[start:end])
+		caret -= start
+		if start > 0 {
+			window = "…" + window
+			caret++
+		}
+		if end < len(line) {
+			window += "…"
+		}
+		line = []rune(window)
 	}
 	gutter := fmt.Sprintf("%5d | ", e.Pos.Line)
 	var b strings.Builder
-	b.WriteString(e.Error())
+	b.WriteString(msg)
 	b.WriteString("\n")
 	b.WriteString(gutter)
-	b.WriteString(strings.ReplaceAll(e.Source, "\t", " "))
+	b.WriteString(string(line))
 	if e.Pos.Col > 0 {
 		b.WriteString("\n")
 		b.WriteString(strings.Repeat(" ", len(gutter)-2))
 		b.WriteString("| ")
-		// Count runes, not bytes: French labels carry accents.
-		b.WriteString(strings.Repeat(" ", max(0, e.Pos.Col-1)))
+		b.WriteString(strings.Repeat(" ", caret))
 		b.WriteString("^")
 	}
 	return b.String()
+}
+
+// cut shortens s to n characters, the last one an ellipsis, when longer.
+func cut(s string, n int) string {
+	if utf8.RuneCountInString(s) <= n {
+		return s
+	}
+	r := []rune(s)
+	return string(r[:n-1]) + "…"
 }
 
 // Finding is a warning and the check that raised it (stale, unsourced,

@@ -3,7 +3,9 @@ package diag
 import (
 	"errors"
 	"fmt"
+	"strings"
 	"testing"
+	"unicode/utf8"
 )
 
 func TestDetailDrawsCaretUnderColumn(t *testing.T) {
@@ -58,5 +60,64 @@ func TestListSortsAndFlattens(t *testing.T) {
 	}
 	if (List{}).Err() != nil {
 		t.Fatal("an empty list must be no error")
+	}
+}
+
+// A long line is cut to a window around the column, the caret still under
+// the character the column names.
+func TestDetailCutsLongLines(t *testing.T) {
+	long := strings.Repeat("a", 500) + "é" + strings.Repeat("b", 500_000)
+	e := &Error{Pos: Pos{File: "x.yaml", Line: 3, Col: 501}, Msg: "here", Source: long}
+	d := e.Detail()
+	if len(d) > 1000 {
+		t.Fatalf("Detail is %d bytes long, want it bounded", len(d))
+	}
+	lines := strings.Split(d, "\n")
+	if len(lines) != 3 {
+		t.Fatalf("Detail =\n%s", d)
+	}
+	src, caret := []rune(lines[1]), []rune(lines[2])
+	if !strings.HasPrefix(lines[1], "    3 | …a") || !strings.HasSuffix(lines[1], "b…") {
+		t.Errorf("source line = %q, want it cut on both sides with …", lines[1])
+	}
+	at := len(caret) - 1
+	if caret[at] != '^' || src[at] != 'é' || src[at-1] != 'a' {
+		t.Errorf("the caret is under %q, want the column 501, é:\n%s", src[at], d)
+	}
+	if n := len(src) - len("    3 | "); n != SnippetWidth+2 {
+		t.Errorf("window of %d characters, want %d and two ellipses", n, SnippetWidth)
+	}
+
+	// Near the start: no ellipsis before, caret where it was.
+	e = &Error{Pos: Pos{File: "x.yaml", Line: 3, Col: 5}, Msg: "here", Source: strings.Repeat("c", 300)}
+	lines = strings.Split(e.Detail(), "\n")
+	if !strings.HasPrefix(lines[1], "    3 | cccc") || !strings.HasSuffix(lines[1], "c…") || lines[2] != "      |     ^" {
+		t.Errorf("Detail near the start =\n%s", e.Detail())
+	}
+	// Near the end: no ellipsis after.
+	e = &Error{Pos: Pos{File: "x.yaml", Line: 3, Col: 300}, Msg: "here", Source: strings.Repeat("c", 299) + "d"}
+	lines = strings.Split(e.Detail(), "\n")
+	if !strings.HasSuffix(lines[1], "cd") || !strings.HasPrefix(lines[1], "    3 | …c") || []rune(lines[1])[len([]rune(lines[2]))-1] != 'd' {
+		t.Errorf("Detail near the end =\n%s", e.Detail())
+	}
+}
+
+func TestDetailCutsLongMessages(t *testing.T) {
+	e := &Error{Pos: Pos{File: "x.yaml", Line: 1}, Msg: "unknown name " + strings.Repeat("x", 1<<20)}
+	d := e.Detail()
+	if n := utf8.RuneCountInString(d); n != MessageWidth || !strings.HasSuffix(d, "x…") {
+		t.Errorf("message of %d characters ending %q, want %d ending with …", n, d[len(d)-5:], MessageWidth)
+	}
+}
+
+// Control and bidirectional characters in the source line take one column
+// each, shown as U+FFFD, so that the caret stays in place.
+func TestDetailControlCharacters(t *testing.T) {
+	e := &Error{Pos: Pos{File: "x.yaml", Line: 2, Col: 9}, Msg: "unknown name b", Source: "a\u202e\x1b\tc: x b"}
+	want := "x.yaml:2:9: unknown name b\n" +
+		"    2 | a\ufffd\ufffd c: x b\n" +
+		"      |         ^"
+	if got := e.Detail(); got != want {
+		t.Errorf("Detail() =\n%s\nwant\n%s", got, want)
 	}
 }
