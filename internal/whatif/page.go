@@ -251,11 +251,14 @@ func (h *Handler) renderProblems(w io.Writer, ev evaluation) error {
 func problemsOf(err error) *problemsView {
 	var ps Problems
 	var ce *ComputeError
+	var tl tooLongError
 	switch {
 	case errors.As(err, &ps):
 		return &problemsView{Problems: ps}
 	case errors.As(err, &ce):
 		return &problemsView{Refused: ce.Error()}
+	case errors.As(err, &tl):
+		return &problemsView{Busy: "Le calcul de cette simulation a dépassé la limite de " + frenchDuration(tl.limit) + " : il a été arrêté. Réessayez dans un instant ; si cela se reproduit, la simulation est trop lourde pour cette page."}
 	case errors.Is(err, errBusy):
 		return &problemsView{Busy: "Le serveur est très sollicité : la simulation n'a pas pu être calculée à temps. Réessayez dans un instant."}
 	}

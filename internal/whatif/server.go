@@ -30,7 +30,9 @@ type Options struct {
 	// then gets 503.
 	Concurrent int
 	QueueWait  time.Duration
-	// ComputeTimeout bounds one computation (10 s).
+	// ComputeTimeout bounds one computation (10 s): its context carries
+	// the deadline down to the engine, which stops at it, and the answer,
+	// a 503, does not wait for the computation to stop.
 	ComputeTimeout time.Duration
 	// CacheEntries is the number of computed what-ifs kept (256; negative:
 	// none).
@@ -120,6 +122,8 @@ type Handler struct {
 	opt     Options
 	hosts   hostList
 	limiter *rateLimiter
+	// compute is sim.Evaluate; a test may put a slower one.
+	compute func(context.Context, State) (*Outcome, error)
 	slots   slots
 	cache   *cache
 	static  http.Handler
@@ -129,7 +133,8 @@ type Handler struct {
 // NewHandler returns the page's handler with the given limits.
 func NewHandler(sim *Simulator, opt Options) *Handler {
 	opt = opt.withDefaults()
-	h := &Handler{sim: sim, opt: opt, hosts: newHostList(opt.Addr, opt.Hosts), slots: make(slots, opt.Concurrent), cache: newCache(opt.CacheEntries)}
+	h := &Handler{sim: sim, opt: opt, hosts: newHostList(opt.Addr, opt.Hosts), compute: sim.Evaluate,
+		slots: make(slots, opt.Concurrent), cache: newCache(opt.CacheEntries)}
 	if opt.Rate > 0 {
 		h.limiter = newRateLimiter(opt.Rate, opt.Burst, opt.MaxClients)
 	}
@@ -297,10 +302,7 @@ func (h *Handler) evaluate(ctx context.Context, rawQuery string) evaluation {
 			ev.err, ev.status = errBusy, http.StatusServiceUnavailable
 			return ev
 		}
-		compute, cancel := context.WithTimeout(ctx, h.opt.ComputeTimeout)
-		ev.out, ev.err = h.sim.Evaluate(compute, st)
-		cancel()
-		h.slots.release()
+		ev.out, ev.err = h.run(ctx, st)
 		if ev.err == nil || isUserError(ev.err) {
 			h.cache.put(key, ev.out, ev.err)
 		}
@@ -313,6 +315,9 @@ func (h *Handler) evaluate(ctx context.Context, rawQuery string) evaluation {
 	case isUserError(err):
 		h.logf("what-if refused by the rules (%s): %v", key, err)
 		ev.status = http.StatusUnprocessableEntity
+	case isTooLong(err):
+		h.logf("computing %s: stopped after %v, the compute timeout", key, h.opt.ComputeTimeout)
+		ev.status = http.StatusServiceUnavailable
 	case errors.Is(err, context.DeadlineExceeded) || errors.Is(err, context.Canceled):
 		ev.err, ev.status = errBusy, http.StatusServiceUnavailable
 	default:
@@ -322,7 +327,70 @@ func (h *Handler) evaluate(ctx context.Context, rawQuery string) evaluation {
 	return ev
 }
 
+// run computes st, in the slot the caller holds, within the compute
+// timeout: the deadline travels down in the context, and the answer does
+// not wait past it even if the computation has not stopped yet; the slot
+// is freed when it has.
+func (h *Handler) run(ctx context.Context, st State) (*Outcome, error) {
+	compute, cancel := context.WithTimeout(ctx, h.opt.ComputeTimeout)
+	defer cancel()
+	type result struct {
+		out *Outcome
+		err error
+	}
+	done := make(chan result, 1)
+	go func() {
+		defer h.slots.release()
+		defer func() {
+			if v := recover(); v != nil {
+				done <- result{err: fmt.Errorf("panic: %v", v)}
+			}
+		}()
+		out, err := h.compute(compute, st)
+		done <- result{out, err}
+	}()
+	var r result
+	select {
+	case r = <-done:
+	case <-compute.Done():
+		select {
+		case r = <-done: // finished just in time
+		default:
+			r.err = compute.Err()
+		}
+	}
+	if r.err != nil && compute.Err() != nil {
+		// Whatever error the computation gave on its way out, the
+		// deadline or the client's leaving is the cause.
+		if ctx.Err() == nil && errors.Is(compute.Err(), context.DeadlineExceeded) {
+			return nil, tooLongError{h.opt.ComputeTimeout}
+		}
+		return nil, compute.Err()
+	}
+	return r.out, r.err
+}
+
 var errBusy = errors.New("le serveur est très sollicité : réessayez dans un instant")
+
+// tooLongError is a computation stopped at the compute timeout.
+type tooLongError struct{ limit time.Duration }
+
+func (e tooLongError) Error() string {
+	return "le calcul a dépassé la limite de " + frenchDuration(e.limit) + " et a été arrêté"
+}
+
+func isTooLong(err error) bool {
+	var tl tooLongError
+	return errors.As(err, &tl)
+}
+
+// frenchDuration writes a limit the French way: "10 s", "2,5 s", "50 ms".
+func frenchDuration(d time.Duration) string {
+	if d >= time.Second {
+		return strings.Replace(strconv.FormatFloat(d.Seconds(), 'f', -1, 64), ".", ",", 1) + "\u00a0s"
+	}
+	return strconv.FormatInt(max(1, d.Milliseconds()), 10) + "\u00a0ms"
+}
 
 func isProblems(err error) bool {
 	var ps Problems

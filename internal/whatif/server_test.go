@@ -2,6 +2,7 @@ package whatif
 
 import (
 	"context"
+	"errors"
 	"io"
 	"net"
 	"net/http"
@@ -469,5 +470,75 @@ func TestHostAllowList(t *testing.T) {
 	// A request line with a full address names its host there.
 	if got := rawStatus(t, addr, "GET http://evil.example/sante HTTP/1.1\r\nHost: 127.0.0.1:"+port+"\r\n\r\n"); got != "HTTP/1.1 421" {
 		t.Errorf("absolute request target: %q, want HTTP/1.1 421", got)
+	}
+}
+
+// TestComputeDeadline: a computation past the compute timeout is answered
+// 503 with a French message naming the limit, and is not cached.
+func TestComputeDeadline(t *testing.T) {
+	sim := defaultSimulator(t)
+	h := NewHandler(sim, Options{Rate: -1, ComputeTimeout: time.Nanosecond})
+	const target = "/resultats?etc.etc_cellule_numerique_confiance.2027=3"
+	for i := range 2 {
+		w := get(t, h, target)
+		if w.Code != http.StatusServiceUnavailable || !strings.Contains(w.Body.String(), "a dépassé la limite de 1\u00a0ms") {
+			t.Errorf("request %d with a deadline of 1 ns: %d\n%.400s", i+1, w.Code, w.Body)
+		}
+		if st := w.Header().Get("Server-Timing"); st == "cache" {
+			t.Errorf("request %d: a computation stopped at its deadline was cached", i+1)
+		}
+	}
+	if w := get(t, NewHandler(sim, Options{Rate: -1}), target); w.Code != http.StatusOK {
+		t.Errorf("the same what-if with the default deadline: %d", w.Code)
+	}
+}
+
+// TestComputeDeadlineReachesTheRun: the context's deadline is what every
+// stage of a what-if (building the chain, the portfolio's own run, the
+// run) stops at.
+func TestComputeDeadlineReachesTheRun(t *testing.T) {
+	sim := defaultSimulator(t)
+	ctx, cancel := context.WithDeadline(context.Background(), time.Now().Add(-time.Second))
+	defer cancel()
+	for _, q := range whatIfs {
+		st, err := sim.Parse(q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := sim.Evaluate(ctx, st); !errors.Is(err, context.DeadlineExceeded) {
+			t.Errorf("%q past its deadline: %v, want the deadline's error", q, err)
+		}
+	}
+}
+
+// TestComputeDeadlineDoesNotWait: the answer comes at the deadline even
+// when the computation is slow to stop; the computation keeps its slot
+// until it has.
+func TestComputeDeadlineDoesNotWait(t *testing.T) {
+	const limit = 50 * time.Millisecond
+	h := NewHandler(defaultSimulator(t), Options{Rate: -1, ComputeTimeout: limit, Concurrent: 1, QueueWait: 100 * time.Millisecond})
+	unblock := make(chan struct{})
+	defer close(unblock)
+	deadlines := make(chan time.Duration, 2)
+	h.compute = func(ctx context.Context, _ State) (*Outcome, error) {
+		d, ok := ctx.Deadline()
+		if !ok {
+			d = time.Now().Add(time.Hour)
+		}
+		deadlines <- time.Until(d)
+		<-unblock // deaf to its context
+		return nil, ctx.Err()
+	}
+	start := time.Now()
+	w := get(t, h, "/resultats?etc.etc_dsi.2027=1")
+	if took := time.Since(start); w.Code != http.StatusServiceUnavailable || took > time.Second {
+		t.Errorf("a computation that does not stop: %d after %v, want 503 after %v", w.Code, took, limit)
+	}
+	if d := <-deadlines; d > limit {
+		t.Errorf("the computation's context ends in %v, want at most %v", d, limit)
+	}
+	w = get(t, h, "/resultats?etc.etc_dsi.2027=2")
+	if w.Code != http.StatusServiceUnavailable || !strings.Contains(w.Body.String(), "très sollicité") {
+		t.Errorf("while the first computation holds the only slot: %d\n%.300s", w.Code, w.Body)
 	}
 }
