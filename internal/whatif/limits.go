@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -28,6 +29,16 @@ type hostList struct {
 }
 
 type hostPort struct{ host, port string }
+
+// everyMinute lets something happen at most once a minute: a log line
+// that a flood of requests would repeat.
+type everyMinute struct{ last atomic.Int64 }
+
+func (e *everyMinute) allow() bool {
+	now := time.Now().UnixNano()
+	last := e.last.Load()
+	return (last == 0 || now-last >= int64(time.Minute)) && e.last.CompareAndSwap(last, now)
+}
 
 func newHostList(addr string, names []string) hostList {
 	var l hostList
@@ -326,6 +337,22 @@ func (l *connLimit) state(nc net.Conn, st http.ConnState) {
 		c.waiting = l.waiting.PushBack(c)
 	case st == http.StateHijacked || st == http.StateClosed:
 		l.forget(c)
+	}
+}
+
+// closeWaiting closes every connection without a request under way.
+func (l *connLimit) closeWaiting() {
+	l.mu.Lock()
+	var conns []*limitedConn
+	for e := l.waiting.Front(); e != nil; e = e.Next() {
+		conns = append(conns, e.Value.(*limitedConn))
+	}
+	for _, c := range conns {
+		l.forget(c)
+	}
+	l.mu.Unlock()
+	for _, c := range conns {
+		c.Conn.Close()
 	}
 }
 

@@ -1,6 +1,7 @@
 package whatif
 
 import (
+	"context"
 	"errors"
 	"io"
 	"net"
@@ -166,5 +167,61 @@ func TestConnectionCapAllBusy(t *testing.T) {
 	}
 	if code, _ := quickGet(t, addr); code != http.StatusOK {
 		t.Errorf("after the slow requests: %d", code)
+	}
+}
+
+// TestShutdown: on Shutdown, a request under way finishes and gets its
+// answer, while connections that have sent nothing do not hold the
+// server up until their read-header timeout.
+func TestShutdown(t *testing.T) {
+	entered, release := make(chan struct{}), make(chan struct{})
+	slow := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/lent" {
+			close(entered)
+			<-release
+		}
+		io.WriteString(w, "fini")
+	})
+	s := newServer("", slow, Options{ReadHeaderTimeout: 30 * time.Second})
+	addr := serveLoopback(t, s)
+	silent := dialIdle(t, addr, 1)[0]
+	waitAdmitted(t, s, 1)
+	type answer struct {
+		body string
+		err  error
+	}
+	got := make(chan answer, 1)
+	go func() {
+		resp, err := http.Get("http://" + addr + "/lent")
+		if err != nil {
+			got <- answer{err: err}
+			return
+		}
+		b, err := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		got <- answer{string(b), err}
+	}()
+	<-entered
+	stopped := make(chan error, 1)
+	start := time.Now()
+	go func() { stopped <- s.Shutdown(context.Background()) }()
+	time.Sleep(50 * time.Millisecond)
+	close(release)
+	if a := <-got; a.err != nil || a.body != "fini" {
+		t.Errorf("the request under way: %q, %v; want its answer", a.body, a.err)
+	}
+	select {
+	case err := <-stopped:
+		if err != nil {
+			t.Errorf("Shutdown: %v", err)
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("Shutdown waits for a connection that sent nothing")
+	}
+	if took := time.Since(start); took > 2*time.Second {
+		t.Errorf("Shutdown took %v", took)
+	}
+	if !closedWithin(silent, time.Second) {
+		t.Error("the silent connection is still open after Shutdown")
 	}
 }

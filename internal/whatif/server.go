@@ -121,6 +121,7 @@ type Handler struct {
 	sim     *Simulator
 	opt     Options
 	hosts   hostList
+	hostLog everyMinute
 	limiter *rateLimiter
 	// compute is sim.Evaluate; a test may put a slower one.
 	compute func(context.Context, State) (*Outcome, error)
@@ -196,6 +197,10 @@ func newServer(addr string, h http.Handler, opt Options) *Server {
 		MaxHeaderBytes: MaxHeaderBytes - headerSlack,
 		ConnState:      s.conns.state,
 	}
+	// Shutdown closes the kept-alive connections at once, but waits for
+	// those that have sent nothing yet (up to ReadHeaderTimeout): once the
+	// listener is closed, close them too.
+	s.srv.RegisterOnShutdown(s.conns.closeWaiting)
 	return s
 }
 
@@ -205,8 +210,9 @@ func (s *Server) Serve(ln net.Listener) error {
 	return s.srv.Serve(&limitListener{Listener: ln, l: s.conns})
 }
 
-// Shutdown stops accepting connections, closes the idle ones and waits
-// for the requests under way to finish, or for ctx to end.
+// Shutdown stops accepting connections, closes those without a request
+// under way and waits for the requests under way to finish, or for ctx to
+// end.
 func (s *Server) Shutdown(ctx context.Context) error { return s.srv.Shutdown(ctx) }
 
 // Close closes the listener and every connection at once.
@@ -228,7 +234,9 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	hd.Set("Referrer-Policy", "no-referrer")
 	hd.Set("X-Frame-Options", "DENY")
 	if !h.hosts.allow(r) {
-		h.logf("refused Host %q from %s: neither a loopback name nor the host of --addr (--allow-host accepts another name)", r.Host, clientOf(r))
+		if h.hostLog.allow() {
+			h.logf("refused Host %q from %s: neither a loopback name nor the host of --addr (--allow-host accepts another name); other refusals in the next minute are not logged", r.Host, clientOf(r))
+		}
 		plain(w, http.StatusMisdirectedRequest, "Adresse non reconnue : ouvrez la page à l'adresse qu'affiche quotepart serve au démarrage.")
 		return
 	}

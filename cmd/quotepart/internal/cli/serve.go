@@ -4,11 +4,13 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"net"
 	"net/http"
 	"time"
 
+	"github.com/quotepart/quotepart/internal/app"
 	"github.com/quotepart/quotepart/internal/whatif"
 	"github.com/spf13/cobra"
 )
@@ -24,51 +26,106 @@ adopted projects, and see at once each member's amount per year and its change.
 
 The page's address holds the whole what-if: a link reproduces it. "Télécharger
 comme scénario" gives a scenario file that 'quotepart run FILE' reproduces to the
-cent. The server listens on 127.0.0.1:8080 by default (this machine only); it
-writes nothing to disk, validates every input, and limits request size and rate.
-Stop it with Ctrl-C. docs/serve.md describes the page and its limits.`,
+cent. The server listens on 127.0.0.1:8080 by default (this machine only); any
+other address needs --public. It writes nothing to disk, validates every input,
+answers only requests addressed to its own name (--allow-host for a reverse
+proxy's), and limits request size, rate, connections and computing time. Stop it
+with Ctrl-C or SIGTERM: the requests under way finish, for at most 5 seconds.
+docs/serve.md describes the page and its limits.`,
 		Example: `  quotepart serve
   quotepart serve --addr 127.0.0.1:9000
-  quotepart serve --scenarios ./mes-scenarios`,
+  quotepart serve --scenarios ./mes-scenarios
+  quotepart serve --addr 0.0.0.0:8080 --public --allow-host simulation.intranet.example`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			addr, _ := cmd.Flags().GetString("addr")
-			rate, _ := cmd.Flags().GetFloat64("rate")
-			hosts, _ := cmd.Flags().GetStringSlice("allow-host")
-			maxConns, _ := cmd.Flags().GetInt("max-conns")
+			var cfg serveConfig
+			cfg.addr, _ = cmd.Flags().GetString("addr")
+			cfg.public, _ = cmd.Flags().GetBool("public")
+			cfg.hosts, _ = cmd.Flags().GetStringSlice("allow-host")
+			cfg.rate, _ = cmd.Flags().GetFloat64("rate")
+			cfg.maxConns, _ = cmd.Flags().GetInt("max-conns")
+			if err := cfg.checkAddr(); err != nil {
+				return err
+			}
 			ws, err := p.workspace(cmd)
 			if err != nil {
 				return err
 			}
-			sim, err := whatif.New(cmd.Context(), ws)
-			if err != nil {
-				return err
-			}
-			logger := slog.New(slog.NewTextHandler(p.stderr, nil))
-			srv := whatif.NewServer(addr, whatif.NewHandler(sim, whatif.Options{Rate: rate, MaxConns: maxConns, Addr: addr, Hosts: hosts, Log: logger}))
-			ln, err := net.Listen("tcp", addr)
-			if err != nil {
-				return fmt.Errorf("cannot listen on %s: %v", addr, err)
-			}
-			if host, _, err := net.SplitHostPort(ln.Addr().String()); err == nil {
-				if ip := net.ParseIP(host); ip != nil && !ip.IsLoopback() {
-					fmt.Fprintf(p.stderr, "quotepart: warning: listening on %s, reachable from other machines\n", ln.Addr())
-				}
-			}
-			fmt.Fprintf(p.stdout, "Page de simulation : http://%s/ (Ctrl-C pour arrêter)\n", ln.Addr())
-			return serveUntilDone(cmd.Context(), srv, ln)
+			return serve(cmd.Context(), ws, cfg, p.stdout, p.stderr)
 		},
 	}
 	cmd.Flags().String("addr", "127.0.0.1:8080", "address to listen on (host:port); the default serves this machine only")
+	cmd.Flags().Bool("public", false, "allow --addr to be other than a loopback address, reachable from other machines (put a reverse proxy with TLS and authentication in front)")
 	cmd.Flags().StringSlice("allow-host", nil, "another name the page may be reached by (the name a reverse proxy passes on in Host), besides localhost, the loopback addresses and the host of --addr; repeat or separate with commas")
 	cmd.Flags().Int("max-conns", 256, "connections open at once; at the bound a new one takes the place of the one idle longest")
 	cmd.Flags().Float64("rate", 20, "requests a second allowed to each client, after a burst of twice as many; negative: no limit")
 	return cmd
 }
 
-// serveUntilDone serves on ln until ctx ends (Ctrl-C), then lets the
-// requests under way finish, for at most five seconds.
-func serveUntilDone(ctx context.Context, srv *whatif.Server, ln net.Listener) error {
+// serveConfig is what serve's flags set.
+type serveConfig struct {
+	addr     string
+	public   bool
+	hosts    []string
+	rate     float64
+	maxConns int
+}
+
+// checkAddr refuses, before anything is loaded or listened on, an --addr
+// whose host is an address other than loopback (or none: every address)
+// without --public. A host name is checked once listened on.
+func (c serveConfig) checkAddr() error {
+	host, _, err := net.SplitHostPort(c.addr)
+	if err != nil {
+		return fmt.Errorf("--addr %s: expected host:port, such as 127.0.0.1:8080", c.addr)
+	}
+	if ip := net.ParseIP(host); (host == "" || ip != nil && !ip.IsLoopback()) && !c.public {
+		return c.notLoopback(c.addr)
+	}
+	return nil
+}
+
+func (c serveConfig) notLoopback(addr string) error {
+	where := "--addr " + c.addr
+	if addr != c.addr {
+		where += " (" + addr + ")"
+	}
+	return fmt.Errorf("%s is not a loopback address: the page would be reachable from other machines; add --public to allow it, behind a reverse proxy with TLS and authentication (docs/serve.md)", where)
+}
+
+// serve runs the what-if page on ws until ctx ends.
+func serve(ctx context.Context, ws *app.Workspace, cfg serveConfig, stdout, stderr io.Writer) error {
+	sim, err := whatif.New(ctx, ws)
+	if err != nil {
+		return err
+	}
+	logger := slog.New(slog.NewTextHandler(stderr, nil))
+	h := whatif.NewHandler(sim, whatif.Options{Rate: cfg.rate, MaxConns: cfg.maxConns, Addr: cfg.addr, Hosts: cfg.hosts, Log: logger})
+	ln, err := net.Listen("tcp", cfg.addr)
+	if err != nil {
+		return fmt.Errorf("cannot listen on %s: %v", cfg.addr, err)
+	}
+	if host, _, err := net.SplitHostPort(ln.Addr().String()); err == nil {
+		if ip := net.ParseIP(host); ip != nil && !ip.IsLoopback() {
+			if !cfg.public {
+				ln.Close()
+				return cfg.notLoopback(ln.Addr().String())
+			}
+			fmt.Fprintf(stderr, "quotepart: warning: listening on %s, reachable from other machines\n", ln.Addr())
+		}
+	}
+	fmt.Fprintf(stdout, "Page de simulation : http://%s/ (Ctrl-C pour arrêter)\n", ln.Addr())
+	return serveUntilDone(ctx, whatif.NewServer(cfg.addr, h), ln, stderr)
+}
+
+// shutdownGrace is the time the requests under way have to finish once
+// serve is told to stop.
+const shutdownGrace = 5 * time.Second
+
+// serveUntilDone serves on ln until ctx ends (Ctrl-C, SIGTERM), then lets
+// the requests under way finish, for at most shutdownGrace; those still
+// running then are cut off. Stopping so is a success.
+func serveUntilDone(ctx context.Context, srv *whatif.Server, ln net.Listener, stderr io.Writer) error {
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	select {
@@ -76,10 +133,11 @@ func serveUntilDone(ctx context.Context, srv *whatif.Server, ln net.Listener) er
 		return err
 	case <-ctx.Done():
 	}
-	shutdown, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	shutdown, cancel := context.WithTimeout(context.Background(), shutdownGrace)
 	defer cancel()
 	if err := srv.Shutdown(shutdown); err != nil {
-		return err
+		fmt.Fprintf(stderr, "quotepart: warning: requests still under way after %v were cut off\n", shutdownGrace)
+		srv.Close()
 	}
 	if err := <-errc; err != nil && !errors.Is(err, http.ErrServerClosed) {
 		return err
