@@ -289,9 +289,9 @@ func (l *connLimit) admit(c *limitedConn) (evicted *limitedConn, ok bool) {
 			l.noteFull(true)
 			return nil, false
 		}
+		l.noteFull(false)
 		evicted = front.Value.(*limitedConn)
 		l.forget(evicted)
-		l.noteFull(false)
 	}
 	l.open++
 	l.admitted++

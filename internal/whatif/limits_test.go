@@ -1,12 +1,15 @@
 package whatif
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"io"
+	"log/slog"
 	"net"
 	"net/http"
 	"os"
+	"strings"
 	"testing"
 	"time"
 )
@@ -69,10 +72,14 @@ func quickGet(t *testing.T, addr string) (int, time.Duration) {
 // read-header timeout would have closed the idle ones.
 func TestConnectionCap(t *testing.T) {
 	const maxConns = 8
-	s := NewServer("", NewHandler(defaultSimulator(t), Options{Rate: -1, MaxConns: maxConns}))
+	var log bytes.Buffer
+	s := NewServer("", NewHandler(defaultSimulator(t), Options{Rate: -1, MaxConns: maxConns, Log: slog.New(slog.NewTextHandler(&log, nil))}))
 	addr := serveLoopback(t, s)
 	idle := dialIdle(t, addr, 5*maxConns)
 	waitAdmitted(t, s, 5*maxConns)
+	if want := "8 connections open: the one idle longest is closed for each new one"; strings.Count(log.String(), want) != 1 {
+		t.Errorf("the log does not say once %q:\n%s", want, &log)
+	}
 	if open, _ := s.conns.counts(); open > maxConns {
 		t.Errorf("%d connections open, the cap is %d", open, maxConns)
 	}
