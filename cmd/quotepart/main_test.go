@@ -6,6 +6,7 @@ import (
 	"os"
 	"slices"
 	"testing"
+	"time"
 
 	"github.com/quotepart/quotepart/cmd/quotepart/internal/cli"
 	"github.com/rogpeppe/go-internal/testscript"
@@ -54,6 +55,16 @@ var scriptCmds = map[string]func(ts *testscript.TestScript, neg bool, args []str
 		for _, n := range names {
 			ts.Stdout().Write([]byte(n + "\n"))
 		}
+	},
+	// sleep DURATION waits, for a command started in the background to
+	// get under way.
+	"sleep": func(ts *testscript.TestScript, neg bool, args []string) {
+		if neg || len(args) != 1 {
+			ts.Fatalf("usage: sleep DURATION")
+		}
+		d, err := time.ParseDuration(args[0])
+		ts.Check(err)
+		time.Sleep(d)
 	},
 	// readpipe PATH FILE reads PATH until its writer closes it, into FILE.
 	"readpipe": func(ts *testscript.TestScript, neg bool, args []string) {

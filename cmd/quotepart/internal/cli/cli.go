@@ -8,15 +8,16 @@ import (
 	"io"
 	"os"
 	"os/signal"
-	"path/filepath"
 	"strings"
+	"syscall"
+	"time"
 
 	"github.com/quotepart/quotepart/internal/app"
 	"github.com/quotepart/quotepart/internal/diag"
 	"github.com/quotepart/quotepart/internal/outfile"
 	"github.com/quotepart/quotepart/reports"
 	"github.com/spf13/cobra"
-	"github.com/spf13/viper"
+	"github.com/spf13/pflag"
 )
 
 // Exit codes.
@@ -32,12 +33,29 @@ type exitCodeError struct{ code int }
 
 func (e *exitCodeError) Error() string { return fmt.Sprintf("exit status %d", e.code) }
 
-// Main runs the command line with args and returns the exit code.
+// Main runs the command line with args and returns the exit code. It never
+// lets a panic through: a bug is reported on one line, exit 1.
 func Main(args []string, stdout, stderr io.Writer) int {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	return execute(args, stdout, stderr, nil)
+}
+
+// execute is Main; tests may add commands to the root with extra.
+func execute(args []string, stdout, stderr io.Writer, extra func(*program, *cobra.Command)) (code int) {
+	defer func() {
+		if r := recover(); r != nil {
+			fmt.Fprintf(stderr, "quotepart: internal error: %s; this is a bug in quotepart, please report it with the command that caused it\n",
+				reports.SafeText(fmt.Sprint(r)))
+			code = exitError
+		}
+	}()
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	p := &program{stdout: stdout, stderr: stderr, v: viper.New()}
+	p := &program{stdout: stdout, stderr: stderr}
+	defer p.cancel()
 	root := p.rootCommand()
+	if extra != nil {
+		extra(p, root)
+	}
 	root.SetArgs(args)
 	root.SetOut(stdout)
 	root.SetErr(stderr)
@@ -45,34 +63,83 @@ func Main(args []string, stdout, stderr io.Writer) int {
 	if err == nil {
 		return exitOK
 	}
-	var code *exitCodeError
-	if errors.As(err, &code) {
-		return code.code
+	var exit *exitCodeError
+	if errors.As(err, &exit) {
+		return exit.code
 	}
-	if errors.Is(err, context.Canceled) {
+	var timeout *timeoutError
+	switch {
+	case p.ctx != nil && errors.As(context.Cause(p.ctx), &timeout):
+		fmt.Fprintf(stderr, "quotepart: %v\n", timeout)
+		return exitError
+	case errors.Is(err, context.Canceled):
 		fmt.Fprintln(stderr, "quotepart: interrupted; nothing was written")
 		return exitError
 	}
+	printError(stderr, err)
+	return exitError
+}
+
+// printError prints an error: positioned diagnostics as compilers print
+// them, file:line:col first, with their source line; every other error
+// after one "quotepart: ". Text from the user's files and arguments is
+// escaped (reports.SafeText), line by line.
+func printError(w io.Writer, err error) {
 	var list diag.List
 	var one *diag.Error
 	switch {
 	case errors.As(err, &list):
-		fmt.Fprintln(stderr, list.Detail())
-		fmt.Fprintf(stderr, "quotepart: %s\n", reports.Plural(len(list), "error"))
+		for _, e := range list {
+			fmt.Fprintln(w, reports.SafeLines(detail(e)))
+		}
+		fmt.Fprintf(w, "quotepart: %s\n", reports.Plural(len(list), "error"))
 	case errors.As(err, &one):
-		fmt.Fprintln(stderr, one.Detail())
+		fmt.Fprintln(w, reports.SafeLines(detail(one)))
 	default:
-		fmt.Fprintf(stderr, "quotepart: %v\n", err)
+		// cobra indents its suggestions with tabs: spaces say the same.
+		msg := strings.ReplaceAll(strings.TrimPrefix(err.Error(), "quotepart: "), "\t", "  ")
+		fmt.Fprintf(w, "quotepart: %s\n", reports.SafeLines(strings.TrimRight(msg, "\n")))
 	}
-	return exitError
 }
 
-// program holds what every command shares: the output writers and the
-// layered configuration.
+// detail is a diagnostic with its source line; one with no position at
+// all gets the "quotepart: " of other errors.
+func detail(e *diag.Error) string {
+	if e.Pos.IsZero() {
+		return "quotepart: " + strings.TrimPrefix(e.Detail(), "quotepart: ")
+	}
+	return e.Detail()
+}
+
+// timeoutError is the cause of a command stopped by --timeout.
+type timeoutError struct{ d time.Duration }
+
+func (e *timeoutError) Error() string { return fmt.Sprintf("stopped after --timeout %v", e.d) }
+
+// untimed are the commands --timeout does not bound: serve runs until it
+// is stopped, and bounds each request itself.
+var untimed = map[string]bool{"serve": true}
+
+// program holds what every command shares: the output writers, and the
+// settings of the command that runs.
 type program struct {
 	stdout, stderr io.Writer
-	v              *viper.Viper
-	configFile     string
+	// cmd is the command that runs, its flags set from every layer of
+	// the configuration; settings says where each value came from.
+	cmd      *cobra.Command
+	settings map[string]setting
+	project  *project
+	// ctx is the command's context once --timeout bounds it.
+	ctx        context.Context
+	stopTimer  context.CancelFunc
+	configFrom string // where the project file's name came from
+}
+
+// cancel releases the timer of --timeout.
+func (p *program) cancel() {
+	if p.stopTimer != nil {
+		p.stopTimer()
+	}
 }
 
 func (p *program) rootCommand() *cobra.Command {
@@ -84,76 +151,107 @@ func (p *program) rootCommand() *cobra.Command {
 are expressions over dated parameters. With no --rules it uses the embedded
 defaults: the Rouen shared digital service (Métropole, Ville, CCAS).
 
-Configuration is layered: flags, then QUOTEPART_* environment variables
-(QUOTEPART_RULES, QUOTEPART_LANG, ...), then a quotepart.yaml project file in the
-current folder (or --config FILE), then the defaults.`,
+Every flag of every command can be set, in this order of precedence: on the
+command line; by a QUOTEPART_<FLAG> environment variable (QUOTEPART_RULES,
+QUOTEPART_DRAWS, QUOTEPART_STALE_YEARS...); in the project file, at its top level
+(every command with that flag) or in a section named after a command
+(test: {format: junit}); else the default. The project file is --config FILE,
+else QUOTEPART_CONFIG, else the first quotepart.yaml in the current folder or
+its parents up to the repository's root; its relative paths are relative to its
+folder, and an unknown key in it is an error. 'quotepart config COMMAND' shows
+each setting and where it came from.
+
+--timeout (default 5m, 0 for none) bounds the whole command, serve excepted:
+past it, quotepart stops, writes nothing and exits 1. Ctrl-C and SIGTERM stop it
+the same way.
+
+Exit status: 0 ok, 1 an error (a usage, file or run error, or check finding
+one), 2 a gate that failed (test cases, diff --fail-over).`,
 		Example: `  quotepart run
   quotepart run --from 2024 --to 2030 --format json -o bills.json
   quotepart check
-  quotepart check --rules ./mes-regles`,
+  quotepart check --rules ./mes-regles
+  quotepart config test`,
 		SilenceErrors:     true,
 		SilenceUsage:      true,
-		PersistentPreRunE: func(cmd *cobra.Command, _ []string) error { return p.loadConfig(cmd) },
+		PersistentPreRunE: func(cmd *cobra.Command, _ []string) error { return p.configure(cmd) },
 	}
 	pf := root.PersistentFlags()
-	pf.StringVar(&p.configFile, "config", "", "project file (default: ./quotepart.yaml when present)")
+	pf.String("config", "", "project file (default: the first quotepart.yaml in this folder or its parents, up to the repository's root)")
 	pf.String("rules", "", "folder of rule files (default: the embedded Rouen rules)")
 	pf.String("scenarios", "", "folder of scenario files (default: the embedded Rouen scenarios, with the embedded rules)")
 	pf.String("lang", "fr", "language of labels and numbers: fr or en")
+	pf.Duration("timeout", defaultTimeout, "stop the command, writing nothing, after this long (0: no limit; serve excepted)")
 	root.SetFlagErrorFunc(func(cmd *cobra.Command, err error) error {
-		return fmt.Errorf("%v\nRun '%s --help' for usage", err, cmd.CommandPath())
+		return fmt.Errorf("%v\nRun '%s --help' for usage", flagError(err), cmd.CommandPath())
 	})
 	root.AddCommand(p.runCommand(), p.compareCommand(), p.explainCommand(), p.evaluateCommand(), p.checkCommand(),
-		p.testCommand(), p.diffCommand(), p.schemaCommand(), p.reportCommand(), p.serveCommand())
+		p.testCommand(), p.diffCommand(), p.schemaCommand(), p.reportCommand(), p.serveCommand(), p.configCommand())
 	return root
 }
 
-// loadConfig layers the project file and environment under the flags.
-func (p *program) loadConfig(cmd *cobra.Command) error {
-	v := p.v
-	v.SetEnvPrefix("QUOTEPART")
-	v.SetEnvKeyReplacer(strings.NewReplacer("-", "_"))
-	v.AutomaticEnv()
-	if err := v.BindPFlags(cmd.Flags()); err != nil {
+// defaultTimeout is the default of --timeout: generous for any real rule
+// set, short enough that a runaway CI job ends.
+const defaultTimeout = 5 * time.Minute
+
+// configure sets the flags of cmd from the environment and the project
+// file under the command line, checks the settings every command shares,
+// and bounds the command's context by --timeout.
+func (p *program) configure(cmd *cobra.Command) error {
+	p.cmd = cmd
+	cmdline := map[string]bool{}
+	cmd.Flags().Visit(func(f *pflag.Flag) { cmdline[f.Name] = true })
+	path, from, err := findProject(cmd)
+	if err != nil {
 		return err
 	}
-	switch {
-	case p.configFile != "":
-		v.SetConfigFile(p.configFile)
-		if err := v.ReadInConfig(); err != nil {
-			return fmt.Errorf("cannot read the project file %s: %v", p.configFile, err)
-		}
-	default:
-		if _, err := os.Stat("quotepart.yaml"); err == nil {
-			v.SetConfigFile("quotepart.yaml")
-			if err := v.ReadInConfig(); err != nil {
-				return fmt.Errorf("cannot read the project file quotepart.yaml: %v", err)
-			}
+	p.configFrom = from
+	if path != "" {
+		if p.project, err = readProject(path, cmd.Root()); err != nil {
+			return err
 		}
 	}
-	if _, err := reports.ParseLang(v.GetString("lang")); err != nil {
+	settings, err := resolve(cmd, flagsOf(cmd), cmdline, p.project)
+	if err != nil {
 		return err
+	}
+	p.settings = map[string]setting{}
+	for _, s := range settings {
+		p.settings[s.Name] = s
+	}
+	if _, err := reports.ParseLang(p.flag("lang")); err != nil {
+		return p.settings["lang"].wrap(err)
+	}
+	timeout, err := cmd.Flags().GetDuration("timeout")
+	if err != nil {
+		return err
+	}
+	if timeout < 0 {
+		return p.settings["timeout"].errorf("expected 0 (no limit) or a positive duration, found %v", timeout)
+	}
+	if timeout > 0 && !untimed[cmd.Name()] {
+		p.ctx, p.stopTimer = context.WithTimeoutCause(cmd.Context(), timeout, &timeoutError{timeout})
+		cmd.SetContext(p.ctx)
 	}
 	return nil
 }
 
-// path returns a configured path; a relative path written in the project
-// file is taken relative to that file's folder.
-func (p *program) path(cmd *cobra.Command, key string) string {
-	s := p.v.GetString(key)
-	if s == "" || filepath.IsAbs(s) {
-		return s
+// flag returns the value of a flag of the command that runs, set from
+// whichever layer of the configuration gave it.
+func (p *program) flag(name string) string {
+	f := p.cmd.Flags().Lookup(name)
+	if f == nil {
+		return ""
 	}
-	flag := cmd.Flags().Lookup(key)
-	_, fromEnv := os.LookupEnv("QUOTEPART_" + strings.ToUpper(strings.ReplaceAll(key, "-", "_")))
-	if (flag == nil || !flag.Changed) && !fromEnv && p.v.InConfig(key) {
-		return filepath.Join(filepath.Dir(p.v.ConfigFileUsed()), s)
-	}
-	return s
+	return f.Value.String()
 }
 
+// path returns a path setting; one written in the project file was made
+// relative to the file's folder when it was read.
+func (p *program) path(_ *cobra.Command, name string) string { return p.flag(name) }
+
 func (p *program) lang() reports.Lang {
-	l, _ := reports.ParseLang(p.v.GetString("lang"))
+	l, _ := reports.ParseLang(p.flag("lang"))
 	return l
 }
 
@@ -192,7 +290,8 @@ func addYearFlags(cmd *cobra.Command, whose string) {
 
 // format reads --format for an output kind.
 func (p *program) format(out formatted) (reports.Format, error) {
-	return out.Parse(p.v.GetString("format"))
+	f, err := out.Parse(p.flag("format"))
+	return f, p.settings["format"].wrap(err)
 }
 
 // produce is the shape of most commands: read --format for out, load the
@@ -225,6 +324,9 @@ func emit[T any](p *program, cmd *cobra.Command, out *reports.Output[T], f repor
 	if err := out.Render(&b, f, p.lang(), v); err != nil {
 		return err
 	}
+	if err := cmd.Context().Err(); err != nil {
+		return err // stopped: write nothing
+	}
 	return p.writeOutput(p.path(cmd, "output"), b.Bytes())
 }
 
@@ -245,13 +347,13 @@ func (p *program) years() (from, to int, err error) {
 
 // intSetting reads an integer setting, with a clear error for text.
 func (p *program) intSetting(key string) (int, error) {
-	s := strings.TrimSpace(p.v.GetString(key))
+	s := strings.TrimSpace(p.flag(key))
 	if s == "" {
 		return 0, nil
 	}
 	var n int
 	if _, err := fmt.Sscan(s, &n); err != nil || fmt.Sprint(n) != s {
-		return 0, fmt.Errorf("--%s: expected a year such as 2026, found %q", key, s)
+		return 0, p.settings[key].errorf("expected a year such as 2026, found %q", s)
 	}
 	return n, nil
 }
