@@ -18,7 +18,7 @@ func runMarkdown(w io.Writer, lang Lang, results []*engine.Result) error {
 			b.WriteString("\n")
 		}
 		fmt.Fprintf(&b, "## %s\n\n", escapeMarkdown(r.Title))
-		fmt.Fprintf(&b, "`%s`\n\n", r.ID)
+		fmt.Fprintf(&b, "`%s`\n\n", strings.ReplaceAll(SafeText(r.ID), "`", "'"))
 		fmt.Fprintf(&b, "| %s | %s | %s | %s | %s | %s |\n", wd.year, wd.member, wd.key, wd.amount, wd.fees, wd.billed)
 		b.WriteString("|---|---|---:|---:|---:|---:|\n")
 		for _, y := range r.Years {
