@@ -278,3 +278,54 @@ func TestDecodeRejectsBadShapes(t *testing.T) {
 		}
 	}
 }
+
+// A value wrong by the same amount in every segment of a year is one
+// failure, not one per segment; different wrong values stay apart.
+func TestSameFailureAcrossSegmentsOnce(t *testing.T) {
+	rep := run(t, `tests:
+  - name: deux segments en 2027
+    years: [2027]
+    expect:
+      - parameter: other
+        value: 4
+      - rule: key
+        member: b
+        value: 0.9
+`, Options{})
+	fails := rep.Cases[0].Failures()
+	if len(fails) != 3 {
+		t.Fatalf("%d failures, want one for the parameter and two for the key: %+v", len(fails), fails)
+	}
+	if f := fails[0]; f.Months != "" || !f.Actual.Equal(decimal.NewFromInt(3)) {
+		t.Errorf("parameter: months %q, actual %s; want the whole year, 3", f.Months, f.Actual)
+	}
+	if fails[1].Months != "months 1–6" || fails[2].Months != "months 7–12" {
+		t.Errorf("key: months %q and %q, want months 1–6 and months 7–12", fails[1].Months, fails[2].Months)
+	}
+	var b bytes.Buffer
+	if err := writeText(&b, rep); err != nil {
+		t.Fatal(err)
+	}
+	if n := strings.Count(b.String(), "actual      3\n"); n != 1 {
+		t.Errorf("the parameter's failure is printed %d times, want once:\n%s", n, b.String())
+	}
+}
+
+func TestMonthSpans(t *testing.T) {
+	r := func(from, n int) reading { return reading{from: from, n: n} }
+	for _, tt := range []struct {
+		rs       []reading
+		segments int
+		want     string
+	}{
+		{[]reading{r(1, 4), r(5, 8)}, 2, ""},
+		{[]reading{r(1, 4), r(5, 2)}, 3, "months 1–6"},
+		{[]reading{r(1, 4), r(9, 4)}, 3, "months 1–4, 9–12"},
+		{[]reading{r(3, 1), r(9, 1)}, 5, "months 3, 9"},
+		{[]reading{r(3, 1), r(4, 1)}, 5, "months 3–4"},
+	} {
+		if got := monthSpans(tt.rs, tt.segments); got != tt.want {
+			t.Errorf("monthSpans(%v, %d) = %q, want %q", tt.rs, tt.segments, got, tt.want)
+		}
+	}
+}

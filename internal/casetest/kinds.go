@@ -35,6 +35,9 @@ type kind struct {
 type reading struct {
 	months string
 	value  decimal.Decimal
+	// from and n are the first month and the number of months of the
+	// segment read, when months is set.
+	from, n int
 }
 
 func one(v decimal.Decimal) ([]reading, error) { return []reading{{value: v}}, nil }
@@ -304,7 +307,7 @@ func readSegments(_ *engine.Model, y *engine.Year, e *Expectation, _ string) ([]
 		if !ok {
 			return nil, fmt.Errorf("%s has no value in %d%s", e.subject(), y.Year, prefixed(" (", months, ")"))
 		}
-		out = append(out, reading{months: months, value: v})
+		out = append(out, reading{months: months, value: v, from: s.FromMonth, n: s.Months})
 	}
 	if len(out) == 0 {
 		return nil, fmt.Errorf("%s has no value in %d", e.subject(), y.Year)

@@ -7,6 +7,7 @@ import (
 	"github.com/quotepart/quotepart/internal/app"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -439,6 +440,7 @@ func compare(m *engine.Model, y *engine.Year, k *kind, e *Expectation, ms measur
 		return []Check{base}
 	}
 	var failed []Check
+	var spans [][]reading // the segments of each failure in failed
 	var first Check
 	for i, rd := range readings {
 		ch := base
@@ -448,15 +450,56 @@ func compare(m *engine.Model, y *engine.Year, k *kind, e *Expectation, ms measur
 		if i == 0 {
 			first = ch
 		}
-		if !ch.Passed {
-			ch.Months = rd.months
-			failed = append(failed, ch)
+		if ch.Passed {
+			continue
+		}
+		// The same wrong value in several segments is one failure.
+		if j := slices.IndexFunc(failed, func(f Check) bool { return f.Actual.Equal(ch.Actual) }); j >= 0 {
+			spans[j] = append(spans[j], rd)
+			continue
+		}
+		ch.Months = rd.months
+		failed = append(failed, ch)
+		spans = append(spans, []reading{rd})
+	}
+	for j := range failed {
+		if len(spans[j]) > 1 {
+			failed[j].Months = monthSpans(spans[j], len(y.Segments))
 		}
 	}
 	if len(failed) > 0 {
 		return failed
 	}
 	return []Check{first}
+}
+
+// monthSpans words the segments that share one failure: "" when they are
+// every segment of the year, otherwise their months, adjacent segments
+// joined ("months 1–6", "months 1–4, 9–12").
+func monthSpans(rs []reading, segments int) string {
+	if len(rs) == segments {
+		return ""
+	}
+	type span struct{ from, to int }
+	var spans []span
+	for _, r := range rs { // in the year's order
+		if n := len(spans); n > 0 && spans[n-1].to+1 == r.from {
+			spans[n-1].to = r.from + r.n - 1
+			continue
+		}
+		spans = append(spans, span{r.from, r.from + r.n - 1})
+	}
+	if len(spans) == 1 {
+		return monthRange(spans[0].from, spans[0].to-spans[0].from+1)
+	}
+	parts := make([]string, len(spans))
+	for i, s := range spans {
+		parts[i] = strconv.Itoa(s.from)
+		if s.to > s.from {
+			parts[i] += "–" + strconv.Itoa(s.to)
+		}
+	}
+	return "months " + strings.Join(parts, ", ")
 }
 
 // within reports whether diff is allowed: equal to zero when no tolerance
