@@ -1,14 +1,19 @@
 package cli
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"io"
 	"net"
 	"net/http"
+	"os"
+	"os/exec"
 	"regexp"
+	"runtime"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 
@@ -199,5 +204,68 @@ func TestServeLoopback(t *testing.T) {
 	}
 	if strings.Contains(stderr.String(), "warning") {
 		t.Errorf("stderr = %q, want no warning", stderr.String())
+	}
+}
+
+// TestServeSIGTERM runs `quotepart serve` in a process of its own (this
+// test binary, run again) and stops it with SIGTERM, as systemd or docker
+// do: it must exit 0, not be killed (143).
+func TestServeSIGTERM(t *testing.T) {
+	if os.Getenv("QUOTEPART_TEST_SERVE_PROCESS") == "1" {
+		os.Exit(Main([]string{"serve", "--addr", "127.0.0.1:0"}, os.Stdout, os.Stderr))
+	}
+	if runtime.GOOS == "windows" {
+		t.Skip("no SIGTERM on Windows")
+	}
+	exe, err := os.Executable()
+	if err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command(exe, "-test.run=^TestServeSIGTERM$")
+	cmd.Env = append(os.Environ(), "QUOTEPART_TEST_SERVE_PROCESS=1")
+	var stderr lockedBuffer
+	cmd.Stderr = &stderr
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer cmd.Process.Kill()
+	found := make(chan string, 1)
+	go func() {
+		sc := bufio.NewScanner(stdout)
+		for sc.Scan() {
+			if m := regexp.MustCompile(`http://([^/]+)/`).FindStringSubmatch(sc.Text()); m != nil {
+				found <- m[1]
+			}
+		}
+		close(found)
+	}()
+	var addr string
+	select {
+	case addr = <-found:
+	case <-time.After(60 * time.Second):
+		t.Fatalf("serve printed no address within 60 s\n%s", stderr.String())
+	}
+	if addr == "" {
+		t.Fatalf("serve ended before serving\n%s", stderr.String())
+	}
+	if code, _ := getPage(t, "http://"+addr+"/sante"); code != http.StatusOK {
+		t.Errorf("GET /sante = %d", code)
+	}
+	if err := cmd.Process.Signal(syscall.SIGTERM); err != nil {
+		t.Fatal(err)
+	}
+	waited := make(chan error, 1)
+	go func() { waited <- cmd.Wait() }()
+	select {
+	case err := <-waited:
+		if err != nil {
+			t.Errorf("after SIGTERM: %v, want exit 0\n%s", err, stderr.String())
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("serve did not stop within 10 s of SIGTERM")
 	}
 }
