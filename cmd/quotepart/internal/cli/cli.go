@@ -294,9 +294,9 @@ func (p *program) format(out formatted) (reports.Format, error) {
 	return f, p.settings["format"].wrap(err)
 }
 
-// produce is the shape of most commands: read --format for out, load the
-// workspace, compute the value with one call into it, render the value and
-// write it. It returns the value for the commands that have an exit code to
+// produce is the shape of most commands: read --format for out, check
+// that -o can be written (before any work), load the workspace, compute
+// the value with one call into it, render the value and write it. It returns the value for the commands that have an exit code to
 // decide.
 func produce[T any](p *program, cmd *cobra.Command, out *reports.Output[T], compute func(*app.Workspace) (T, error)) (T, error) {
 	var zero T
