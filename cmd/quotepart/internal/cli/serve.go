@@ -44,7 +44,7 @@ docs/serve.md describes the page and its limits.`,
 			cfg.hosts, _ = cmd.Flags().GetStringSlice("allow-host")
 			cfg.rate, _ = cmd.Flags().GetFloat64("rate")
 			cfg.maxConns, _ = cmd.Flags().GetInt("max-conns")
-			if err := cfg.checkAddr(); err != nil {
+			if err := cfg.check(); err != nil {
 				return err
 			}
 			ws, err := p.workspace(cmd)
@@ -71,10 +71,14 @@ type serveConfig struct {
 	maxConns int
 }
 
-// checkAddr refuses, before anything is loaded or listened on, an --addr
-// whose host is an address other than loopback (or none: every address)
-// without --public. A host name is checked once listened on.
-func (c serveConfig) checkAddr() error {
+// check refuses, before anything is loaded or listened on, a bound on
+// connections below 1, and an --addr whose host is an address other than
+// loopback (or none: every address) without --public. A host name is
+// checked once listened on.
+func (c serveConfig) check() error {
+	if c.maxConns < 1 {
+		return fmt.Errorf("--max-conns: expected at least 1, found %d", c.maxConns)
+	}
 	host, _, err := net.SplitHostPort(c.addr)
 	if err != nil {
 		return fmt.Errorf("--addr %s: expected host:port, such as 127.0.0.1:8080", c.addr)

@@ -81,6 +81,7 @@ func TestServeErrors(t *testing.T) {
 		{[]string{"serve", "page"}, "unknown command"},
 		{[]string{"serve", "--scenarios", "/nonexistent"}, "no such scenarios folder"},
 		{[]string{"serve", "--addr", "8080"}, "--addr 8080: expected host:port"},
+		{[]string{"serve", "--max-conns", "0"}, "--max-conns: expected at least 1, found 0"},
 		// Listening beyond this machine needs --public; nothing is
 		// listened on before saying so.
 		{[]string{"serve", "--addr", "0.0.0.0:8080"}, "--addr 0.0.0.0:8080 is not a loopback address: the page would be reachable from other machines; add --public to allow it"},
