@@ -54,6 +54,7 @@ const (
 	Invalid  Code = "invalid"   // the input breaks a rule of the format or of the domain
 	NotFound Code = "not_found" // the input names something that does not exist
 	Runtime  Code = "runtime"   // evaluation failed (division by zero, missing value)
+	Limit    Code = "limit"     // the input is beyond a documented limit (size, count, span, work)
 	Internal Code = "internal"  // a bug in quotepart
 )
 
