@@ -22,6 +22,9 @@ type Set struct {
 	Model    *engine.Model
 	Files    []NamedFile
 	Warnings diag.List
+	// Skipped are the files of the folder not read because quotepart
+	// wrote them (see OutputSchema); they are among the Warnings too.
+	Skipped diag.List
 }
 
 // NamedFile is a decoded rule file and the path it is reported under.
@@ -31,10 +34,11 @@ type NamedFile struct {
 }
 
 // IsRuleFile reports whether a file name is one Load reads: YAML, JSON or
-// TOML, except test-case files (*.test.yaml), which sit beside the rules.
+// TOML, except test-case files (*.test.yaml), which sit beside the rules,
+// and hidden files (.name), such as editors' lock files.
 func IsRuleFile(name string) bool {
 	lower := strings.ToLower(name)
-	if strings.HasSuffix(lower, ".test.yaml") || strings.HasSuffix(lower, ".test.yml") {
+	if strings.HasPrefix(path.Base(strings.ReplaceAll(name, `\`, "/")), ".") || strings.HasSuffix(lower, ".test.yaml") || strings.HasSuffix(lower, ".test.yml") {
 		return false
 	}
 	switch path.Ext(lower) {
@@ -51,12 +55,13 @@ func Load(fsys fs.FS, dir, display string, opts ...Option) (*Set, error) {
 	if err != nil {
 		return nil, err
 	}
-	if len(sources) == 0 {
-		return nil, diag.Errorf(diag.Pos{File: display}, diag.NotFound, "no rule file (*.yaml, *.yml, *.json, *.toml) in this folder")
-	}
-	var errs diag.List
+	var errs, skipped diag.List
 	files := make([]NamedFile, 0, len(sources))
 	for _, src := range sources {
+		if src.Skipped != nil {
+			skipped = append(skipped, src.Skipped)
+			continue
+		}
 		if src.Err != nil {
 			errs = append(errs, src.Err)
 			files = append(files, NamedFile{Path: src.Path})
@@ -66,7 +71,15 @@ func Load(fsys fs.FS, dir, display string, opts ...Option) (*Set, error) {
 		errs.Add(err)
 		files = append(files, NamedFile{Path: src.Path, File: f})
 	}
-	return BuildDecoded(files, errs, opts...)
+	if len(files) == 0 {
+		return nil, diag.Errorf(diag.Pos{File: display}, diag.NotFound, "no rule file (*.yaml, *.yml, *.json, *.toml) in this folder%s", skippedNote(skipped))
+	}
+	set, err := BuildDecoded(files, errs, opts...)
+	if err != nil {
+		return nil, err
+	}
+	set.NoteSkipped(skipped)
+	return set, nil
 }
 
 // BuildDecoded builds a rule set from files as DecodeFile left them, with

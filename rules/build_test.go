@@ -320,6 +320,7 @@ func TestIsRuleFile(t *testing.T) {
 	for name, want := range map[string]bool{
 		"regles.yaml": true, "regles.yml": true, "R.YAML": true, "r.json": true, "r.toml": true,
 		"cas.test.yaml": false, "cas.test.yml": false, "README.md": false, "regles.yaml.bak": false, "yaml": false,
+		".regles.yaml": false, ".#regles.yaml": false, "dir/.hidden.yaml": false, "../rouen/regles.yaml": true,
 	} {
 		if got := rules.IsRuleFile(name); got != want {
 			t.Errorf("IsRuleFile(%q) = %v, want %v", name, got, want)

@@ -42,13 +42,18 @@ type Scenario struct {
 type Catalog struct {
 	byID map[string]*Scenario
 	list []*Scenario
+	// Skipped are the files of the folder not read because quotepart
+	// wrote them (rules.OutputSchema): warnings.
+	Skipped diag.List
 }
 
 // NewCatalog returns an empty catalog.
 func NewCatalog() *Catalog { return &Catalog{byID: map[string]*Scenario{}} }
 
 // LoadDir reads every scenario file directly inside dir of fsys (*.yaml,
-// *.yml, *.json, *.toml except *.test.yaml), reporting them as display/name.
+// *.yml, *.json, *.toml except *.test.yaml and hidden files, as
+// rules.ReadFolder reads them), reporting them as display/name. Outputs of
+// quotepart found there are skipped, and listed in Skipped.
 func LoadDir(fsys fs.FS, dir, display string) (*Catalog, error) {
 	sources, err := rules.ReadFolder(fsys, dir, display, "the scenarios folder", rules.IsRuleFile)
 	if err != nil {
@@ -57,6 +62,10 @@ func LoadDir(fsys fs.FS, dir, display string) (*Catalog, error) {
 	c := NewCatalog()
 	var errs diag.List
 	for _, src := range sources {
+		if src.Skipped != nil {
+			c.Skipped = append(c.Skipped, src.Skipped)
+			continue
+		}
 		if src.Err != nil {
 			errs = append(errs, src.Err)
 			continue

@@ -93,6 +93,9 @@ type Projects struct {
 	Files      []NamedProject
 	Evaluation *EvaluationSpec
 	evalPath   string
+	// Skipped are the files of the folder not read because quotepart
+	// wrote them (rules.OutputSchema): warnings.
+	Skipped diag.List
 }
 
 // NamedProject is a decoded project file and its path.
@@ -111,17 +114,25 @@ func (p *Projects) IDs() []string {
 }
 
 // LoadProjects reads the project files directly inside dir of fsys. A
-// missing folder is no error: it means no project (nil, nil).
+// missing folder is no error: it means no project (nil, nil). Outputs of
+// quotepart found there are skipped, and listed in Skipped.
 func LoadProjects(fsys fs.FS, dir, display string) (*Projects, error) {
+	if info, err := fs.Stat(fsys, dir); err != nil || !info.IsDir() {
+		return nil, nil
+	}
 	sources, err := rules.ReadFolder(fsys, dir, display, "the projects folder", rules.IsRuleFile)
 	if err != nil {
-		return nil, nil
+		return nil, err
 	}
 	ps := &Projects{}
 	var errs diag.List
 	seen := map[string]diag.Pos{}
 	for _, src := range sources {
 		name, data := src.Path, src.Data
+		if src.Skipped != nil {
+			ps.Skipped = append(ps.Skipped, src.Skipped)
+			continue
+		}
 		if src.Err != nil {
 			errs = append(errs, src.Err)
 			continue

@@ -99,6 +99,11 @@ func checkWorkspace(ctx context.Context, folders Folders, opt CheckOptions) []re
 		return []reports.CheckTarget{{Name: "scenarios", Kind: "scenarios", Errors: diag.Flatten(err)}}
 	}
 	out := []reports.CheckTarget{checkRules(ctx, name, ws.Rules, nil, opt)}
+	// The outputs of quotepart skipped in the scenarios and projects
+	// folders are warnings of the workspace (the rules' own are the set's).
+	for _, w := range ws.Skipped()[len(ws.Rules.Skipped):] {
+		out[0].Warnings = append(out[0].Warnings, diag.Finding{Check: rules.CheckWarning, Error: w})
+	}
 	for _, s := range ws.Scenarios.All() {
 		t := reports.CheckTarget{Name: "scenario " + s.ID, Kind: "scenario"}
 		j, err := ws.Build(ctx, ws.Scenarios, s)

@@ -2,8 +2,6 @@ package app
 
 import (
 	"context"
-	"os"
-	"path/filepath"
 	"strings"
 
 	"github.com/quotepart/quotepart/engine"
@@ -113,11 +111,16 @@ func (ws *Workspace) Job(ctx context.Context, name string) (*Job, error) {
 // returns a nil scenario for the rule set's own id.
 func (ws *Workspace) scenario(name string) (*scenarios.Catalog, *scenarios.Scenario, error) {
 	if strings.ContainsAny(name, `/\`) || rules.IsRuleFile(name) {
-		data, err := os.ReadFile(name)
-		if err != nil {
-			return nil, nil, diag.Errorf(diag.Pos{File: name}, diag.NotFound, "cannot read the scenario file: %v", diag.Cause(err))
+		src := rules.ReadPath(name)
+		switch {
+		case src.Err != nil && src.Err.Code == diag.NotFound:
+			return nil, nil, diag.Errorf(src.Err.Pos, diag.NotFound, "cannot read the scenario file: %s", strings.TrimPrefix(src.Err.Msg, "cannot read: "))
+		case src.Err != nil:
+			return nil, nil, src.Err
+		case src.Output != "":
+			return nil, nil, diag.Errorf(diag.Pos{File: src.Path}, diag.Invalid, "an output of quotepart (%s), not a scenario file", src.Output)
 		}
-		return ws.Scenarios.With(filepath.ToSlash(name), data)
+		return ws.Scenarios.With(src.Path, src.Data)
 	}
 	s, err := ws.Scenarios.Get(name)
 	switch {

@@ -162,21 +162,47 @@ func LoadRules(dir string, opts ...rules.Option) (*rules.Set, error) {
 	return rules.Load(src.FS, src.Dir, src.Display, opts...)
 }
 
-// LoadRuleFiles builds one rule set from files given one by one.
+// LoadRuleFiles builds one rule set from files given one by one. Each is
+// read as the files of a folder are (rules.ReadPath): a regular file
+// within the size limit; an output of quotepart is skipped with a warning.
 func LoadRuleFiles(paths []string, opts ...rules.Option) (*rules.Set, error) {
-	var errs diag.List
+	var errs, skipped diag.List
 	var files []rules.NamedFile
 	for _, p := range paths {
-		data, err := os.ReadFile(p)
-		name := filepath.ToSlash(p)
-		if err != nil {
-			errs = append(errs, diag.ReadError(name, err))
-			files = append(files, rules.NamedFile{Path: name})
+		src := rules.ReadPath(p)
+		switch {
+		case src.Skipped != nil:
+			skipped = append(skipped, src.Skipped)
+			continue
+		case src.Err != nil:
+			errs = append(errs, src.Err)
+			files = append(files, rules.NamedFile{Path: src.Path})
 			continue
 		}
-		f, err := rules.DecodeFile(name, data)
+		f, err := rules.DecodeFile(src.Path, src.Data)
 		errs.Add(err)
-		files = append(files, rules.NamedFile{Path: name, File: f})
+		files = append(files, rules.NamedFile{Path: src.Path, File: f})
 	}
-	return rules.BuildDecoded(files, errs, opts...)
+	if len(files) == 0 {
+		return nil, skipped.Err() // every file is an output of quotepart
+	}
+	set, err := rules.BuildDecoded(files, errs, opts...)
+	if err != nil {
+		return nil, err
+	}
+	set.NoteSkipped(skipped)
+	return set, nil
+}
+
+// Skipped lists the files of the workspace's folders not read because
+// quotepart wrote them (rules.OutputSchema): warnings, which every command
+// prints.
+func (ws *Workspace) Skipped() diag.List {
+	var out diag.List
+	out = append(out, ws.Rules.Skipped...)
+	out = append(out, ws.Scenarios.Skipped...)
+	if ws.Projects != nil {
+		out = append(out, ws.Projects.Skipped...)
+	}
+	return out
 }

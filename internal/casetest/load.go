@@ -126,9 +126,10 @@ func (e *Expectation) pos() diag.Pos {
 }
 
 // LoadDir reads the test files directly inside dir of fsys, in name order,
-// reporting them as display/name. A folder with no test file gives no
-// error and no file. Files that decoded are returned even with errors, as
-// Decode does.
+// reporting them as display/name, as rules.ReadFolder reads a folder
+// (regular files only, within its limits; hidden files and outputs of
+// quotepart skipped). A folder with no test file gives no error and no
+// file. Files that decoded are returned even with errors, as Decode does.
 func LoadDir(fsys fs.FS, dir, display string) ([]*Loaded, error) {
 	sources, err := rules.ReadFolder(fsys, dir, display, "the folder", IsTestFile)
 	if err != nil {
@@ -138,6 +139,9 @@ func LoadDir(fsys fs.FS, dir, display string) ([]*Loaded, error) {
 	var out []*Loaded
 	for _, src := range sources {
 		name, data := src.Path, src.Data
+		if src.Skipped != nil {
+			continue // an output of quotepart named like a test file
+		}
 		if src.Err != nil {
 			errs = append(errs, src.Err)
 			continue

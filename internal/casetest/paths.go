@@ -43,12 +43,16 @@ func Groups(paths []string, folders app.Folders) ([]Group, error) {
 			errs.Add(err)
 			groups = append(groups, Group{Workspace: ws, Files: files})
 		default:
-			data, err := os.ReadFile(p)
-			if err != nil {
-				errs = append(errs, diag.ReadError(p, err))
+			src := rules.ReadPath(p)
+			switch {
+			case src.Err != nil:
+				errs = append(errs, src.Err)
+				continue
+			case src.Output != "":
+				errs.Addf(diag.Pos{File: src.Path}, diag.Invalid, "an output of quotepart (%s), not a test file", src.Output)
 				continue
 			}
-			l, err := Decode(filepath.ToSlash(p), data)
+			l, err := Decode(src.Path, src.Data)
 			errs.Add(err)
 			if l != nil {
 				single = append(single, l)

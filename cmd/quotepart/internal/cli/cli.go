@@ -260,9 +260,16 @@ func (p *program) folders(cmd *cobra.Command) app.Folders {
 	return app.Folders{Rules: p.path(cmd, "rules"), Scenarios: p.path(cmd, "scenarios")}
 }
 
-// workspace loads the configured rules and scenarios.
+// workspace loads the configured rules and scenarios, and warns of the
+// files it skipped (outputs of quotepart left in a folder it reads).
 func (p *program) workspace(cmd *cobra.Command) (*app.Workspace, error) {
-	return app.Open(p.folders(cmd))
+	ws, err := app.Open(p.folders(cmd))
+	if err == nil {
+		for _, w := range ws.Skipped() {
+			fmt.Fprintf(p.stderr, "quotepart: warning: %s\n", reports.SafeLines(w.Error()))
+		}
+	}
+	return ws, err
 }
 
 // formatted is an output kind as its flags see it (reports.Output).
