@@ -32,10 +32,34 @@ type source struct {
 // the Unicode line breaks yaml.v3 counts (NEL, LS, PS), so that the lines
 // of a file saved on Windows carry no \r and line numbers agree.
 func splitLines(text string) []string {
-	return lineBreaks.Split(text, -1)
+	lines := make([]string, 0, strings.Count(text, "\n")+1)
+	start := 0
+	for i := 0; i < len(text); {
+		c := text[i]
+		width := 0 // of the line break at i, 0 if none
+		switch {
+		case c == '\n':
+			width = 1
+		case c == '\r':
+			width = 1
+			if i+1 < len(text) && text[i+1] == '\n' {
+				width = 2
+			}
+		case c == 0xC2 && strings.HasPrefix(text[i:], "\u0085"):
+			width = 2
+		case c == 0xE2 && (strings.HasPrefix(text[i:], "\u2028") || strings.HasPrefix(text[i:], "\u2029")):
+			width = 3
+		}
+		if width == 0 {
+			i++
+			continue
+		}
+		lines = append(lines, text[start:i])
+		i += width
+		start = i
+	}
+	return append(lines, text[start:])
 }
-
-var lineBreaks = regexp.MustCompile("\r\n|[\n\r\u0085\u2028\u2029]")
 
 func (s *source) line(n int) string {
 	if n < 1 || n > len(s.lines) {
@@ -101,9 +125,38 @@ func decode(name string, data []byte, v any) (*source, error) {
 	}
 	// A document with nothing in it (---, ~) is an empty file.
 	if len(root.Content) > 0 && root.Content[0].Tag != "!!null" {
+		d.own = countNodes(root.Content[0])
+		d.aliasBudget = aliasBudget(d.own)
 		d.value(root.Content[0], reflect.ValueOf(v).Elem(), "")
 	}
+	if d.stopped {
+		// Past a limit, what was decoded is partial: nothing more of
+		// the file is reported, nor built.
+		return nil, d.errs.Err()
+	}
 	return src, d.errs.Err()
+}
+
+// countNodes counts the nodes of a YAML tree as written, an alias being
+// one node (what it names is not counted again).
+func countNodes(root *yaml.Node) int {
+	n := 0
+	stack := []*yaml.Node{root}
+	for len(stack) > 0 {
+		x := stack[len(stack)-1]
+		stack = stack[:len(stack)-1]
+		n++
+		if x.Kind != yaml.AliasNode {
+			stack = append(stack, x.Content...)
+		}
+	}
+	return n
+}
+
+// aliasBudget is how many nodes the decoder may visit through the aliases
+// of a document of own nodes: see MaxAliasNodes.
+func aliasBudget(own int) int {
+	return min(MaxAliasNodes, AliasFloor+AliasRatio*own)
 }
 
 var yamlLine = regexp.MustCompile(`^yaml: (?:line (\d+): )?`)
@@ -149,7 +202,7 @@ func (d *decoder) syntaxError(err error, data []byte) error {
 		msg = msg[len(m[0]):]
 	}
 	hint := yamlHints[msg]
-	if ln := problemLine(d.src.lines, msg); ln > 0 {
+	if ln := problemLine(d.src.lines, msg, len(data)); ln > 0 {
 		pos.Line = ln
 	} else if pos.Line > 0 && slices.Contains(parserProblems, msg) {
 		pos.Line++
@@ -181,8 +234,12 @@ func (d *decoder) syntaxError(err error, data []byte) error {
 // the first line after which the text, cut there, fails with the same
 // message. A cut inside a block that the rest of the file closes could fail
 // too, but not with the same message, so the first such cut is found by
-// bisection. It returns 0 when the whole text does not fail that way.
-func problemLine(lines []string, msg string) int {
+// bisection. It returns 0 when the whole text does not fail that way, or
+// when it is larger than maxBisect bytes: each step parses the text again.
+func problemLine(lines []string, msg string, size int) int {
+	if size > maxBisect {
+		return 0
+	}
 	fails := func(k int) bool {
 		dec := yaml.NewDecoder(strings.NewReader(strings.Join(lines[:k], "\n")))
 		for {
@@ -209,6 +266,12 @@ func problemLine(lines []string, msg string) int {
 	}
 	return hi
 }
+
+// maxBisect is the size of the largest text whose syntax errors
+// problemLine looks for by bisection: 256 KiB, which about 18 parses of
+// the text search in under a second. A larger file's syntax error is
+// reported on the line yaml.v3 gives.
+const maxBisect = 256 << 10
 
 // tomlError positions a TOML syntax error where the TOML reader says it is.
 func tomlError(src *source, err error) error {
@@ -274,6 +337,60 @@ func plainDates(v any) any {
 type decoder struct {
 	src  *source
 	errs diag.List
+
+	// Alias expansion: own is the number of nodes of the document as
+	// written; aliasNodes counts the nodes visited through aliases,
+	// aliasBudget says how many may be (aliasBudget); aliasDepth is how
+	// many aliases are being expanded, the outermost one at aliasAt;
+	// expanding holds them, since an alias inside the value it names
+	// would never end. Past the budget the decoder is stopped: nothing
+	// more is decoded.
+	own, aliasNodes, aliasBudget, aliasDepth int
+	aliasAt                                  *yaml.Node
+	expanding                                map[*yaml.Node]bool
+	stopped                                  bool
+}
+
+// alias decodes the value an alias names into v, counting its nodes.
+func (d *decoder) alias(n *yaml.Node, v reflect.Value, what string) {
+	if d.stopped {
+		return
+	}
+	if d.expanding[n] {
+		d.errorf(n, "%s: the alias *%s is inside the value it names, which would never end", name(what), n.Value)
+		return
+	}
+	if d.expanding == nil {
+		d.expanding = map[*yaml.Node]bool{}
+	}
+	if d.aliasDepth == 0 {
+		d.aliasAt = n
+	}
+	d.expanding[n] = true
+	d.aliasDepth++
+	d.value(n.Alias, v, what)
+	d.aliasDepth--
+	delete(d.expanding, n)
+}
+
+// visit counts a node about to be decoded, and reports false once the
+// decoder is stopped: past the budget of alias expansion.
+func (d *decoder) visit() bool {
+	if d.stopped {
+		return false
+	}
+	if d.aliasDepth == 0 {
+		return true
+	}
+	if d.aliasNodes++; d.aliasNodes <= d.aliasBudget {
+		return true
+	}
+	d.stopped = true
+	e := limitErrorf(d.pos(d.aliasAt), "the YAML aliases of this file expand to more than %s values, the limit of alias expansion for this file (%s + %d × its %s values as written, at most %s); write the values out rather than through so many aliases",
+		thousands(d.aliasBudget), thousands(AliasFloor), AliasRatio, thousands(d.own), thousands(MaxAliasNodes))
+	e.Source = d.src.line(d.aliasAt.Line)
+	d.errs = append(d.errs, e)
+	return false
 }
 
 func (d *decoder) pos(n *yaml.Node) diag.Pos {
@@ -340,7 +457,13 @@ func name(what string) string {
 // value decodes n into v; what is the path of v in the file
 // (members[2].joined), used in messages.
 func (d *decoder) value(n *yaml.Node, v reflect.Value, what string) {
-	n = resolve(n)
+	if n.Kind == yaml.AliasNode && n.Alias != nil {
+		d.alias(n, v, what)
+		return
+	}
+	if !d.visit() {
+		return
+	}
 	if v.CanAddr() {
 		if dec, ok := v.Addr().Interface().(decodable); ok {
 			dec.decode(d, n, what)

@@ -43,6 +43,10 @@ func addSeeds(f *testing.F) {
 	for _, name := range defaults {
 		add(rules.Defaults(), name)
 	}
+	// Aliases within and beyond the budget of alias expansion.
+	f.Add([]byte(aliasBomb(3)), uint8(0))
+	f.Add([]byte(aliasBomb(300)), uint8(0))
+	f.Add([]byte("members: &m [*m]\nrules: &r {a: {versions: [{from: 2024-01-01, by_member: *r}]}}\n"), uint8(0))
 	err = fs.WalkDir(os.DirFS("testdata"), ".", func(name string, d fs.DirEntry, err error) error {
 		if err == nil && !d.IsDir() && rules.IsRuleFile(d.Name()) {
 			add(os.DirFS("testdata"), name)

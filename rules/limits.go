@@ -32,6 +32,27 @@ const (
 	MaxFolderSize = 16 << 20
 )
 
+// Alias expansion. A YAML alias (*name) stands for the whole value its
+// anchor (&name) names, so a few bytes can stand for a great many values:
+// a 336 KB file once expanded past 6 GB. As go.yaml.in/yaml/v3 bounds it
+// when it decodes into Go values (its allowedAliasRatio), the decoder
+// counts the values (YAML nodes) it visits through aliases, and stops
+// past a budget proportional to the file: AliasFloor plus AliasRatio times
+// the number of values the file holds as written, never more than
+// MaxAliasNodes. Aliases as rule files use them — a source repeated, a
+// table of members shared by a few rule versions — stay far under it.
+const (
+	// AliasFloor is the budget of any file, however small: 1,000 values.
+	AliasFloor = 1000
+	// AliasRatio is how many times its own size a file's aliases may
+	// expand it beyond AliasFloor: once, so that no file decodes into
+	// more than about twice what it holds.
+	AliasRatio = 1
+	// MaxAliasNodes caps the budget of a file: 200,000 values, which
+	// decode in well under a second.
+	MaxAliasNodes = 200_000
+)
+
 // limitErrorf makes an error of code diag.Limit at pos.
 func limitErrorf(pos diag.Pos, format string, args ...any) *diag.Error {
 	return diag.Errorf(pos, diag.Limit, format, args...)
