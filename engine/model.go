@@ -97,8 +97,9 @@ type Param struct {
 	Name, Label, Unit string
 	Values            []Dated // sorted by date
 	Pos               diag.Pos
-	// Description, Source and Assumption are shown in explanations.
-	Description, Source, Assumption string
+	// Description, Source and Assumption are shown in explanations; URL
+	// is the address of the source, when the file gives one.
+	Description, Source, Assumption, URL string
 }
 
 // Dated is a value in force from a date.
@@ -116,6 +117,9 @@ type Rule struct {
 	Versions          []Version // sorted by date
 	Pos               diag.Pos
 	Description       string
+	// Source is the text the rule implements (a deliberation, an
+	// article) and URL its address, when the file gives them.
+	Source, URL string
 }
 
 // Version is a rule's formula in force from a date. For a per-member rule,
@@ -125,6 +129,9 @@ type Version struct {
 	Expr     *Formula
 	ByMember map[string]*Formula
 	Pos      diag.Pos
+	// Description says what the version changes; Source and URL are the
+	// text it implements, when the file gives them.
+	Description, Source, URL string
 }
 
 // Pool is a cost the service bears each year, allocated by a key.

@@ -5,9 +5,11 @@ import (
 	"fmt"
 	"io/fs"
 	"maps"
+	"net/url"
 	"path"
 	"slices"
 	"strings"
+	"unicode"
 
 	"github.com/quotepart/quotepart/engine"
 	"github.com/quotepart/quotepart/internal/diag"
@@ -342,7 +344,8 @@ func (b *builder) parameters() {
 				continue
 			}
 			ep := engine.Param{Name: e.Key, Label: p.Label.Value, Unit: p.Unit.Value, Pos: e.KeyPos,
-				Description: p.Description.Value, Source: p.Source.Value, Assumption: p.Assumption.Value}
+				Description: p.Description.Value, Source: p.Source.Value, Assumption: p.Assumption.Value,
+				URL: b.sourceURL(p.URL, "parameter "+e.Key)}
 			switch {
 			case p.Value != nil && p.Values.Set:
 				b.errorf(p.Value.Pos, "parameter %s: give value or values, not both", e.Key)
@@ -375,6 +378,50 @@ func (b *builder) parameters() {
 
 // bounds checks every value of a parameter against its min and max; a
 // staff count (unit ETC) cannot be negative unless min says otherwise.
+// MaxURLBytes bounds the address of a source.
+const MaxURLBytes = 2000
+
+// sourceURL checks the address of a source: an absolute http or https URL
+// with a host, without spaces or control characters, that a report can
+// link to; anything else (javascript:, a relative path) is an error at its
+// position.
+func (b *builder) sourceURL(t Text, what string) string {
+	if !t.Set {
+		return ""
+	}
+	v := t.Value
+	bad := func(why string) string {
+		b.errorf(t.Pos, "%s: url %s: %s", what, quoteShort(v), why)
+		return ""
+	}
+	switch {
+	case len(v) > MaxURLBytes:
+		return bad(fmt.Sprintf("longer than %d bytes", MaxURLBytes))
+	case strings.ContainsFunc(v, func(r rune) bool {
+		return r <= ' ' || r == 0x7f || unicode.IsSpace(r) || unicode.In(r, unicode.Cc, unicode.Cf)
+	}):
+		return bad("spaces and control characters are not allowed (write a space as %20)")
+	}
+	u, err := url.Parse(v)
+	switch {
+	case err != nil:
+		return bad("not an address")
+	case u.Scheme != "http" && u.Scheme != "https":
+		return bad("expected an address starting with https:// or http://")
+	case u.Host == "" || u.User != nil:
+		return bad("expected an address with a host name and no user name, such as https://www.legifrance.gouv.fr/...")
+	}
+	return v
+}
+
+// quoteShort quotes a value for a message, cut to 80 characters.
+func quoteShort(s string) string {
+	if r := []rune(s); len(r) > 80 {
+		s = string(r[:80]) + "…"
+	}
+	return fmt.Sprintf("%q", s)
+}
+
 func (b *builder) bounds(name string, p *Parameter, ep *engine.Param) {
 	var lo, hi *decimal.Decimal
 	if p.Min != nil {
@@ -475,7 +522,8 @@ func (b *builder) ruleList() {
 		if perMember {
 			env = memberEnv
 		}
-		draft := &ruleDraft{rule: &engine.Rule{Name: e.Key, Label: r.Label.Value, Unit: r.Unit.Value, PerMember: perMember, Pos: e.KeyPos, Description: r.Description.Value}}
+		draft := &ruleDraft{rule: &engine.Rule{Name: e.Key, Label: r.Label.Value, Unit: r.Unit.Value, PerMember: perMember, Pos: e.KeyPos, Description: r.Description.Value,
+			Source: r.Source.Value, URL: b.sourceURL(r.URL, "rule "+e.Key)}}
 		versions := r.Versions
 		switch {
 		case len(versions) > 0 && (r.Expr.Set || r.ByMember.Set):
@@ -494,7 +542,8 @@ func (b *builder) ruleList() {
 			if len(r.Versions) > 0 {
 				what = fmt.Sprintf("rule %s (version from %s)", e.Key, v.From.Value)
 			}
-			ev := engine.Version{From: v.From.Value, Pos: v.From.Pos}
+			ev := engine.Version{From: v.From.Value, Pos: v.From.Pos, Description: v.Description.Value, Source: v.Source.Value,
+				URL: b.sourceURL(v.URL, what)}
 			if !v.Expr.Set && !v.ByMember.Set {
 				b.errorf(v.From.Pos, "%s has no formula: give expr (or by_member for a per-member rule)", what)
 				continue

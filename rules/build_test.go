@@ -327,3 +327,62 @@ func TestIsRuleFile(t *testing.T) {
 		}
 	}
 }
+
+// TestBuildSourceURL: a source's address reaches the model for parameters,
+// rules and rule versions, and anything a report could not safely link to
+// is an error at the url's position.
+func TestBuildSourceURL(t *testing.T) {
+	set, errs := buildWith(t, `parameters:
+  taux: {description: d, unit: taux, value: 0.03, source: Décret, url: "https://www.legifrance.gouv.fr/jorf/id/X"}
+rules:
+  cle:
+    source: Délibération 10-26
+    url: https://example.org/deliberation-10-26.pdf
+    versions:
+      - from: 2024-01-01
+        description: Première version.
+        source: Article 3
+        url: "http://example.org/a3#p2"
+        expr: "1"
+`)
+	if len(errs) > 0 {
+		t.Fatal(errs)
+	}
+	m := set.Model
+	var p engine.Param
+	for _, x := range m.Params {
+		if x.Name == "taux" {
+			p = x
+		}
+	}
+	if p.URL != "https://www.legifrance.gouv.fr/jorf/id/X" || p.Source != "Décret" {
+		t.Errorf("parameter taux: source %q, url %q", p.Source, p.URL)
+	}
+	r := rule(m, "cle")
+	if r == nil || r.Source != "Délibération 10-26" || r.URL != "https://example.org/deliberation-10-26.pdf" {
+		t.Fatalf("rule cle: %+v", r)
+	}
+	if v := r.Versions[0]; v.Description != "Première version." || v.Source != "Article 3" || v.URL != "http://example.org/a3#p2" {
+		t.Errorf("version of cle: description %q, source %q, url %q", v.Description, v.Source, v.URL)
+	}
+
+	bad := []struct{ url, want string }{
+		{`"javascript:alert(1)"`, `r/extra.yaml:4:10: rule cle: url "javascript:alert(1)": expected an address starting with https:// or http://`},
+		{`/relatif/texte.pdf`, `expected an address starting with https://`},
+		{`"https://exa mple.org/"`, `spaces and control characters are not allowed`},
+		{`"https://ex\u202eample.org/"`, `spaces and control characters are not allowed`},
+		{`"https:///chemin"`, `expected an address with a host name`},
+		{`"https://moi:secret@example.org/"`, `no user name`},
+		{`"https://example.org/` + strings.Repeat("a", 2000) + `"`, `longer than 2000 bytes`},
+	}
+	for _, tc := range bad {
+		_, errs := buildWith(t, "rules:\n  cle:\n    expr: \"1\"\n    url: "+tc.url+"\n")
+		if len(errs) != 1 || !strings.Contains(errs[0].Error(), tc.want) {
+			t.Errorf("url %.40s: errors %v, want one containing %q", tc.url, errs, tc.want)
+		}
+	}
+	_, errs = buildWith(t, "rules:\n  cle:\n    versions:\n      - from: 2024-01-01\n        expr: \"1\"\n        url: ftp://example.org/x\n")
+	if len(errs) != 1 || !strings.Contains(errs[0].Error(), `r/extra.yaml:6:14: rule cle (version from 2024-01-01): url "ftp://example.org/x"`) {
+		t.Errorf("a version's ftp url: %v", errs)
+	}
+}

@@ -57,6 +57,7 @@ type Parameter struct {
 	Description Text        `yaml:"description" required:"true" doc:"what the value is"`
 	Unit        Text        `yaml:"unit" required:"true" doc:"unit: EUR, ETC, part, taux, habitants, ..."`
 	Source      Text        `yaml:"source" doc:"published source of the values"`
+	URL         Text        `yaml:"url" doc:"address of the source (http or https), linked from reports"`
 	Assumption  Text        `yaml:"assumption" doc:"why the value is an estimate, when it is one"`
 	Value       *Number     `yaml:"value" doc:"a single value, in force from the service's start"`
 	Values      Map[Number] `yaml:"values" doc:"values by effective date (YYYY-MM-DD), each in force until the next"`
@@ -74,6 +75,7 @@ type Rule struct {
 	ByMember    Map[Expr] `yaml:"by_member" doc:"a formula per member id (makes the rule per member)"`
 	Versions    []Version `yaml:"versions" doc:"dated formulas, each in force from its date until the next"`
 	Source      Text      `yaml:"source" doc:"text the rule implements, e.g. a deliberation"`
+	URL         Text      `yaml:"url" doc:"address of that text (http or https), linked from reports"`
 }
 
 // Version is a rule's formula in force from a date.
@@ -83,6 +85,7 @@ type Version struct {
 	Expr        Expr      `yaml:"expr" doc:"the formula"`
 	ByMember    Map[Expr] `yaml:"by_member" doc:"a formula per member id"`
 	Source      Text      `yaml:"source" doc:"text this version implements"`
+	URL         Text      `yaml:"url" doc:"address of that text (http or https), linked from reports"`
 }
 
 // Pool is a cost the service bears each year.

@@ -278,7 +278,7 @@ func (a *applier) rule(s *Scenario, e rules.Entry[RuleOverride]) {
 				r.Expr, r.ByMember = rules.Expr{}, rules.Map[rules.Expr]{}
 			}
 			versions = slices.DeleteFunc(versions, func(v rules.Version) bool { return !v.From.Value.Before(o.From.Value) })
-			r.Versions = append(versions, rules.Version{From: o.From, Description: o.Description, Expr: o.Expr, ByMember: o.ByMember})
+			r.Versions = append(versions, rules.Version{From: o.From, Description: o.Description, Source: o.Source, URL: o.URL, Expr: o.Expr, ByMember: o.ByMember})
 			return
 		}
 	}

@@ -51,6 +51,8 @@ type RuleOverride struct {
 	Description rules.Text            `yaml:"description" doc:"what changes"`
 	Expr        rules.Expr            `yaml:"expr" doc:"the new formula"`
 	ByMember    rules.Map[rules.Expr] `yaml:"by_member" doc:"a new formula per member id"`
+	Source      rules.Text            `yaml:"source" doc:"text the new formula implements, e.g. a draft deliberation"`
+	URL         rules.Text            `yaml:"url" doc:"address of that text (http or https), linked from reports"`
 }
 
 // MemberChange changes an existing member.
