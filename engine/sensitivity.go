@@ -183,7 +183,7 @@ func LineFactors(set []Assessed, flowsInto func(*Dimension) string) []Factor {
 			}
 			years, values, side := a.Years, a.Values[li], l.Side
 			out = append(out, Factor{
-				Name: a.Project.ID + " / " + l.Label, Label: l.Label, Unit: dim.Unit, Kind: ProjectFactor,
+				Name: a.Project.ID + " / " + l.Label, Label: projectLineLabel(a.Project, l.Label), Unit: dim.Unit, Kind: ProjectFactor,
 				Low: l.Uncertainty.Quantile(0.1), High: l.Uncertainty.Quantile(0.9),
 				Apply: func(m *Model, mult decimal.Decimal) (*Model, error) {
 					c := CloneParams(m)
@@ -346,4 +346,13 @@ func (u *Uncertainty) Quantile(p float64) decimal.Decimal {
 		return decimal.NewFromInt(1)
 	}
 	return decimal.NewFromFloat(q).Round(4)
+}
+
+// projectLineLabel names a project line in words: the project's title and
+// the line's label.
+func projectLineLabel(p *Project, line string) string {
+	if p.Title == "" {
+		return line
+	}
+	return p.Title + " — " + line
 }

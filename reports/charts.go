@@ -361,7 +361,7 @@ func deltaChart(r *Report, lang Lang, title string) (*chart, error) {
 		}
 		series = append(series, s)
 		colours = append(colours, colourOf(k))
-		c.Legend = append(c.Legend, legendEntry{Label: fmt.Sprintf("%s (%s)", p.Result.Title, p.Result.ID), Class: swatch(k)})
+		c.Legend = append(c.Legend, legendEntry{Label: cmpOr(p.Result.Title, p.Result.ID), Class: swatch(k)})
 	}
 	p := hbarPlot(names, series, colours, false, moneyTicks{lang})
 	svg, err := svgOf(p, chartWidth, rowsHeight(len(order), len(series)), title)
@@ -374,7 +374,7 @@ func deltaChart(r *Report, lang Lang, title string) (*chart, error) {
 
 // gainsEffortsChart shows, per project, its efforts and gains in one
 // dimension over the horizon.
-func gainsEffortsChart(ev *Evaluation, dim int, lang Lang, title string, w reportWords) (*chart, error) {
+func gainsEffortsChart(ev *Evaluation, dim int, lang Lang, title string, w reportWords, n names) (*chart, error) {
 	c := &chart{Title: title, Legend: []legendEntry{{Label: w.efforts, Class: swatch(effortColour)}, {Label: w.gains, Class: swatch(gainColour)}}}
 	var names []string
 	efforts, gains := []float64{}, []float64{}
@@ -382,7 +382,7 @@ func gainsEffortsChart(ev *Evaluation, dim int, lang Lang, title string, w repor
 		if p.Project == nil {
 			continue
 		}
-		names = append(names, p.Project.ID)
+		names = append(names, chartLabel(n.projectTitles[p.Project.ID], p.Project.ID))
 		df := p.Figures.Dimensions[dim]
 		efforts = append(efforts, df.TotalEfforts.InexactFloat64())
 		gains = append(gains, df.TotalGains.InexactFloat64())
@@ -418,7 +418,7 @@ func tornadoChart(s *engine.Sensitivity, i int, lang Lang, title string, w repor
 	var names []string
 	low, high := make([]float64, len(rows)), make([]float64, len(rows))
 	for k, r := range rows {
-		names = append(names, r.Factor.Name)
+		names = append(names, chartLabel(factorLabel(r.Factor), r.Factor.Name))
 		low[k], high[k] = r.Low[i].InexactFloat64(), r.High[i].InexactFloat64()
 	}
 	p := hbarPlot(names, [][]float64{low, high}, []color.Color{colourOf(lowColour), colourOf(highColour)}, true, moneyTicks{lang})
@@ -440,4 +440,18 @@ func labelledStep(ticks []plot.Tick) float64 {
 		}
 	}
 	return 0
+}
+
+// chartLabelRunes is the longest name a chart's axis shows; the table
+// beside the chart gives the whole name.
+const chartLabelRunes = 42
+
+// chartLabel is a row's name on a chart's axis: its words, cut with … when
+// too long, or its id when it has no words.
+func chartLabel(words, id string) string {
+	s := cmpOr(oneLine(words), id)
+	if r := []rune(s); len(r) > chartLabelRunes {
+		s = strings.TrimSpace(string(r[:chartLabelRunes-1])) + "…"
+	}
+	return s
 }

@@ -129,7 +129,10 @@ func compareText(w io.Writer, f Format, lang Lang, cs []*Comparison) error {
 			b.WriteString("\n")
 		}
 		title := fmt.Sprintf("%s (%s) → %s (%s)", c.Base.Title, c.Base.ID, c.Other.Title, c.Other.ID)
-		head := []string{wd.year, wd.member, c.Base.ID, c.Other.ID, wd.delta, wd.deltaPct}
+		// The columns are named in words; the title above names the
+		// scenarios, with their ids.
+		rw := reportWordsFor(lang)
+		head := []string{wd.year, wd.member, rw.baselineCol, rw.otherCol, wd.delta, wd.deltaPct}
 		rows := [][]string{}
 		for _, d := range c.Rows {
 			rows = append(rows, []string{strconv.Itoa(d.Year), d.Label, Money(d.Base, lang), Money(d.Other, lang), SignedMoney(d.Change, lang), ChangePercent(d, lang)})

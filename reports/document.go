@@ -37,6 +37,11 @@ type block struct {
 	Table *table
 	Chart *chart
 	Defs  [][2]string // term, definition
+	// List is a bulleted list under an optional title; Key marks the key
+	// messages of a summary.
+	List      []string
+	ListTitle string
+	Key       bool
 }
 
 func (s *section) para(text string)   { s.Blocks = append(s.Blocks, block{Para: text}) }
@@ -44,6 +49,11 @@ func (s *section) note(text string)   { s.Blocks = append(s.Blocks, block{Note: 
 func (s *section) add(t *table)       { s.Blocks = append(s.Blocks, block{Table: t}) }
 func (s *section) addChart(c *chart)  { s.Blocks = append(s.Blocks, block{Chart: c}) }
 func (s *section) defs(d [][2]string) { s.Blocks = append(s.Blocks, block{Defs: d}) }
+func (s *section) list(title string, items []string, key bool) {
+	if len(items) > 0 {
+		s.Blocks = append(s.Blocks, block{List: items, ListTitle: title, Key: key})
+	}
+}
 func (d *document) open(s *section) *section {
 	d.Sections = append(d.Sections, s)
 	return s
@@ -87,6 +97,34 @@ type cell struct {
 	Decimals int32
 	Date     engine.Date
 	Strong   bool
+	// Spans, when set, are the text of a text cell in pieces, some of
+	// them links (the source of a rule, to its URL); Text is then their
+	// concatenation, for the formats without links.
+	Spans []span
+}
+
+// span is a piece of text, linked to URL when it is set (an http or https
+// address, checked when the rules were loaded).
+type span struct {
+	Text, URL string
+}
+
+// spansC is a text cell made of spans; empty spans are left out and the
+// others separated by a space.
+func spansC(parts ...span) cell {
+	var kept []span
+	var texts []string
+	for _, p := range parts {
+		if p.Text == "" {
+			continue
+		}
+		if len(kept) > 0 {
+			kept = append(kept, span{Text: " "})
+		}
+		kept = append(kept, p)
+		texts = append(texts, p.Text)
+	}
+	return cell{Kind: textCell, Text: strings.Join(texts, " "), Spans: kept}
 }
 
 func textC(s string) cell                 { return cell{Kind: textCell, Text: s} }

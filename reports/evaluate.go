@@ -153,7 +153,7 @@ func evaluationText(w io.Writer, f Format, lang Lang, e *Evaluation) error {
 			b.WriteString("\n")
 		}
 		if p.Project != nil {
-			heading(1, fmt.Sprintf("%s — %s", p.Project.ID, p.Project.Title))
+			heading(1, projectName(p.Project))
 			line := fmt.Sprintf("%s%s %s · %s%s %s · %d–%d", ew.category, ew.colon, p.Project.Category,
 				ew.requestedBy, ew.colon, strings.Join(p.Project.RequestedBy, ", "), p.Project.FirstYear, p.Project.LastYear)
 			if f == Markdown {
@@ -223,7 +223,7 @@ func evaluationText(w io.Writer, f Format, lang Lang, e *Evaluation) error {
 			} else if r.Reason != "" {
 				chosen += " (" + ew.reason(r.Reason) + ")"
 			}
-			rows = append(rows, []string{strconv.Itoa(i + 1), r.ID, Money(r.Value, lang), Number(r.PerEuro, 2, lang), chosen})
+			rows = append(rows, []string{strconv.Itoa(i + 1), e.projectTitle(r.ID), Money(r.Value, lang), Number(r.PerEuro, 2, lang), chosen})
 		}
 		table(rows, []bool{true, false, true, true, false})
 		rows = [][]string{{"", ew.limit, ew.used, ew.binding, ew.relief}}
@@ -428,4 +428,23 @@ func evaluationCSV(w io.Writer, e *Evaluation) error {
 		return err
 	}
 	return cw.Error()
+}
+
+// projectName names a request in words first, its id after: "Rationalisation
+// du parc d'impression (rationalisation-impression)".
+func projectName(p *engine.Project) string {
+	if p.Title == "" {
+		return p.ID
+	}
+	return p.Title + " (" + p.ID + ")"
+}
+
+// projectTitle is the title of the request with the given id, or the id.
+func (e *Evaluation) projectTitle(id string) string {
+	for _, p := range e.Projects {
+		if p.Project != nil && p.Project.ID == id {
+			return cmpOr(p.Project.Title, id)
+		}
+	}
+	return id
 }

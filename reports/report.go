@@ -71,7 +71,9 @@ type ParamEntry struct {
 type RuleEntry struct {
 	Kind                     RuleKind
 	Name, Label, Unit, Descr string
-	Versions                 []RuleVersion
+	// Source is the text the rule implements and URL its address.
+	Source, URL string
+	Versions    []RuleVersion
 	// Pools only.
 	Key  string
 	Fees bool
@@ -96,6 +98,9 @@ type RuleVersion struct {
 	Others bool
 	Expr   string
 	Pos    string
+	// Description says what the version changed; Source and URL are the
+	// text it implements. Every formula of a version carries them.
+	Description, Source, URL string
 }
 
 // NewReport assembles a report: it compares every part with the first
@@ -269,9 +274,10 @@ func sameMember(a, b engine.Member) bool {
 func ruleKey(e RuleEntry) string { return fmt.Sprintf("%d/%s", e.Kind, e.Name) }
 
 func sameRule(a, b RuleEntry) bool {
-	return a.Label == b.Label && a.Key == b.Key && a.Fees == b.Fees &&
+	return a.Label == b.Label && a.Key == b.Key && a.Fees == b.Fees && a.Source == b.Source && a.URL == b.URL &&
 		slices.EqualFunc(a.Versions, b.Versions, func(x, y RuleVersion) bool {
-			return x.From == y.From && x.Member == y.Member && x.Others == y.Others && x.Expr == y.Expr
+			return x.From == y.From && x.Member == y.Member && x.Others == y.Others && x.Expr == y.Expr &&
+				x.Description == y.Description && x.Source == y.Source && x.URL == y.URL
 		})
 }
 
@@ -297,17 +303,20 @@ func source(f *engine.Formula) string {
 func ruleEntries(m *engine.Model) []RuleEntry {
 	var out []RuleEntry
 	for _, r := range m.Rules {
-		e := RuleEntry{Kind: GlobalRule, Name: r.Name, Label: cmpOr(r.Label, oneLine(r.Description)), Unit: r.Unit, Descr: oneLine(r.Description)}
+		e := RuleEntry{Kind: GlobalRule, Name: r.Name, Label: cmpOr(r.Label, oneLine(r.Description)), Unit: r.Unit, Descr: oneLine(r.Description),
+			Source: oneLine(r.Source), URL: r.URL}
 		if r.PerMember {
 			e.Kind = MemberRule
 		}
 		for _, v := range r.Versions {
 			for _, id := range memberOrder(m, v.ByMember) {
 				f := v.ByMember[id]
-				e.Versions = append(e.Versions, RuleVersion{From: v.From, Member: id, Expr: source(f), Pos: f.Pos.String()})
+				e.Versions = append(e.Versions, RuleVersion{From: v.From, Member: id, Expr: source(f), Pos: f.Pos.String(),
+					Description: oneLine(v.Description), Source: oneLine(v.Source), URL: v.URL})
 			}
 			if v.Expr != nil {
-				e.Versions = append(e.Versions, RuleVersion{From: v.From, Others: r.PerMember && len(v.ByMember) > 0, Expr: source(v.Expr), Pos: v.Expr.Pos.String()})
+				e.Versions = append(e.Versions, RuleVersion{From: v.From, Others: r.PerMember && len(v.ByMember) > 0, Expr: source(v.Expr), Pos: v.Expr.Pos.String(),
+					Description: oneLine(v.Description), Source: oneLine(v.Source), URL: v.URL})
 			}
 		}
 		out = append(out, e)

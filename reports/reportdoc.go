@@ -25,7 +25,9 @@ func (r *Report) document(lang Lang, charts bool) (*document, error) {
 		title = w.title
 	}
 	d := &document{Lang: lang, Title: title, Contents: w.contents}
-	meta := fmt.Sprintf("%s%s %s (%s)", w.baseline, colon(lang), base.Result.Title, base.Result.ID)
+	names := r.names()
+	mw := messageWordsFor(lang)
+	meta := fmt.Sprintf("%s%s %s", w.baseline, colon(lang), base.Result.Title)
 	if len(years) > 0 {
 		meta += fmt.Sprintf(" · %s %s", w.years, yearSpanText(years))
 	}
@@ -39,6 +41,7 @@ func (r *Report) document(lang Lang, charts bool) (*document, error) {
 
 	// Summary.
 	s := d.open(&section{ID: "synthese", Title: w.summary, Level: 1})
+	s.list(mw.heading, append(memberMessages(r, lang), portfolioMessages(r, lang)...), true)
 	s.para(w.summaryIntro)
 	s.add(memberYearTable(base.Result, lang, w))
 	if charts {
@@ -74,9 +77,9 @@ func (r *Report) document(lang Lang, charts bool) (*document, error) {
 				label = p.Result.Title
 			}
 			t := balanceTable(p.Portfolio.Figures, p.Portfolio.Spread, lang, w, ew)
-			t.Caption = fmt.Sprintf("%s (%s)", label, p.Result.ID)
+			t.Caption = label
 			bs.add(t)
-			bs.note(fmt.Sprintf("%s%s %s.", label, colon(lang), strings.Join(p.Portfolio.Projects, ", ")))
+			bs.note(fmt.Sprintf("%s%s %s.", label, colon(lang), strings.Join(names.projects(p.Portfolio.Projects), " ; ")))
 		}
 		if !adopted && r.Evaluation != nil {
 			bs.note(w.balanceAll)
@@ -84,11 +87,16 @@ func (r *Report) document(lang Lang, charts bool) (*document, error) {
 		}
 	}
 
+	// The words of the report.
+	gl := d.open(&section{ID: "lexique", Title: mw.glossary, Level: 1, Break: true})
+	gl.para(mw.glossaryIntro)
+	gl.defs(glossary(r, lang))
+
 	// Scenarios in detail.
 	ds := d.open(&section{ID: "scenarios", Title: w.details, Level: 1, Break: true})
 	ds.para(w.detailsIntro)
 	for i, p := range r.Parts {
-		ps := d.open(&section{ID: anchor("scenario", p.Result.ID), Title: fmt.Sprintf("%s (%s)", p.Result.Title, p.Result.ID), Level: 2})
+		ps := d.open(&section{ID: anchor("scenario", p.Result.ID), Title: p.Result.Title, Level: 2})
 		var defs [][2]string
 		if p.Description != "" {
 			defs = append(defs, [2]string{w.description, oneLine(p.Description)})
@@ -97,13 +105,13 @@ func (r *Report) document(lang Lang, charts bool) (*document, error) {
 			defs = append(defs, [2]string{w.assumption, oneLine(p.Assumption)})
 		}
 		if p.Extends != "" {
-			defs = append(defs, [2]string{w.extends, p.Extends})
+			defs = append(defs, [2]string{w.extends, names.scenario(p.Extends)})
 		}
 		if len(defs) > 0 {
 			ps.defs(defs)
 		}
 		ps.add(billsTable(p.Result, lang, w))
-		ps.add(poolsTable(p.Result, lang, w))
+		ps.add(poolsTable(p.Result, p.Model, lang, w))
 		if i > 0 && charts {
 			c, err := stackedBillsChart(p.Result, lang, w.billsChart)
 			if err != nil {
@@ -112,7 +120,7 @@ func (r *Report) document(lang Lang, charts bool) (*document, error) {
 			ps.addChart(c)
 		}
 		if p.Comparison != nil {
-			ps.add(comparisonTable(p.Comparison, lang, w))
+			ps.add(comparisonTable(p.Comparison, lang, w, r.Baseline().Result.Title))
 		}
 	}
 
@@ -120,11 +128,11 @@ func (r *Report) document(lang Lang, charts bool) (*document, error) {
 	if ev := r.Evaluation; ev != nil {
 		pf := d.open(&section{ID: "portefeuille", Title: w.portfolio, Level: 1, Break: true})
 		pf.para(w.portfolioIntro)
-		pf.defs(evaluationDefs(r, lang, w, ew))
-		pf.add(indicatorsTable(r, lang, w, ew))
+		pf.defs(evaluationDefs(r, lang, w, ew, names))
+		pf.add(indicatorsTable(r, lang, w, ew, names))
 		if charts {
 			for dim, d := range ev.dimensions() {
-				c, err := gainsEffortsChart(ev, dim, lang, fmt.Sprintf("%s — %s", w.gainsEffortsChart, dimensionLabel(d, lang)), w)
+				c, err := gainsEffortsChart(ev, dim, lang, fmt.Sprintf("%s — %s", w.gainsEffortsChart, dimensionLabel(d, lang)), w, names)
 				if err != nil {
 					return nil, err
 				}
@@ -135,15 +143,16 @@ func (r *Report) document(lang Lang, charts bool) (*document, error) {
 			if p.Project == nil {
 				continue
 			}
-			ps := d.open(&section{ID: anchor("projet", p.Project.ID), Title: fmt.Sprintf("%s — %s", p.Project.ID, p.Project.Title), Level: 2})
+			ps := d.open(&section{ID: anchor("projet", p.Project.ID), Title: cmpOr(p.Project.Title, p.Project.ID), Level: 2})
 			defs := [][2]string{
 				{capitalize(ew.category), p.Project.Category},
-				{capitalize(ew.requestedBy), strings.Join(p.Project.RequestedBy, ", ")},
+				{capitalize(ew.requestedBy), strings.Join(names.members(p.Project.RequestedBy), ", ")},
 				{capitalize(w.years), fmt.Sprintf("%d–%d", p.Project.FirstYear, p.Project.LastYear)},
 			}
 			if ids := r.Adopted[p.Project.ID]; len(ids) > 0 {
-				defs = append(defs, [2]string{w.adoptedBy, strings.Join(ids, ", ")})
+				defs = append(defs, [2]string{w.adoptedBy, strings.Join(names.scenarios(ids), " ; ")})
 			}
+			defs = append(defs, [2]string{mw.identifier, p.Project.ID})
 			if p.Project.Description != "" {
 				defs = append(defs, [2]string{w.description, oneLine(p.Project.Description)})
 			}
@@ -165,7 +174,7 @@ func (r *Report) document(lang Lang, charts bool) (*document, error) {
 			if sens == nil {
 				continue
 			}
-			sp := d.open(&section{ID: anchor("sensibilite", p.Result.ID), Title: fmt.Sprintf("%s (%s)", p.Result.Title, p.Result.ID), Level: 2})
+			sp := d.open(&section{ID: anchor("sensibilite", p.Result.ID), Title: p.Result.Title, Level: 2})
 			if len(sens.Moving()) == 0 {
 				sp.para(w.sensitivityNone)
 				continue
@@ -187,11 +196,11 @@ func (r *Report) document(lang Lang, charts bool) (*document, error) {
 			}
 			sp.add(sensitivityTable(sens, lang, w))
 			if still := sens.Still(); len(still) > 0 {
-				var names []string
+				var labels []string
 				for _, f := range still {
-					names = append(names, f.Name)
+					labels = append(labels, factorLabel(f))
 				}
-				sp.note(fmt.Sprintf("%s%s %s.", w.stillFactors, colon(lang), strings.Join(names, ", ")))
+				sp.note(fmt.Sprintf("%s%s %s.", w.stillFactors, colon(lang), strings.Join(labels, " ; ")))
 			}
 		}
 	}
@@ -323,7 +332,7 @@ func changesTable(r *Report, lang Lang, w reportWords) *table {
 	var order []string
 	labels := map[string]string{}
 	for _, p := range r.Parts[1:] {
-		t.Head = append(t.Head, p.Result.ID, "%")
+		t.Head = append(t.Head, p.Result.Title, "%")
 		for _, m := range p.Comparison.Members {
 			if _, ok := labels[m.Member]; !ok {
 				order = append(order, m.Member)
@@ -398,20 +407,24 @@ func billsTable(res *engine.Result, lang Lang, w reportWords) *table {
 	return t
 }
 
-func poolsTable(res *engine.Result, lang Lang, w reportWords) *table {
+func poolsTable(res *engine.Result, m *engine.Model, lang Lang, w reportWords) *table {
 	wd := wordsFor(lang)
+	keyLabels := map[string]string{}
+	for _, r := range m.Rules {
+		keyLabels[r.Name] = cmpOr(r.Label, r.Name)
+	}
 	t := &table{Caption: w.pools, Head: []string{wd.year, w.pool, w.poolKey, wd.amount, w.poolFees, w.poolTotal}}
 	for _, y := range res.Years {
 		for _, p := range y.Pools {
-			t.Rows = append(t.Rows, []cell{yearC(y.Year), textC(p.Label), codeC(p.Key), moneyC(p.Amount), moneyC(p.Fees), moneyC(p.Amount.Add(p.Fees))})
+			t.Rows = append(t.Rows, []cell{yearC(y.Year), textC(p.Label), textC(cmpOr(keyLabels[p.Key], p.Key)), moneyC(p.Amount), moneyC(p.Fees), moneyC(p.Amount.Add(p.Fees))})
 		}
 	}
 	return t
 }
 
-func comparisonTable(c *Comparison, lang Lang, w reportWords) *table {
+func comparisonTable(c *Comparison, lang Lang, w reportWords, baseTitle string) *table {
 	wd := wordsFor(lang)
-	t := &table{Caption: fmt.Sprintf("%s (%s)", w.against, c.Base.ID), Head: []string{wd.year, wd.member, w.baselineCol, w.otherCol, wd.delta, wd.deltaPct}}
+	t := &table{Caption: fmt.Sprintf("%s (%s)", w.against, baseTitle), Head: []string{wd.year, wd.member, w.baselineCol, w.otherCol, wd.delta, wd.deltaPct}}
 	for _, d := range c.Rows {
 		t.Rows = append(t.Rows, []cell{yearC(d.Year), textC(d.Label), moneyC(d.Base), moneyC(d.Other), signedMoneyC(d.Change), pctC(d)})
 	}
@@ -428,7 +441,7 @@ func comparisonTable(c *Comparison, lang Lang, w reportWords) *table {
 	return t
 }
 
-func evaluationDefs(r *Report, lang Lang, w reportWords, ew evalWords) [][2]string {
+func evaluationDefs(r *Report, lang Lang, w reportWords, ew evalWords, names names) [][2]string {
 	ev := r.Evaluation
 	var defs [][2]string
 	if len(ev.Portfolio.Figures.Years) > 0 {
@@ -436,7 +449,7 @@ func evaluationDefs(r *Report, lang Lang, w reportWords, ew evalWords) [][2]stri
 	}
 	defs = append(defs, [2]string{w.npv, fmt.Sprintf("%s %s, base %d", w.discountRate, Percent(ev.DiscountRate, lang), ev.BaseYear)})
 	if ev.Scenario != "" {
-		defs = append(defs, [2]string{w.scenario, ev.Scenario})
+		defs = append(defs, [2]string{w.scenario, names.scenario(ev.Scenario)})
 	}
 	if ev.Draws > 0 {
 		defs = append(defs, [2]string{w.spreadOf, fmt.Sprintf("%d %s, %s %d", ev.Draws, w.draws, ew.seed, ev.Seed)})
@@ -444,7 +457,7 @@ func evaluationDefs(r *Report, lang Lang, w reportWords, ew evalWords) [][2]stri
 	return defs
 }
 
-func indicatorsTable(r *Report, lang Lang, w reportWords, ew evalWords) *table {
+func indicatorsTable(r *Report, lang Lang, w reportWords, ew evalWords, names names) *table {
 	ev := r.Evaluation
 	t := &table{Caption: w.indicators, Small: true, Head: []string{w.project, w.adoptedBy}}
 	for _, dim := range ev.dimensions() {
@@ -454,8 +467,8 @@ func indicatorsTable(r *Report, lang Lang, w reportWords, ew evalWords) *table {
 	if ev.Draws > 0 {
 		t.Head = append(t.Head, "P10", "P50", "P90", w.probPositive)
 	}
-	row := func(id string, adopted string, p EvaluatedProject, bold bool) []cell {
-		cells := []cell{codeC(id), textC(adopted)}
+	row := func(title string, adopted string, p EvaluatedProject, bold bool) []cell {
+		cells := []cell{textC(title), textC(adopted)}
 		for _, df := range p.Figures.Dimensions {
 			cells = append(cells, dimensionCell(df.Dimension, df.TotalNet))
 		}
@@ -478,19 +491,18 @@ func indicatorsTable(r *Report, lang Lang, w reportWords, ew evalWords) *table {
 		if p.Project == nil {
 			continue
 		}
-		adopted := strings.Join(r.Adopted[p.Project.ID], ", ")
+		adopted := strings.Join(names.scenarios(r.Adopted[p.Project.ID]), " ; ")
 		if adopted == "" {
 			adopted = w.notAdopted
 		}
-		t.Rows = append(t.Rows, row(p.Project.ID, adopted, p, false))
+		t.Rows = append(t.Rows, row(cmpOr(p.Project.Title, p.Project.ID), adopted, p, false))
 	}
 	t.Rows = append(t.Rows, row(ew.portfolio, "", ev.Portfolio, true))
-	t.Rows[len(t.Rows)-1][0].Kind = textCell
 	return t
 }
 
 func projectYearsTable(p EvaluatedProject, lang Lang, w reportWords, ew evalWords) *table {
-	t := &table{Head: []string{w.dimension, ""}}
+	t := &table{Head: []string{w.dimension, messageWordsFor(lang).flow}}
 	for _, y := range p.Figures.Years {
 		t.Head = append(t.Head, strconv.Itoa(y))
 	}
@@ -555,7 +567,7 @@ func sensitivityTable(s *engine.Sensitivity, lang Lang, w reportWords) *table {
 		t.Head = append(t.Head, label)
 	}
 	for _, r := range s.Moving() {
-		cells := []cell{codeC(r.Factor.Name), textC(factorKind(r.Factor, w)), numberC(r.Factor.Low, 2), numberC(r.Factor.High, 2)}
+		cells := []cell{textC(factorLabel(r.Factor)), textC(factorKind(r.Factor, w)), numberC(r.Factor.Low, 2), numberC(r.Factor.High, 2)}
 		if r.Factor.Kind == engine.ProjectFactor {
 			cells[2], cells[3] = numberC(r.Factor.Low, 4), numberC(r.Factor.High, 4)
 		}
@@ -575,15 +587,17 @@ func sensitivityTable(s *engine.Sensitivity, lang Lang, w reportWords) *table {
 	return t
 }
 
-func paramSource(p engine.Param, lang Lang, w reportWords) string {
-	var parts []string
+// paramSource is a parameter's source, linked to its URL, and its
+// assumption.
+func paramSource(p engine.Param, lang Lang, w reportWords) cell {
+	var parts []span
 	if p.Source != "" {
-		parts = append(parts, w.source+colon(lang)+" "+oneLine(p.Source))
+		parts = append(parts, span{Text: w.source + colon(lang)}, span{Text: oneLine(p.Source), URL: p.URL})
 	}
 	if p.Assumption != "" {
-		parts = append(parts, w.assumption+colon(lang)+" "+oneLine(p.Assumption))
+		parts = append(parts, span{Text: w.assumption + colon(lang) + " " + oneLine(p.Assumption)})
 	}
-	return strings.Join(parts, " ")
+	return spansC(parts...)
 }
 
 func usedText(p ParamEntry, w reportWords) string {
@@ -606,13 +620,13 @@ func paramsTable(params []ParamEntry, lang Lang, w reportWords) *table {
 		for i, v := range p.Values {
 			if i == 0 {
 				t.Rows = append(t.Rows, []cell{codeC(p.Name), textC(cmpOr(p.Label, oneLine(p.Description))), numberC(v.Value, decimalsOf(v.Value)), textC(p.Unit), dateC(v.From),
-					textC(usedText(p, w)), textC(paramSource(p.Param, lang, w))})
+					textC(usedText(p, w)), paramSource(p.Param, lang, w)})
 				continue
 			}
 			t.Rows = append(t.Rows, []cell{textC(""), textC(""), numberC(v.Value, decimalsOf(v.Value)), textC(p.Unit), dateC(v.From), textC(""), textC("")})
 		}
 		if len(p.Values) == 0 {
-			t.Rows = append(t.Rows, []cell{codeC(p.Name), textC(cmpOr(p.Label, oneLine(p.Description))), emptyC(), textC(p.Unit), textC(""), textC(usedText(p, w)), textC(paramSource(p.Param, lang, w))})
+			t.Rows = append(t.Rows, []cell{codeC(p.Name), textC(cmpOr(p.Label, oneLine(p.Description))), emptyC(), textC(p.Unit), textC(""), textC(usedText(p, w)), paramSource(p.Param, lang, w)})
 		}
 	}
 	return t
@@ -673,7 +687,8 @@ func membersTable(m *engine.Model, members []engine.Member, lang Lang, w reportW
 // rulesTables lays rule entries out as a table of rules (and the fee rate)
 // and a table of pools.
 func rulesTables(entries []RuleEntry, lang Lang, w reportWords) (rules, pools *table) {
-	rules = &table{Small: true, Head: []string{w.rule, w.label, w.since, w.forMember, w.formula, w.position}}
+	mw := messageWordsFor(lang)
+	rules = &table{Small: true, Head: []string{w.rule, w.label, w.since, w.forMember, mw.text, w.formula, w.position}}
 	pools = &table{Small: true, Head: []string{w.pool, w.label, w.formula, w.key, w.poolFees, w.position}}
 	for _, e := range entries {
 		switch e.Kind {
@@ -696,9 +711,18 @@ func rulesTables(entries []RuleEntry, lang Lang, w reportWords) (rules, pools *t
 				label += " (" + e.Unit + ")"
 			}
 			for i, v := range e.Versions {
+				// The rule's label, what it does and the text it
+				// implements on its first row; each version's on the
+				// first row of the version: the law next to the code.
 				name, lbl := codeC(e.Name), textC(label)
-				if i > 0 {
+				if i == 0 {
+					lbl = ruleText(label, e.Descr, e.Source, e.URL, lang, w)
+				} else {
 					name, lbl = textC(""), textC("")
+				}
+				text := textC("")
+				if i == 0 || v.From != e.Versions[i-1].From {
+					text = ruleText("", v.Description, v.Source, v.URL, lang, w)
 				}
 				since := textC(w.always)
 				if !v.From.IsZero() {
@@ -713,9 +737,103 @@ func rulesTables(entries []RuleEntry, lang Lang, w reportWords) (rules, pools *t
 				case e.Kind == MemberRule:
 					member = textC(w.allMembers)
 				}
-				rules.Rows = append(rules.Rows, []cell{name, lbl, since, member, formulaC(v.Expr), codeC(v.Pos)})
+				rules.Rows = append(rules.Rows, []cell{name, lbl, since, member, text, formulaC(v.Expr), codeC(v.Pos)})
 			}
 		}
 	}
 	return rules, pools
+}
+
+// ruleText is a rule's (or a version's) label, description and source,
+// the source linked to its URL.
+func ruleText(label, description, source, url string, lang Lang, w reportWords) cell {
+	var parts []span
+	if label != "" {
+		parts = append(parts, span{Text: label})
+		if description == label {
+			description = ""
+		}
+	}
+	if description != "" {
+		if label != "" {
+			parts = append(parts, span{Text: "—"})
+		}
+		parts = append(parts, span{Text: description})
+	}
+	if source != "" {
+		parts = append(parts, span{Text: w.source + colon(lang)}, span{Text: source, URL: url})
+	}
+	return spansC(parts...)
+}
+
+// factorLabel names a factor of the sensitivity analysis in words: the
+// parameter's label, or the project and line; its id when it has none.
+func factorLabel(f engine.Factor) string {
+	return cmpOr(oneLine(f.Label), f.Name)
+}
+
+// names turns the ids a report refers to into the words people read:
+// scenario titles, project titles, member labels. An id it does not know
+// stays as it is.
+type names struct {
+	scenarioTitles, projectTitles, memberLabels map[string]string
+}
+
+func (r *Report) names() names {
+	n := names{scenarioTitles: map[string]string{}, projectTitles: map[string]string{}, memberLabels: map[string]string{}}
+	for _, p := range r.Parts {
+		n.scenarioTitles[p.Result.ID] = cmpOr(p.Result.Title, p.Result.ID)
+		for _, m := range p.Model.Members {
+			if _, ok := n.memberLabels[m.ID]; !ok {
+				n.memberLabels[m.ID] = cmpOr(m.Label, m.ID)
+			}
+		}
+	}
+	if ev := r.Evaluation; ev != nil {
+		for _, p := range ev.Projects {
+			if p.Project != nil {
+				n.projectTitles[p.Project.ID] = cmpOr(p.Project.Title, p.Project.ID)
+			}
+		}
+	}
+	return n
+}
+
+func (n names) scenario(id string) string { return cmpOr(n.scenarioTitles[id], id) }
+
+func lookup(ids []string, m map[string]string) []string {
+	out := make([]string, len(ids))
+	for i, id := range ids {
+		out[i] = cmpOr(m[id], id)
+	}
+	return out
+}
+
+func (n names) scenarios(ids []string) []string { return lookup(ids, n.scenarioTitles) }
+func (n names) projects(ids []string) []string  { return lookup(ids, n.projectTitles) }
+func (n names) members(ids []string) []string   { return lookup(ids, n.memberLabels) }
+
+// portfolioMessages are the key messages on the project portfolios: one
+// per scenario adopting one, or one on all the requests when none does.
+func portfolioMessages(r *Report, lang Lang) []string {
+	var out []string
+	draws := 0
+	if r.Evaluation != nil {
+		draws = r.Evaluation.Draws
+	}
+	for _, p := range r.Parts {
+		if p.Portfolio == nil {
+			continue
+		}
+		label := cmpOr(p.Portfolio.Label, p.Result.Title)
+		out = append(out, portfolioMessage(label, p.Portfolio.Figures, p.Portfolio.Spread, draws, lang)...)
+	}
+	if len(out) == 0 && r.Evaluation != nil && len(r.Evaluation.Projects) > 0 {
+		ew := evalVocabulary[French]
+		if lang == English {
+			ew = evalVocabulary[English]
+		}
+		out = portfolioMessage(capitalize(ew.portfolio), r.Evaluation.Portfolio.Figures, r.Evaluation.Portfolio.Spread, draws, lang)
+	}
+	return out
 }

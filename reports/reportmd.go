@@ -34,6 +34,14 @@ func reportMarkdown(w io.Writer, lang Lang, r *Report) error {
 			switch {
 			case bl.Para != "":
 				fmt.Fprintf(&b, "%s\n\n", escapeMarkdown(bl.Para))
+			case bl.List != nil:
+				if bl.ListTitle != "" {
+					fmt.Fprintf(&b, "**%s**\n\n", escapeMarkdown(bl.ListTitle))
+				}
+				for _, item := range bl.List {
+					fmt.Fprintf(&b, "- %s\n", escapeMarkdown(item))
+				}
+				b.WriteString("\n")
 			case bl.Note != "":
 				fmt.Fprintf(&b, "_%s_\n\n", escapeMarkdown(bl.Note))
 			case bl.Defs != nil:
@@ -83,9 +91,28 @@ func markdownTable(b *strings.Builder, lang Lang, t *table) {
 // pipe needs escaping (GitHub reads \| inside code in a table); text that
 // holds a backtick is escaped as plain text instead.
 func markdownCell(c cell, lang Lang) string {
+	if len(c.Spans) > 0 {
+		var b strings.Builder
+		for _, sp := range c.Spans {
+			if sp.URL == "" {
+				b.WriteString(escapeMarkdown(sp.Text))
+				continue
+			}
+			fmt.Fprintf(&b, "[%s](<%s>)", escapeMarkdown(sp.Text), markdownURL(sp.URL))
+		}
+		return b.String()
+	}
 	s := c.Format(lang)
 	if (c.Kind == codeCell || c.Kind == formulaCell) && s != "" && !strings.Contains(s, "`") {
 		return "`" + strings.ReplaceAll(SafeText(s), "|", `\|`) + "`"
 	}
 	return escapeMarkdown(s)
+}
+
+// markdownURL writes a link's address between angle brackets, where
+// CommonMark allows any character but <, > and a line break; the rules
+// refused spaces and control characters, and |, which would end a table
+// cell, is percent-encoded like the brackets.
+func markdownURL(u string) string {
+	return strings.NewReplacer("<", "%3C", ">", "%3E", "|", "%7C").Replace(u)
 }

@@ -370,14 +370,15 @@ func (r *Report) sheets(lang Lang) []*table {
 	}
 
 	// Parameters, members, rules: the baseline's all, the others' changes.
-	pa := &table{Sheet: w.sheetParams, Head: []string{w.scenario, w.parameter, w.label, w.since, w.value, w.unit, w.usedBy, w.source, w.assumption, w.position}}
+	pa := &table{Sheet: w.sheetParams, Head: []string{w.scenario, w.parameter, w.label, w.since, w.value, w.unit, w.usedBy, w.source, w.assumption, w.position, "URL"}}
 	me := &table{Sheet: w.sheetMembers, Head: []string{w.scenario, wd.member, w.label, w.kindT, w.joined, w.left, w.attributes}}
-	ru := &table{Sheet: w.sheetRules, Head: []string{w.scenario, w.kind, w.rulesT, w.label, w.since, w.forMember, w.formula, w.key, w.poolFees, w.position}}
+	ru := &table{Sheet: w.sheetRules, Head: []string{w.scenario, w.kind, w.rulesT, w.label, w.since, w.forMember, w.formula, w.key, w.poolFees, w.position,
+		w.description, w.source, "URL"}}
 	for _, p := range r.Parts {
 		for _, q := range p.Params {
 			for _, v := range q.Values {
 				pa.Rows = append(pa.Rows, []cell{codeC(p.Result.ID), codeC(q.Name), textC(cmpOr(q.Label, oneLine(q.Description))), dateC(v.From), numberC(v.Value, decimalsOf(v.Value)), textC(q.Unit),
-					textC(usedText(q, w)), textC(oneLine(q.Source)), textC(oneLine(q.Assumption)), codeC(v.Pos.String())})
+					textC(usedText(q, w)), textC(oneLine(q.Source)), textC(oneLine(q.Assumption)), codeC(v.Pos.String()), codeC(q.URL)})
 			}
 		}
 		for _, m := range p.Members {
@@ -409,7 +410,14 @@ func (r *Report) sheets(lang Lang) []*table {
 						fees = w.feesYes
 					}
 				}
-				ru.Rows = append(ru.Rows, []cell{codeC(p.Result.ID), textC(kind), codeC(e.Name), textC(e.Label), since, codeC(member), formulaC(v.Expr), codeC(e.Key), textC(fees), codeC(v.Pos)})
+				// What the text says: the version's description and
+				// source, else the rule's.
+				descr, src, url := cmpOr(v.Description, e.Descr), v.Source, v.URL
+				if src == "" {
+					src, url = e.Source, e.URL
+				}
+				ru.Rows = append(ru.Rows, []cell{codeC(p.Result.ID), textC(kind), codeC(e.Name), textC(e.Label), since, codeC(member), formulaC(v.Expr), codeC(e.Key), textC(fees), codeC(v.Pos),
+					textC(descr), textC(src), codeC(url)})
 			}
 		}
 	}

@@ -315,3 +315,77 @@ func defaultReport(t *testing.T, names []string) *reports.Report {
 	}
 	return rep
 }
+
+// TestReportSummaryInWords: the summary an elected official reads (key
+// messages, tables, charts, the portfolio's balance) names scenarios,
+// projects and parameters in words, never by id, in the HTML (charts
+// included) and the Markdown, in French and in English. The ids stay in
+// the chapters for auditors (parameters, the rules as written).
+func TestReportSummaryInWords(t *testing.T) {
+	ws, err := OpenDefaults()
+	if err != nil {
+		t.Fatal(err)
+	}
+	rep, err := ws.Report(context.Background(), ReportOptions{Simulation: Simulation{Draws: 500, Seed: 1}, Sensitivity: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ids []string
+	ids = append(ids, ws.Scenarios.IDs()...)
+	ids = append(ids, ws.Projects.IDs()...)
+	for _, p := range rep.Baseline().Model.Params {
+		ids = append(ids, p.Name)
+	}
+	if len(ids) < 20 {
+		t.Fatalf("only %d ids to look for: the test would prove little", len(ids))
+	}
+	for _, f := range []reports.Format{reports.HTML, reports.Markdown} {
+		for _, lang := range []reports.Lang{reports.French, reports.English} {
+			var out bytes.Buffer
+			if err := reports.ReportOutput.Render(&out, f, lang, rep); err != nil {
+				t.Fatal(err)
+			}
+			doc := out.String()
+			// The summary runs from its anchor to the next chapter's, the
+			// glossary's.
+			start, end := strings.Index(doc, `id="synthese"`), strings.Index(doc, `id="lexique"`)
+			if start < 0 || end < start {
+				t.Fatalf("%s %s: no summary between id=\"synthese\" and id=\"lexique\"", f, lang)
+			}
+			summary := doc[start:end]
+			for _, want := range []string{"Ville de Rouen", "Darnétal", "Projets du SDSI 2027-2030", "P50"} {
+				if !strings.Contains(summary, want) {
+					t.Errorf("%s %s: the summary does not mention %q", f, lang, want)
+				}
+			}
+			for _, id := range ids {
+				if i := indexWord(summary, id); i >= 0 {
+					t.Errorf("%s %s: the summary shows the id %q: …%s…", f, lang, id, summary[max(0, i-60):min(len(summary), i+len(id)+60)])
+				}
+			}
+			// The ids are still there for auditors, after the summary.
+			if indexWord(doc[end:], "taux_frais_gestion") < 0 || indexWord(doc[end:], "sdsi-2027-2030") < 0 {
+				t.Errorf("%s %s: the chapters after the summary lost the ids auditors look for", f, lang)
+			}
+		}
+	}
+}
+
+// indexWord finds id in s where it is not part of a longer id (letters,
+// digits, _ and - around it), or returns -1.
+func indexWord(s, id string) int {
+	isID := func(b byte) bool {
+		return b == '_' || b == '-' || b >= 'a' && b <= 'z' || b >= 'A' && b <= 'Z' || b >= '0' && b <= '9'
+	}
+	for from := 0; ; {
+		i := strings.Index(s[from:], id)
+		if i < 0 {
+			return -1
+		}
+		i += from
+		if (i == 0 || !isID(s[i-1])) && (i+len(id) == len(s) || !isID(s[i+len(id)])) {
+			return i
+		}
+		from = i + 1
+	}
+}

@@ -89,12 +89,21 @@ func TestReportInBrowser(t *testing.T) {
 	if charts < 6 {
 		t.Errorf("the page shows %d charts, want at least 6", charts)
 	}
-	injected, err := chromedp.Run(tab, chromedp.Evaluate[int](`document.querySelectorAll("script, img, iframe, object, embed, link, a[href^=http], style:not(head style)").length`))
+	// The rules' sources are links (class "source", which escaped text
+	// cannot give itself); anything else is user text turned into markup.
+	injected, err := chromedp.Run(tab, chromedp.Evaluate[int](`document.querySelectorAll("script, img, iframe, object, embed, link, a[href]:not(.source):not([href^=\"#\"]), style:not(head style)").length`))
 	if err != nil {
 		t.Fatal(err)
 	}
 	if injected != 0 {
 		t.Errorf("user text became %d elements (script, img, link...): it must be escaped", injected)
+	}
+	sources, err := chromedp.Run(tab, chromedp.Evaluate[[]string](`Array.from(document.querySelectorAll("#regles a.source")).map(a => a.href)`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(sources) == 0 || !strings.HasPrefix(sources[0], "https://www.legifrance.gouv.fr/") {
+		t.Errorf("the rules annex links %q, want the key's source on Légifrance", sources)
 	}
 	visible, err := chromedp.Run(tab, chromedp.Evaluate[bool](`getComputedStyle(document.body).display !== "none" && document.body.innerText.includes("</script>")`))
 	if err != nil {
