@@ -15,7 +15,8 @@ import (
 //
 // A Bound evaluation never produces an error of its own. When anything is
 // off — a division by zero, a map without the key read, a pow out of
-// range — it reports !ok, and the caller runs the same Program on expr's
+// range, a value beyond the limit of digits, a panic of the decimal
+// library — it reports !ok, and the caller runs the same Program on expr's
 // VM, which then says exactly what it always said. So the fast path
 // changes no result and no message, only the cost of the common case.
 
@@ -64,8 +65,17 @@ type Bound struct {
 }
 
 // Number evaluates b on f. ok is false when the fast path cannot give the
-// value: the caller must then run the Program on the VM.
-func (b *Bound) Number(f *Frame) (v decimal.Decimal, ok bool) { return b.num(f) }
+// value: the caller must then run the Program on the VM. A panic in the
+// decimal library is such a case too: the VM turns it into an error at
+// the operation that failed.
+func (b *Bound) Number(f *Frame) (v decimal.Decimal, ok bool) {
+	defer func() {
+		if recover() != nil {
+			v, ok = decimal.Decimal{}, false
+		}
+	}()
+	return b.num(f)
+}
 
 // Bind compiles p into closures over a frame whose names resolve uses. It
 // returns nil when p uses a construct the fast path does not handle (let,
@@ -80,7 +90,7 @@ func (e *Env) Bind(p *Program, resolve func(name string) Slot) *Bound {
 	if p.prog == nil || p.env != e {
 		return nil
 	}
-	b := binder{resolve: resolve}
+	b := binder{resolve: resolve, size: e.size}
 	fn := b.num(p.prog.Node())
 	if b.failed || fn == nil {
 		return nil
@@ -90,6 +100,7 @@ func (e *Env) Bind(p *Program, resolve func(name string) Slot) *Bound {
 
 type binder struct {
 	resolve func(string) Slot
+	size    sizer
 	failed  bool
 }
 
@@ -241,15 +252,21 @@ func (b *binder) call(n *ast.CallNode) numFn {
 	case "_sub":
 		return two(func(x, y d) (d, bool) { return x.Sub(y), true })
 	case "_mul":
-		return two(func(x, y d) (d, bool) { return x.Mul(y), true })
-	case "_div":
+		s := b.size
 		return two(func(x, y d) (d, bool) {
-			v, err := divide(x, y)
+			v, err := s.mul(x, y)
+			return v, err == nil
+		})
+	case "_div":
+		s := b.size
+		return two(func(x, y d) (d, bool) {
+			v, err := s.div(x, y)
 			return v, err == nil
 		})
 	case "_pow", "pow":
+		s := b.size
 		return two(func(x, y d) (d, bool) {
-			v, err := power(x, y)
+			v, err := s.pow(x, y)
 			return v, err == nil
 		})
 	case "_neg":

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"reflect"
+	"regexp"
 	"slices"
 	"strings"
 
@@ -31,21 +32,55 @@ type Limits struct {
 	MaxLength int
 	// MaxNodes is the largest syntax tree accepted.
 	MaxNodes uint
-	// MemoryBudget bounds the allocations of one evaluation (expr's unit).
+	// MemoryBudget bounds the allocations of one evaluation (expr's unit:
+	// elements of arrays and maps, which let can build); it does not
+	// count the size of numbers, which MaxDigits bounds.
 	MemoryBudget uint
+	// MaxDigits bounds the size of every value an evaluation builds: the
+	// digits it takes written out in full, integer digits and decimal
+	// places (see Digits). Zero means no limit.
+	MaxDigits int
 }
 
 // DefaultLimits are generous for allocation rules, which are short, and small
-// enough that a runaway expression is caught at load time.
-var DefaultLimits = Limits{MaxLength: 4096, MaxNodes: 500, MemoryBudget: 100_000}
+// enough that a runaway expression is caught at load time, and a runaway
+// evaluation at its first oversized value: a bill has a dozen digits and
+// twenty decimal places.
+var DefaultLimits = Limits{MaxLength: 4096, MaxNodes: 500, MemoryBudget: 100_000, MaxDigits: 1000}
+
+// Check returns a *LimitError when v has more digits than l allows.
+func (l Limits) Check(v decimal.Decimal) error {
+	return sizer{max: int64(l.MaxDigits)}.check(v)
+}
 
 // Error is a compile error at a rune offset inside the expression.
 type Error struct {
 	Offset int // runes from the start of the expression
 	Msg    string
+	// Name is the name the error is about, when there is one: the unknown
+	// name or function, the argument of sum. A caller may suggest a
+	// correction from it.
+	Name string
+	// Err is the kind of mistake when the caller may word it further
+	// (ErrUnknownName, ErrUnknownFunction, ErrSumOfNumber) or a
+	// *LimitError; nil otherwise.
+	Err error
 }
 
 func (e *Error) Error() string { return fmt.Sprintf("%s (at %d)", e.Msg, e.Offset) }
+
+func (e *Error) Unwrap() error { return e.Err }
+
+// Kinds of compile errors a caller may word further (Error.Err).
+var (
+	// ErrUnknownName: the expression reads a name that is not declared.
+	ErrUnknownName = errors.New("unknown name")
+	// ErrUnknownFunction: the expression calls a function that does not
+	// exist (Names lists those that do).
+	ErrUnknownFunction = errors.New("unknown function")
+	// ErrSumOfNumber: sum is given a number, not a value per member.
+	ErrSumOfNumber = errors.New("sum of a number")
+)
 
 // RuntimeError is an evaluation that failed — a division by zero, pow or
 // round given an exponent or a number of places out of range, the memory
@@ -139,10 +174,11 @@ func describe(t reflect.Type) string {
 	case t.Kind() == reflect.Map:
 		return "a value per member (use sum(...) or name[\"member\"])"
 	}
-	return t.String()
+	return Words(t.String())
 }
 
-// convert turns an expr-lang error into an *Error at a rune offset.
+// convert turns an expr-lang error into an *Error at a rune offset, its
+// Go types worded as users know them.
 func convert(err error) error {
 	var fe *file.Error
 	if errors.As(err, &fe) {
@@ -152,15 +188,60 @@ func convert(err error) error {
 		if i := strings.Index(msg, " (1:"); i > 0 {
 			msg = msg[:i]
 		}
-		return &Error{Offset: fe.From, Msg: msg}
+		return &Error{Offset: fe.From, Msg: Words(internalError(msg))}
 	}
-	return &Error{Msg: err.Error()}
+	return &Error{Msg: Words(internalError(err.Error()))}
+}
+
+// internalError words a panic that expr-lang's compiler recovered, whose
+// message carries a Go stack trace: the first line, as an internal error.
+func internalError(msg string) string {
+	if i := strings.Index(msg, "\ngoroutine "); i >= 0 {
+		return "internal error: " + strings.TrimSpace(msg[:i])
+	}
+	return msg
+}
+
+// goWords are the Go types expr-lang names in its messages, and how users
+// know them. Function types come first, since they hold the others.
+var (
+	funcType = regexp.MustCompile(`func\([^()]*\)( \([^()]*\)| [\w.\[\]{}]+)?`)
+	goWords  = []struct {
+		re   *regexp.Regexp
+		with string
+	}{
+		{regexp.MustCompile(`map\[string\]decimal\.Decimal`), "a value per member"},
+		{regexp.MustCompile(`map\[string\]interface \{\}`), "a mapping"},
+		{regexp.MustCompile(`\[\]interface \{\}`), "a list"},
+		{regexp.MustCompile(`decimal\.Decimal`), "a number"},
+		{regexp.MustCompile(`interface \{\}`), "a value"},
+		{regexp.MustCompile(`\bbool\b`), "a condition"},
+		{regexp.MustCompile(`\bstring\b`), "text"},
+		{regexp.MustCompile(`\b(int|int64|float64)\b`), "a number"},
+		{regexp.MustCompile(`\bnil\b`), "nothing"},
+		{regexp.MustCompile(`\b\w+\.\w+Node\b`), "an expression"},
+	}
+)
+
+// Words rewrites the Go types of an expr-lang message (decimal.Decimal,
+// map[string]decimal.Decimal, interface {}, func(...)...) in the words of
+// users: a number, a value per member, a value, a function.
+func Words(msg string) string {
+	msg = funcType.ReplaceAllString(msg, "a function")
+	for _, w := range goWords {
+		msg = w.re.ReplaceAllString(msg, w.with)
+	}
+	return msg
 }
 
 type refWalker struct {
 	refs  []Ref
 	bound map[string]int
 	err   error
+	// calls are the functions called by name, with the offset of the
+	// name; sums the arguments of sum that are names.
+	calls []Ref
+	sums  []Ref
 }
 
 func (w *refWalker) walk(n ast.Node) {
@@ -190,8 +271,14 @@ func (w *refWalker) walk(n ast.Node) {
 		w.walk(n.Node)
 		w.walk(n.Property)
 	case *ast.CallNode:
-		if _, ok := n.Callee.(*ast.IdentifierNode); !ok {
-			w.walk(n.Callee)
+		if id, ok := n.Callee.(*ast.IdentifierNode); ok {
+			w.calls = append(w.calls, Ref{Name: id.Value, Offset: id.Location().From})
+			if arg, ok := singleName(n); ok && id.Value == "sum" && w.bound[arg.Value] == 0 {
+				w.sums = append(w.sums, Ref{Name: arg.Value, Offset: arg.Location().From})
+			}
+		} else if w.err == nil {
+			w.err = &Error{Offset: n.Location().From, Err: ErrUnknownFunction,
+				Msg: "only functions can be called, by their name: " + strings.Join(Names(), ", ")}
 		}
 		for _, a := range n.Arguments {
 			w.walk(a)
@@ -242,6 +329,9 @@ func (w *refWalker) walk(n ast.Node) {
 			w.walk(x)
 		}
 	case *ast.BuiltinNode:
+		// expr-lang's built-ins are disabled, but its parser still reads
+		// the ones that take a predicate (map, filter, all...).
+		w.calls = append(w.calls, Ref{Name: n.Name, Offset: n.Location().From})
 		for _, a := range n.Arguments {
 			w.walk(a)
 		}
@@ -250,14 +340,38 @@ func (w *refWalker) walk(n ast.Node) {
 	}
 }
 
-// Names returns the sorted function names an expression may call.
+// singleName returns the argument of a call of one argument that is a
+// name.
+func singleName(n *ast.CallNode) (*ast.IdentifierNode, bool) {
+	if len(n.Arguments) != 1 {
+		return nil, false
+	}
+	id, ok := n.Arguments[0].(*ast.IdentifierNode)
+	return id, ok
+}
+
+// Names returns the sorted names of the functions an expression may call:
+// round, floor, ceil, min, max, abs, pow, sum.
 func Names() []string {
 	names := make([]string, 0, len(functions))
 	for _, f := range functions {
-		names = append(names, f.name)
+		if f.operator == nil && f.doc != "" {
+			names = append(names, f.name)
+		}
 	}
 	slices.Sort(names)
 	return names
+}
+
+// callable reports whether name is a function of the dialect, an
+// operator's included (_add...).
+func callable(name string) bool {
+	for _, f := range functions {
+		if f.name == name {
+			return true
+		}
+	}
+	return false
 }
 
 // Reserved reports whether name cannot be used for a parameter, rule or
@@ -307,7 +421,7 @@ func (m *VM) Number(p *Program, env map[string]any) (decimal.Decimal, error) {
 	}
 	d, ok := out.(decimal.Decimal)
 	if !ok {
-		return decimal.Decimal{}, fmt.Errorf("expected a number, found %T", out)
+		return decimal.Decimal{}, fmt.Errorf("expected a number, found %s", describe(reflect.TypeOf(out)))
 	}
 	return d, nil
 }
@@ -320,7 +434,7 @@ func (m *VM) Bool(p *Program, env map[string]any) (bool, error) {
 	}
 	b, ok := out.(bool)
 	if !ok {
-		return false, fmt.Errorf("expected a condition, found %T", out)
+		return false, fmt.Errorf("expected a condition, found %s", describe(reflect.TypeOf(out)))
 	}
 	return b, nil
 }
@@ -329,7 +443,7 @@ func (m *VM) run(p *Program, env map[string]any) (any, error) {
 	m.vm.MemoryBudget = p.budget
 	out, err := m.vm.Run(p.prog, env)
 	if err != nil {
-		return nil, runtimeError(err)
+		return nil, runtimeError(err, p.budget)
 	}
 	return out, nil
 }
@@ -342,10 +456,26 @@ func (m *VM) run(p *Program, env map[string]any) (any, error) {
 // operator that is the operator itself (the parser places a binary node at
 // its operator, and the decimal patch, ast.Patch, gives the call that
 // replaces it the same location); for a function, its name.
-func runtimeError(err error) error {
+//
+// The errors of the dialect's functions (a division by zero, an argument
+// out of range, a value beyond the limit of digits) keep their message;
+// the memory budget is a limit; anything else is a panic the VM recovered,
+// in a library or in quotepart, worded as an internal error.
+func runtimeError(err error, budget uint) error {
 	var fe *file.Error
-	if errors.As(err, &fe) {
-		return &RuntimeError{Offset: fe.From, Msg: fe.Message, Err: fe.Prev}
+	if !errors.As(err, &fe) {
+		return &RuntimeError{Msg: "internal error: the evaluation failed: " + Words(err.Error()), Err: err}
 	}
-	return err
+	re := &RuntimeError{Offset: fe.From, Msg: fe.Message, Err: fe.Prev}
+	var le *LimitError
+	var ae *ArgumentError
+	switch {
+	case errors.Is(fe.Prev, ErrDivisionByZero), errors.As(fe.Prev, &le), errors.As(fe.Prev, &ae):
+	case strings.Contains(fe.Message, "memory budget exceeded"):
+		re.Msg = fmt.Sprintf("the evaluation needs more memory than the limit of %s (expr-lang's units, counting elements of lists; docs/limits.md)", Thousands(int(budget)))
+		re.Err = &LimitError{Limit: "memory", Max: int(budget), Msg: re.Msg}
+	default:
+		re.Msg = "internal error: the evaluation failed: " + Words(fe.Message)
+	}
+	return re
 }
