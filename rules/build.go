@@ -191,6 +191,9 @@ func (b *builder) build() {
 		b.errorf(where, "no file declares the service (a top-level service: section with id, title, manager, start and years)")
 		return
 	}
+	if !b.checkLimits(service) {
+		return
+	}
 	b.service(service)
 	b.memberList()
 	b.parameters()

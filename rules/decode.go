@@ -387,7 +387,7 @@ func (d *decoder) visit() bool {
 	}
 	d.stopped = true
 	e := limitErrorf(d.pos(d.aliasAt), "the YAML aliases of this file expand to more than %s values, the limit of alias expansion for this file (%s + %d × its %s values as written, at most %s); write the values out rather than through so many aliases",
-		thousands(d.aliasBudget), thousands(AliasFloor), AliasRatio, thousands(d.own), thousands(MaxAliasNodes))
+		Thousands(d.aliasBudget), Thousands(AliasFloor), AliasRatio, Thousands(d.own), Thousands(MaxAliasNodes))
 	e.Source = d.src.line(d.aliasAt.Line)
 	d.errs = append(d.errs, e)
 	return false

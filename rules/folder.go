@@ -57,7 +57,7 @@ func ReadFolder(fsys fs.FS, dir, display, what string, keep func(name string) bo
 	}
 	if len(names) > MaxFolderFiles {
 		return nil, limitErrorf(diag.Pos{File: display}, "%s holds more than %s files to read, the limit of files in a folder",
-			what, thousands(MaxFolderFiles))
+			what, Thousands(MaxFolderFiles))
 	}
 	var out []SourceFile
 	total := 0
@@ -280,5 +280,5 @@ func plural(n int, word string) string {
 	if n == 1 {
 		return "1 " + word
 	}
-	return thousands(n) + " " + word + "s"
+	return Thousands(n) + " " + word + "s"
 }

@@ -108,3 +108,152 @@ func TestAliasInsideItsOwnValue(t *testing.T) {
 		}
 	}
 }
+
+// service is the service section of the limit tests: years from–to.
+func service(from, to int) string {
+	return fmt.Sprintf("service: {id: s, title: S, manager: m0, start: %d-01-01, years: {from: %d, to: %d}}\n", from, from, to)
+}
+
+// smallRules are a key and a pool, for members m0...
+const smallRules = `parameters:
+  total: {description: d, unit: EUR, value: 1000, source: s}
+rules:
+  cle: {per_member: true, expr: "1"}
+pools:
+  p: {label: P, amount: total, key: cle}
+`
+
+// members lists n members m0, m1...
+func members(n int) string {
+	var b strings.Builder
+	b.WriteString("members:\n")
+	for i := range n {
+		fmt.Fprintf(&b, "- {id: m%d, label: M}\n", i)
+	}
+	return b.String()
+}
+
+// loadLimit loads one file and returns its single error of code limit.
+func loadLimit(t *testing.T, text string) *diag.Error {
+	t.Helper()
+	start := time.Now()
+	_, err := rules.Load(fstest.MapFS{"r.yaml": {Data: []byte(text)}}, ".", "r")
+	if d := time.Since(start); d > 5*time.Second {
+		t.Errorf("loading took %v", d)
+	}
+	errs := diag.Flatten(err)
+	if len(errs) != 1 || errs[0].Code != diag.Limit {
+		t.Fatalf("want one limit error, got %v", err)
+	}
+	return errs[0]
+}
+
+func TestYearSpanLimit(t *testing.T) {
+	e := loadLimit(t, service(2026, 999999)+members(2)+smallRules)
+	if want := "r/r.yaml:1:84: service years 2026–999999: 997,974 years, beyond the limit of 200 years a rule set may cover"; e.Error() != want {
+		t.Errorf("got  %q\nwant %q", e, want)
+	}
+	if e.Source == "" {
+		t.Errorf("no source line")
+	}
+	if _, err := rules.Load(fstest.MapFS{"r.yaml": {Data: []byte(service(2026, 2225) + members(2) + smallRules)}}, ".", "r"); err != nil {
+		t.Errorf("200 years: %v", err)
+	}
+}
+
+func TestCountLimits(t *testing.T) {
+	t.Run("members", func(t *testing.T) {
+		e := loadLimit(t, service(2026, 2026)+members(rules.MaxMembers+1)+smallRules)
+		if want := "r/r.yaml:100003:8: too many members: more than 100,000, the limit of members in a rule set"; e.Error() != want {
+			t.Errorf("got  %q\nwant %q", e, want)
+		}
+	})
+	t.Run("pools", func(t *testing.T) {
+		var b strings.Builder
+		b.WriteString(service(2026, 2026) + members(2) + smallRules)
+		for i := range rules.MaxPools {
+			fmt.Fprintf(&b, "  p%d: {label: P, amount: total, key: cle}\n", i)
+		}
+		e := loadLimit(t, b.String())
+		if !strings.HasSuffix(e.Error(), ": too many pools: more than 1,000, the limit of pools in a rule set") || e.Pos.Line != 1010 {
+			t.Errorf("got %q", e)
+		}
+	})
+	t.Run("rules", func(t *testing.T) {
+		var b strings.Builder
+		b.WriteString(service(2026, 2026) + members(2) + smallRules)
+		text := strings.Replace(b.String(), "pools:\n  p: {label: P, amount: total, key: cle}\n", "", 1)
+		b.Reset()
+		b.WriteString(text)
+		for i := range rules.MaxRules {
+			fmt.Fprintf(&b, "  r%d: {expr: \"%d\"}\n", i, i)
+		}
+		b.WriteString("pools:\n  p: {label: P, amount: total, key: cle}\n")
+		e := loadLimit(t, b.String())
+		if !strings.HasSuffix(e.Error(), ": too many rules: more than 20,000, the limit of rules in a rule set") {
+			t.Errorf("got %q", e)
+		}
+	})
+	t.Run("parameters", func(t *testing.T) {
+		var b strings.Builder
+		b.WriteString(service(2026, 2026) + members(2) + smallRules)
+		for i := range rules.MaxParameters {
+			fmt.Fprintf(&b, "  x%d: {description: d, unit: EUR, value: 1, source: s}\n", i)
+		}
+		text := strings.Replace(b.String(), "pools:\n  p: {label: P, amount: total, key: cle}\n", "", 1) + "pools:\n  p: {label: P, amount: total, key: cle}\n"
+		text = strings.Replace(text, "rules:\n  cle: {per_member: true, expr: \"1\"}\n", "", 1) + "rules:\n  cle: {per_member: true, expr: \"1\"}\n"
+		e := loadLimit(t, text)
+		if !strings.HasSuffix(e.Error(), ": too many parameters: more than 10,000, the limit of parameters in a rule set") {
+			t.Errorf("got %q", e)
+		}
+	})
+	t.Run("dated values", func(t *testing.T) {
+		var b strings.Builder
+		b.WriteString(service(2026, 2026) + members(2) + smallRules + "  serie:\n    description: d\n    unit: EUR\n    values:\n")
+		for i := range rules.MaxDatedValues + 1 {
+			fmt.Fprintf(&b, "      %04d-%02d-01: 1\n", 1000+i/12, i%12+1)
+		}
+		text := strings.Replace(b.String(), "pools:\n  p: {label: P, amount: total, key: cle}\n", "", 1) + "pools:\n  p: {label: P, amount: total, key: cle}\n"
+		text = strings.Replace(text, "rules:\n  cle: {per_member: true, expr: \"1\"}\n", "", 1) + "rules:\n  cle: {per_member: true, expr: \"1\"}\n"
+		e := loadLimit(t, text)
+		if !strings.HasSuffix(e.Error(), ": too many dated values: more than 100,000, the limit of dated values of parameters in a rule set") {
+			t.Errorf("got %q", e)
+		}
+	})
+	t.Run("expressions", func(t *testing.T) {
+		var b strings.Builder
+		b.WriteString(service(2026, 2026) + members(1000) + smallRules)
+		b.WriteString("  table:\n    versions:\n")
+		for v := range rules.MaxFormulas / 1000 {
+			fmt.Fprintf(&b, "      - from: 2026-%02d-%02d\n        by_member: {", v/28+1, v%28+1)
+			for i := range 1000 {
+				fmt.Fprintf(&b, "m%d: %d, ", i, v*1000+i)
+			}
+			b.WriteString("}\n")
+		}
+		text := strings.Replace(b.String(), "pools:\n  p: {label: P, amount: total, key: cle}\n", "", 1) + "pools:\n  p: {label: P, amount: total, key: cle}\n"
+		e := loadLimit(t, text)
+		if !strings.HasSuffix(e.Error(), ": too many expressions: more than 50,000, the limit of expressions in a rule set") {
+			t.Errorf("got %q", e)
+		}
+	})
+}
+
+func TestWorkLimit(t *testing.T) {
+	// 5,000 members, a key and a pool, 100 years: 1,000,000 values.
+	text := service(2026, 2125) + members(5000) + smallRules
+	if _, err := rules.Load(fstest.MapFS{"r.yaml": {Data: []byte(text)}}, ".", "r"); err != nil {
+		t.Fatalf("at the limit: %v", err)
+	}
+	// One year more is beyond it.
+	e := loadLimit(t, service(2026, 2126)+members(5000)+smallRules)
+	if want := "r/r.yaml:1:74: a run of these rules may compute 1,010,000 values (5,000 members × (1 per-member rules + 1 pools) + 0 global rules, in 101 month segments over the years 2026–2126), beyond the limit of 1,000,000 values a run"; e.Error() != want {
+		t.Errorf("got  %q\nwant %q", e, want)
+	}
+	// A value that changes every month makes twelve segments a year.
+	monthly := strings.Replace(smallRules, "value: 1000,", "values: {2026-01-01: 1, 2026-02-01: 2, 2026-03-15: 3, 2026-12-02: 4, 2027-01-01: 5},", 1)
+	e = loadLimit(t, service(2026, 2125)+members(5000)+monthly)
+	if !strings.Contains(e.Msg, "in 102 month segments") {
+		t.Errorf("got %q, want 102 segments (2026: from January, February and April)", e)
+	}
+}

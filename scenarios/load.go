@@ -86,6 +86,9 @@ func (c *Catalog) Add(name string, data []byte) (*Scenario, error) {
 		return nil, diag.Errorf(diag.Pos{File: name}, diag.Invalid, "not a scenario file: the top-level scenario: section (id, title) is missing")
 	}
 	h := f.Scenario
+	if err := yearSpan(h.Years, "scenario "+h.ID.Value); err != nil {
+		return nil, err
+	}
 	if prev, ok := c.byID[h.ID.Value]; ok {
 		return nil, diag.Errorf(h.ID.Pos, diag.Invalid, "scenario %s is declared twice: first in %s", h.ID.Value, prev.Path)
 	}
@@ -183,4 +186,17 @@ func (c *Catalog) Chain(s *Scenario) ([]*Scenario, error) {
 	}
 	slices.Reverse(chain)
 	return chain, nil
+}
+
+// yearSpan refuses years spanning more than rules.MaxYears: a scenario's,
+// an evaluation's or a project's years lie within those of the rules,
+// which are held to that limit, but saying so at once names the file.
+func yearSpan(y *rules.YearRange, what string) *diag.Error {
+	if y == nil || y.From.Value > y.To.Value {
+		return nil
+	}
+	if span := y.To.Value - y.From.Value + 1; span > rules.MaxYears {
+		return diag.Errorf(y.To.Pos, diag.Limit, "%s: years %d–%d: %s years, beyond the limit of %d years a rule set may cover", what, y.From.Value, y.To.Value, rules.Thousands(span), rules.MaxYears)
+	}
+	return nil
 }

@@ -127,6 +127,7 @@ func LoadProjects(fsys fs.FS, dir, display string) (*Projects, error) {
 	ps := &Projects{}
 	var errs diag.List
 	seen := map[string]diag.Pos{}
+	formulas := 0 // expressions read so far, against rules.MaxFormulas
 	for _, src := range sources {
 		name, data := src.Path, src.Data
 		if src.Skipped != nil {
@@ -141,6 +142,10 @@ func LoadProjects(fsys fs.FS, dir, display string) (*Projects, error) {
 		if err := rules.Decode(name, data, f); err != nil {
 			errs.Add(err)
 			continue
+		}
+		if err := f.limits(&formulas); err != nil {
+			errs = append(errs, err)
+			break // past a limit, the rest of the folder is not read
 		}
 		switch {
 		case f.Evaluation != nil && f.Project == nil && len(f.Lines) == 0:
@@ -168,6 +173,33 @@ func LoadProjects(fsys fs.FS, dir, display string) (*Projects, error) {
 		return nil, err
 	}
 	return ps, nil
+}
+
+// limits checks the years of a project file and adds its expressions to
+// count, against the limits of rule sets (rules.MaxYears,
+// rules.MaxFormulas): every expression compiles once, for every rule set
+// the requests are evaluated on.
+func (f *ProjectFile) limits(count *int) *diag.Error {
+	if f.Project != nil {
+		if err := yearSpan(f.Project.Years, "project "+f.Project.ID.Value); err != nil {
+			return err
+		}
+	}
+	if ev := f.Evaluation; ev != nil {
+		if err := yearSpan(ev.Years, "evaluation"); err != nil {
+			return err
+		}
+		*count += 3 + 2*len(ev.Dimensions.Entries) // the rates, the cost of an ETC, the value of carbon; each dimension's
+	}
+	for i := range f.Lines {
+		l := &f.Lines[i]
+		before := *count
+		*count += len(l.Values.Entries)
+		if before <= rules.MaxFormulas && *count > rules.MaxFormulas {
+			return diag.Errorf(l.Label.Pos, diag.Limit, "too many expressions among the project requests: more than %s, the limit of expressions in a rule set", rules.Thousands(rules.MaxFormulas))
+		}
+	}
+	return nil
 }
 
 // Compiled is a projects folder compiled against a rule set.
