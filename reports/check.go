@@ -17,6 +17,9 @@ type Check struct {
 	// Strict counts warnings as errors.
 	Strict  bool
 	Targets []CheckTarget
+	// Provenance is the version and the files check read; its JSON
+	// lists every file with its SHA-256.
+	Provenance Provenance
 }
 
 // CheckTarget is what check found in one rule set, scenario or projects
@@ -72,16 +75,21 @@ func checkText(w io.Writer, _ Lang, c *Check) error {
 		}
 		fmt.Fprintf(&b, "%s: ok — %s\n", name, SafeText(t.Summary))
 	}
+	// The digest of what loaded; nothing when nothing did.
+	if len(c.Provenance.Files) > 0 {
+		fmt.Fprintln(&b, c.Provenance.sentence(English))
+	}
 	_, err := io.WriteString(w, b.String())
 	return err
 }
 
 type (
 	checkDoc struct {
-		Schema  string           `json:"schema"`
-		OK      bool             `json:"ok"`
-		Strict  bool             `json:"strict"`
-		Targets []checkTargetDoc `json:"targets"`
+		Schema     string           `json:"schema"`
+		Provenance *ProvenanceDoc   `json:"provenance,omitempty"`
+		OK         bool             `json:"ok"`
+		Strict     bool             `json:"strict"`
+		Targets    []checkTargetDoc `json:"targets"`
 	}
 	checkTargetDoc struct {
 		Name     string         `json:"name"`
@@ -102,7 +110,7 @@ type (
 )
 
 func checkJSON(w io.Writer, _ Lang, c *Check) error {
-	doc := checkDoc{Schema: CheckSchema, OK: c.OK(), Strict: c.Strict, Targets: []checkTargetDoc{}}
+	doc := checkDoc{Schema: CheckSchema, Provenance: c.Provenance.JSON(true), OK: c.OK(), Strict: c.Strict, Targets: []checkTargetDoc{}}
 	item := func(check string, e *diag.Error) checkItemDoc {
 		return checkItemDoc{Check: check, Code: string(e.Code), File: e.Pos.File, Line: e.Pos.Line, Col: e.Pos.Col, Message: e.Msg}
 	}

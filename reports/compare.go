@@ -167,6 +167,7 @@ func compareText(w io.Writer, f Format, lang Lang, cs []*Comparison) error {
 type (
 	compareDoc struct {
 		Schema      string          `json:"schema"`
+		Provenance  *ProvenanceDoc  `json:"provenance,omitempty"`
 		Comparisons []comparisonDoc `json:"comparisons"`
 	}
 	comparisonDoc struct {
@@ -201,9 +202,16 @@ func deltaJSON(d Delta) deltaDoc {
 	return doc
 }
 
-func compareJSON(w io.Writer, cs []*Comparison) error {
-	doc := compareDoc{Schema: CompareSchema, Comparisons: []comparisonDoc{}}
-	for _, c := range cs {
+// Comparisons is what compare computed: each other scenario set against
+// the base, and which quotepart computed them from which files.
+type Comparisons struct {
+	Provenance Provenance
+	List       []*Comparison
+}
+
+func compareJSON(w io.Writer, cs *Comparisons) error {
+	doc := compareDoc{Schema: CompareSchema, Provenance: cs.Provenance.JSON(false), Comparisons: []comparisonDoc{}}
+	for _, c := range cs.List {
 		cd := comparisonDoc{Base: scenarioRef{c.Base.ID, c.Base.Title}, Other: scenarioRef{c.Other.ID, c.Other.Title},
 			Rows: []deltaDoc{}, Years: []deltaDoc{}, Members: []deltaDoc{}, Total: deltaJSON(c.Total)}
 		for _, d := range c.Rows {

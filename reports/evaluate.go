@@ -29,6 +29,7 @@ type Evaluation struct {
 	Draws        int              // 0 without simulation
 	Seed         uint64
 	Selection    *engine.Selection
+	Provenance   Provenance
 }
 
 // all returns the requests shown, then the portfolio of them all.
@@ -267,15 +268,16 @@ func listOr(xs []string, none string) string {
 
 type (
 	evalDoc struct {
-		Schema       string        `json:"schema"`
-		Scenario     string        `json:"scenario"`
-		BaseYear     int           `json:"base_year"`
-		DiscountRate string        `json:"discount_rate"`
-		Draws        int           `json:"draws"`
-		Seed         uint64        `json:"seed"`
-		Projects     []projectDoc  `json:"projects"`
-		Portfolio    projectDoc    `json:"portfolio"`
-		Selection    *selectionDoc `json:"selection,omitempty"`
+		Schema       string         `json:"schema"`
+		Provenance   *ProvenanceDoc `json:"provenance,omitempty"`
+		Scenario     string         `json:"scenario"`
+		BaseYear     int            `json:"base_year"`
+		DiscountRate string         `json:"discount_rate"`
+		Draws        int            `json:"draws"`
+		Seed         uint64         `json:"seed"`
+		Projects     []projectDoc   `json:"projects"`
+		Portfolio    projectDoc     `json:"portfolio"`
+		Selection    *selectionDoc  `json:"selection,omitempty"`
 	}
 	projectDoc struct {
 		ID          string         `json:"id"`
@@ -389,7 +391,7 @@ func projectJSON(p EvaluatedProject) projectDoc {
 }
 
 func evaluationJSON(w io.Writer, e *Evaluation) error {
-	doc := evalDoc{Schema: EvaluateSchema, Scenario: e.Scenario, BaseYear: e.BaseYear, DiscountRate: e.DiscountRate.String(),
+	doc := evalDoc{Schema: EvaluateSchema, Provenance: e.Provenance.JSON(false), Scenario: e.Scenario, BaseYear: e.BaseYear, DiscountRate: e.DiscountRate.String(),
 		Draws: e.Draws, Seed: e.Seed, Projects: []projectDoc{}, Portfolio: projectJSON(e.Portfolio)}
 	for _, p := range e.Projects {
 		doc.Projects = append(doc.Projects, projectJSON(p))

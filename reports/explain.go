@@ -18,6 +18,7 @@ const TraceSchema = "quotepart/trace/v1"
 type Explained struct {
 	ScenarioID, ScenarioTitle string
 	Trace                     *engine.Trace
+	Provenance                Provenance
 }
 
 type traceWords struct {
@@ -184,16 +185,17 @@ func capitalize(s string) string {
 
 type (
 	traceDoc struct {
-		Schema   string          `json:"schema"`
-		Scenario scenarioRef     `json:"scenario"`
-		Member   memberDoc       `json:"member"`
-		Year     int             `json:"year"`
-		Months   int             `json:"months"`
-		Pools    []poolTraceDoc  `json:"pools"`
-		FeeRate  []evaluationDoc `json:"fee_rate,omitempty"`
-		Rules    []ruleTraceDoc  `json:"rules"`
-		Params   []paramDoc      `json:"parameters"`
-		Sum      string          `json:"sum"`
+		Schema     string          `json:"schema"`
+		Provenance *ProvenanceDoc  `json:"provenance,omitempty"`
+		Scenario   scenarioRef     `json:"scenario"`
+		Member     memberDoc       `json:"member"`
+		Year       int             `json:"year"`
+		Months     int             `json:"months"`
+		Pools      []poolTraceDoc  `json:"pools"`
+		FeeRate    []evaluationDoc `json:"fee_rate,omitempty"`
+		Rules      []ruleTraceDoc  `json:"rules"`
+		Params     []paramDoc      `json:"parameters"`
+		Sum        string          `json:"sum"`
 	}
 	poolTraceDoc struct {
 		ID        string          `json:"id"`
@@ -266,7 +268,7 @@ func evaluationsJSON(evs []engine.Evaluation) []evaluationDoc {
 func traceJSON(w io.Writer, e Explained) error {
 	t := e.Trace
 	m := t.Member
-	doc := traceDoc{Schema: TraceSchema, Scenario: scenarioRef{e.ScenarioID, e.ScenarioTitle},
+	doc := traceDoc{Schema: TraceSchema, Provenance: e.Provenance.JSON(false), Scenario: scenarioRef{e.ScenarioID, e.ScenarioTitle},
 		Member: memberDoc{ID: m.ID, Label: m.Label, Manager: m.Manager, Share: Key(m.Share), Amount: Cents(m.Amount), Fees: Cents(m.Fees), Billed: Cents(m.Billed)},
 		Year:   t.Year, Months: t.Months, Pools: []poolTraceDoc{}, Rules: []ruleTraceDoc{}, Params: []paramDoc{},
 		FeeRate: evaluationsJSON(t.FeeRate), Sum: Cents(t.Total())}

@@ -14,8 +14,9 @@ const RunSchema = "quotepart/run/v1"
 // rendering (encoding/json keeps struct order), so output is stable.
 type (
 	runDoc struct {
-		Schema    string        `json:"schema"`
-		Scenarios []scenarioDoc `json:"scenarios"`
+		Schema     string         `json:"schema"`
+		Provenance *ProvenanceDoc `json:"provenance,omitempty"`
+		Scenarios  []scenarioDoc  `json:"scenarios"`
 	}
 	scenarioDoc struct {
 		ID    string    `json:"id"`
@@ -47,9 +48,16 @@ type (
 	}
 )
 
-func runJSON(w io.Writer, results []*engine.Result) error {
-	doc := runDoc{Schema: RunSchema, Scenarios: []scenarioDoc{}}
-	for _, r := range results {
+// Bills is what run computed: the result of each scenario run, and which
+// quotepart computed them from which files.
+type Bills struct {
+	Provenance Provenance
+	Results    []*engine.Result
+}
+
+func runJSON(w io.Writer, b *Bills) error {
+	doc := runDoc{Schema: RunSchema, Provenance: b.Provenance.JSON(false), Scenarios: []scenarioDoc{}}
+	for _, r := range b.Results {
 		sd := scenarioDoc{ID: r.ID, Title: r.Title, Years: []yearDoc{}}
 		for _, y := range r.Years {
 			yd := yearDoc{Year: y.Year, Months: y.Months, Total: Cents(y.Total), Pools: []poolDoc{}, Members: []memberDoc{}}

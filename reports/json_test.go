@@ -19,7 +19,11 @@ import (
 // it. Decoding with DisallowUnknownFields, plus the key check below, keeps
 // the documentation and the output in step.
 type runV1 struct {
-	Schema    string `json:"schema"`
+	Schema     string `json:"schema"`
+	Provenance struct {
+		Version string `json:"version"`
+		Digest  string `json:"digest"`
+	} `json:"provenance"`
 	Scenarios []struct {
 		ID    string `json:"id"`
 		Title string `json:"title"`
@@ -49,11 +53,12 @@ type runV1 struct {
 
 // The documented keys of each object, in the order they are written.
 var (
-	docKeys      = []string{"schema", "scenarios"}
-	scenarioKeys = []string{"id", "title", "years"}
-	yearKeys     = []string{"year", "months", "total", "pools", "members"}
-	poolKeys     = []string{"id", "label", "key", "amount", "fees"}
-	memberKeys   = []string{"id", "label", "manager", "share", "amount", "fees", "billed"}
+	docKeys        = []string{"schema", "provenance", "scenarios"}
+	provenanceKeys = []string{"version", "digest"}
+	scenarioKeys   = []string{"id", "title", "years"}
+	yearKeys       = []string{"year", "months", "total", "pools", "members"}
+	poolKeys       = []string{"id", "label", "key", "amount", "fees"}
+	memberKeys     = []string{"id", "label", "manager", "share", "amount", "fees", "billed"}
 )
 
 var (
@@ -100,6 +105,7 @@ func checkKeys(tb testing.TB, out []byte) {
 		tb.Fatal(err)
 	}
 	expectKeys(tb, "document", out, docKeys)
+	expectKeys(tb, "provenance", doc["provenance"], provenanceKeys)
 	var scenarios []json.RawMessage
 	mustUnmarshal(tb, doc["scenarios"], &scenarios)
 	for _, s := range scenarios {

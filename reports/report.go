@@ -31,6 +31,9 @@ type Report struct {
 	Valuation *engine.Valuation
 	// Adopted lists, per project id, the scenarios adopting it.
 	Adopted map[string][]string
+	// Provenance says which quotepart wrote the report from which files;
+	// the report prints it under its title.
+	Provenance Provenance
 }
 
 // ScenarioPart is one scenario of a report.

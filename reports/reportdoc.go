@@ -38,6 +38,9 @@ func (r *Report) document(lang Lang, charts bool) (*document, error) {
 	if t := base.Model.Title; t != "" {
 		d.Meta = append([]string{t}, d.Meta...)
 	}
+	if s := r.Provenance.sentence(lang); s != "" {
+		d.Meta = append(d.Meta, s)
+	}
 
 	// Summary.
 	s := d.open(&section{ID: "synthese", Title: w.summary, Level: 1})

@@ -5,8 +5,6 @@ import (
 	"io"
 	"path"
 	"strings"
-
-	"github.com/quotepart/quotepart/engine"
 )
 
 // Format is an output format.
@@ -142,18 +140,18 @@ var (
 	// RunOutput is the bills of run.
 	RunOutput = NewOutput(
 		"run", RunSchema,
-		Renderer[[]*engine.Result]{Table, runTable},
-		Renderer[[]*engine.Result]{JSON, func(w io.Writer, _ Lang, rs []*engine.Result) error { return runJSON(w, rs) }},
-		Renderer[[]*engine.Result]{CSV, func(w io.Writer, _ Lang, rs []*engine.Result) error { return runCSV(w, rs) }},
-		Renderer[[]*engine.Result]{Markdown, runMarkdown},
+		Renderer[*Bills]{Table, func(w io.Writer, lang Lang, b *Bills) error { return runTable(w, lang, b.Results) }},
+		Renderer[*Bills]{JSON, func(w io.Writer, _ Lang, b *Bills) error { return runJSON(w, b) }},
+		Renderer[*Bills]{CSV, func(w io.Writer, _ Lang, b *Bills) error { return runCSV(w, b.Results) }},
+		Renderer[*Bills]{Markdown, func(w io.Writer, lang Lang, b *Bills) error { return runMarkdown(w, lang, b.Results) }},
 	)
 	// CompareOutput is the comparisons of compare.
 	CompareOutput = NewOutput(
 		"compare", CompareSchema,
-		Renderer[[]*Comparison]{Table, func(w io.Writer, lang Lang, cs []*Comparison) error { return compareText(w, Table, lang, cs) }},
-		Renderer[[]*Comparison]{JSON, func(w io.Writer, _ Lang, cs []*Comparison) error { return compareJSON(w, cs) }},
-		Renderer[[]*Comparison]{CSV, func(w io.Writer, _ Lang, cs []*Comparison) error { return compareCSV(w, cs) }},
-		Renderer[[]*Comparison]{Markdown, func(w io.Writer, lang Lang, cs []*Comparison) error { return compareText(w, Markdown, lang, cs) }},
+		Renderer[*Comparisons]{Table, func(w io.Writer, lang Lang, cs *Comparisons) error { return compareText(w, Table, lang, cs.List) }},
+		Renderer[*Comparisons]{JSON, func(w io.Writer, _ Lang, cs *Comparisons) error { return compareJSON(w, cs) }},
+		Renderer[*Comparisons]{CSV, func(w io.Writer, _ Lang, cs *Comparisons) error { return compareCSV(w, cs.List) }},
+		Renderer[*Comparisons]{Markdown, func(w io.Writer, lang Lang, cs *Comparisons) error { return compareText(w, Markdown, lang, cs.List) }},
 	)
 	// ExplainOutput is the trace of explain.
 	ExplainOutput = NewOutput(

@@ -20,6 +20,12 @@ type RuleDiff struct {
 	Before, After string
 	Scenarios     []RuleDiffScenario
 	Gate          Gate
+	// Provenance records the files of the run on the current rules;
+	// BeforeDigest is the digest of the same files with the previous
+	// rules in place of the current ones (equal to Provenance.Digest
+	// when the rules did not change).
+	Provenance   Provenance
+	BeforeDigest string
 }
 
 // RuleDiffScenario is the effect on one scenario.

@@ -126,12 +126,14 @@ func gateText(g Gate, lang Lang) string {
 
 type (
 	diffDoc struct {
-		Schema    string            `json:"schema"`
-		Before    string            `json:"before"`
-		After     string            `json:"after"`
-		Changed   bool              `json:"changed"`
-		Gate      diffGateDoc       `json:"gate"`
-		Scenarios []diffScenarioDoc `json:"scenarios"`
+		Schema       string            `json:"schema"`
+		Provenance   *ProvenanceDoc    `json:"provenance,omitempty"`
+		Before       string            `json:"before"`
+		BeforeDigest string            `json:"before_digest,omitempty"`
+		After        string            `json:"after"`
+		Changed      bool              `json:"changed"`
+		Gate         diffGateDoc       `json:"gate"`
+		Scenarios    []diffScenarioDoc `json:"scenarios"`
 	}
 	diffGateDoc struct {
 		Amount   *string `json:"amount"`
@@ -159,7 +161,7 @@ type (
 )
 
 func ruleDiffJSON(w io.Writer, d *RuleDiff) error {
-	doc := diffDoc{Schema: DiffSchema, Before: d.Before, After: d.After, Changed: d.Changed(), Scenarios: []diffScenarioDoc{}}
+	doc := diffDoc{Schema: DiffSchema, Provenance: d.Provenance.JSON(false), Before: d.Before, BeforeDigest: d.BeforeDigest, After: d.After, Changed: d.Changed(), Scenarios: []diffScenarioDoc{}}
 	if d.Gate.Amount != nil {
 		s := d.Gate.Amount.String()
 		doc.Gate.Amount = &s

@@ -47,6 +47,11 @@ func reportXLSX(w io.Writer, lang Lang, r *Report) error {
 		props.Created = fmt.Sprintf("%sT00:00:00Z", r.Date)
 		props.Modified = props.Created
 	}
+	// The workbook's properties (File > Info) say which quotepart wrote
+	// it from which files; the sheets stay data only.
+	if p := r.Provenance; !p.IsZero() {
+		props.Version, props.Identifier, props.Description = p.Version, p.Digest, p.sentence(lang)
+	}
 	if err := f.SetDocProps(props); err != nil {
 		return err
 	}

@@ -79,7 +79,7 @@ func DecodeFile(name string, data []byte) (*File, error) {
 	if src == nil {
 		return nil, err
 	}
-	f.source = src
+	f.source, f.input = src, NewInput(name, data)
 	return f, err
 }
 

@@ -19,6 +19,8 @@ type File struct {
 
 	// source keeps the file's lines for error snippets.
 	source *source
+	// input is the file as read, for the digest of the files read.
+	input Input
 }
 
 // Service describes the shared service.

@@ -102,6 +102,9 @@ func (c *Catalog) Add(name string, data []byte) (*Scenario, error) {
 	return s, nil
 }
 
+// Input is the file the scenario was read from.
+func (s *Scenario) Input() rules.Input { return rules.NewInput(s.Path, s.data) }
+
 // With returns a copy of the catalog with one more scenario, decoded from
 // a file, and that scenario; the catalog itself is left unchanged, so that
 // concurrent what-ifs can each extend it.

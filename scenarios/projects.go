@@ -96,7 +96,12 @@ type Projects struct {
 	// Skipped are the files of the folder not read because quotepart
 	// wrote them (rules.OutputSchema): warnings.
 	Skipped diag.List
+	inputs  []rules.Input
 }
+
+// Inputs are the files of the folder, the evaluation settings included,
+// in name order.
+func (p *Projects) Inputs() []rules.Input { return p.inputs }
 
 // NamedProject is a decoded project file and its path.
 type NamedProject struct {
@@ -147,6 +152,7 @@ func LoadProjects(fsys fs.FS, dir, display string) (*Projects, error) {
 			errs = append(errs, err)
 			break // past a limit, the rest of the folder is not read
 		}
+		ps.inputs = append(ps.inputs, rules.NewInput(name, data))
 		switch {
 		case f.Evaluation != nil && f.Project == nil && len(f.Lines) == 0:
 			if ps.Evaluation != nil {

@@ -40,10 +40,14 @@ func (o CheckOptions) strict() rules.StrictOptions {
 // it checks the workspace of folders: the rules, each scenario laid on
 // them and the project requests. Each path is a rules folder, or a rule
 // file; files given one by one are checked together as one rule set.
+//
+// The check records the digest of the files that loaded: the workspace's,
+// or the rule files of each path.
 func Check(ctx context.Context, folders Folders, paths []string, opt CheckOptions) *reports.Check {
 	c := &reports.Check{Strict: opt.Strict}
+	var read []reports.InputFile
 	if len(paths) == 0 {
-		c.Targets = checkWorkspace(ctx, folders, opt)
+		c.Targets, read = checkWorkspace(ctx, folders, opt)
 	}
 	// The rule sets given as paths share one environment, as a
 	// workspace's builds do.
@@ -56,12 +60,15 @@ func Check(ctx context.Context, folders Folders, paths []string, opt CheckOption
 		}
 		set, err := LoadRules(p, formulas)
 		c.Targets = append(c.Targets, checkRules(ctx, DisplayName(p), set, err, opt))
+		read = append(read, ruleInputs(set)...)
 	}
 	if len(files) > 0 {
 		set, err := LoadRuleFiles(files, formulas)
 		c.Targets = append(c.Targets, checkRules(ctx, strings.Join(files, " "), set, err, opt))
+		read = append(read, ruleInputs(set)...)
 	}
 	dedupeWarnings(c.Targets)
+	c.Provenance = NewProvenance(read)
 	return c
 }
 
@@ -86,17 +93,27 @@ func checkRules(ctx context.Context, name string, set *rules.Set, err error, opt
 	return t
 }
 
+// ruleInputs are the files of a rule set that loaded, none when it did
+// not.
+func ruleInputs(set *rules.Set) []reports.InputFile {
+	if set == nil {
+		return nil
+	}
+	return namedAll(RoleRules, set.Inputs())
+}
+
 // checkWorkspace checks the rules of the folders and each of their
-// scenarios, then the project requests.
-func checkWorkspace(ctx context.Context, folders Folders, opt CheckOptions) []reports.CheckTarget {
+// scenarios, then the project requests; it returns the files read.
+func checkWorkspace(ctx context.Context, folders Folders, opt CheckOptions) ([]reports.CheckTarget, []reports.InputFile) {
 	name := DisplayName(folders.Rules)
 	ws, err := Open(folders)
 	if err != nil {
 		// Say which part failed to load: the rules, or the scenarios.
-		if _, rerr := LoadRules(folders.Rules); rerr != nil {
-			return []reports.CheckTarget{checkRules(ctx, name, nil, rerr, opt)}
+		set, rerr := LoadRules(folders.Rules)
+		if rerr != nil {
+			return []reports.CheckTarget{checkRules(ctx, name, nil, rerr, opt)}, nil
 		}
-		return []reports.CheckTarget{{Name: "scenarios", Kind: "scenarios", Errors: diag.Flatten(err)}}
+		return []reports.CheckTarget{{Name: "scenarios", Kind: "scenarios", Errors: diag.Flatten(err)}}, ruleInputs(set)
 	}
 	out := []reports.CheckTarget{checkRules(ctx, name, ws.Rules, nil, opt)}
 	// The outputs of quotepart skipped in the scenarios and projects
@@ -129,7 +146,7 @@ func checkWorkspace(ctx context.Context, folders Folders, opt CheckOptions) []re
 		}
 		out = append(out, t)
 	}
-	return out
+	return out, ws.Inputs()
 }
 
 // ownWarnings drops the unused rules a scenario leaves in the rules it is

@@ -8,9 +8,23 @@ import (
 	"github.com/quotepart/quotepart/reports"
 )
 
+// Run runs the jobs names resolve to (Resolve) over from–to (zero: each
+// job's own years): what run prints.
+func (ws *Workspace) Run(ctx context.Context, names []string, from, to int) (*reports.Bills, error) {
+	jobs, err := ws.Resolve(ctx, names)
+	if err != nil {
+		return nil, err
+	}
+	results, err := RunAll(ctx, jobs, from, to)
+	if err != nil {
+		return nil, err
+	}
+	return &reports.Bills{Provenance: ws.Provenance(jobs...), Results: results}, nil
+}
+
 // Compare runs the first name (the base) and each other one over the same
 // years — from–to, or the base's — and compares each with the base.
-func (ws *Workspace) Compare(ctx context.Context, names []string, from, to int) ([]*reports.Comparison, error) {
+func (ws *Workspace) Compare(ctx context.Context, names []string, from, to int) (*reports.Comparisons, error) {
 	if len(names) < 2 {
 		return nil, errors.New("compare needs a base and at least one other scenario")
 	}
@@ -23,9 +37,9 @@ func (ws *Workspace) Compare(ctx context.Context, names []string, from, to int) 
 	if err != nil {
 		return nil, err
 	}
-	cs := make([]*reports.Comparison, 0, len(results)-1)
+	cs := &reports.Comparisons{Provenance: ws.Provenance(jobs...), List: make([]*reports.Comparison, 0, len(results)-1)}
 	for _, other := range results[1:] {
-		cs = append(cs, reports.Compare(results[0], other))
+		cs.List = append(cs.List, reports.Compare(results[0], other))
 	}
 	return cs, nil
 }
@@ -44,5 +58,5 @@ func (ws *Workspace) Explain(ctx context.Context, name, member string, year int)
 	if err != nil {
 		return reports.Explained{}, err
 	}
-	return reports.Explained{ScenarioID: j.ID, ScenarioTitle: j.Title, Trace: trace}, nil
+	return reports.Explained{ScenarioID: j.ID, ScenarioTitle: j.Title, Trace: trace, Provenance: ws.Provenance(j)}, nil
 }

@@ -43,7 +43,7 @@ func TestDefaultScenarioGoldens(t *testing.T) {
 				t.Fatal(err)
 			}
 			var got bytes.Buffer
-			if err := reports.RunOutput.Render(&got, reports.JSON, reports.French, []*engine.Result{res}); err != nil {
+			if err := reports.RunOutput.Render(&got, reports.JSON, reports.French, &reports.Bills{Results: []*engine.Result{res}}); err != nil {
 				t.Fatal(err)
 			}
 			golden := filepath.Join("testdata", "golden", j.ID+".json")

@@ -58,6 +58,7 @@ func (ws *Workspace) Diff(ctx context.Context, opt DiffOptions) (*reports.RuleDi
 	if err != nil {
 		return nil, err
 	}
+	d.Provenance, d.BeforeDigest = ws.Provenance(jobs...), prev.Provenance(jobs...).Digest
 	for _, j := range jobs {
 		from, to := j.Years(opt.From, opt.To)
 		after, err := j.Run(ctx, from, to)

@@ -181,6 +181,7 @@ func (ws *Workspace) Evaluate(ctx context.Context, opt EvaluateOptions) (*report
 			return nil, err
 		}
 	}
+	ev.Provenance = ws.Provenance()
 	return ev, nil
 }
 

@@ -81,6 +81,7 @@ func (ws *Workspace) Report(ctx context.Context, opt ReportOptions) (*reports.Re
 	if err != nil {
 		return nil, err
 	}
+	rep.Provenance = ws.Provenance(jobs...)
 	return rep, nil
 }
 

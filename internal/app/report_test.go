@@ -93,7 +93,7 @@ func TestReportXLSXMatchesRun(t *testing.T) {
 		results = append(results, p.Result)
 	}
 	var js bytes.Buffer
-	if err := reports.RunOutput.Render(&js, reports.JSON, reports.French, results); err != nil {
+	if err := reports.RunOutput.Render(&js, reports.JSON, reports.French, &reports.Bills{Results: results}); err != nil {
 		t.Fatal(err)
 	}
 	var doc runDoc
@@ -266,7 +266,7 @@ pools:
 
 	// The CSV export of the same run.
 	var out bytes.Buffer
-	if err := reports.RunOutput.Render(&out, reports.CSV, reports.French, []*engine.Result{rep.Parts[0].Result}); err != nil {
+	if err := reports.RunOutput.Render(&out, reports.CSV, reports.French, &reports.Bills{Results: []*engine.Result{rep.Parts[0].Result}}); err != nil {
 		t.Fatal(err)
 	}
 	records, err := csv.NewReader(&out).ReadAll()

@@ -12,6 +12,8 @@ import (
 type Loaded struct {
 	Path string
 	File *File
+	// Input is the file as read, for the digest of the files read.
+	Input rules.Input
 }
 
 // IsTestFile reports whether a file name is a test file: *.test.yaml or
@@ -48,7 +50,7 @@ func Decode(name string, data []byte) (*Loaded, error) {
 		names[c.Name.Value] = c.Name.Pos
 		errs = append(errs, c.checkShape()...)
 	}
-	return &Loaded{Path: name, File: f}, errs.Err()
+	return &Loaded{Path: name, File: f, Input: rules.NewInput(name, data)}, errs.Err()
 }
 
 // checkShape verifies what can be verified without the rules: names,

@@ -8,6 +8,7 @@ import (
 
 	"github.com/quotepart/quotepart/internal/app"
 	"github.com/quotepart/quotepart/internal/diag"
+	"github.com/quotepart/quotepart/reports"
 	"github.com/quotepart/quotepart/rules"
 )
 
@@ -96,7 +97,12 @@ func RunPaths(ctx context.Context, paths []string, folders app.Folders, opt Opti
 	report := &Report{}
 	var errs diag.List
 	found := 0
+	var read []reports.InputFile
 	for _, g := range groups {
+		read = append(read, g.Workspace.Inputs()...)
+		for _, f := range g.Files {
+			read = append(read, app.Named(app.RoleTests, f.Input))
+		}
 		found += countCases(g.Files, opt)
 		rep, err := Run(ctx, g.Workspace, g.Files, opt)
 		if err != nil {
@@ -109,6 +115,7 @@ func RunPaths(ctx context.Context, paths []string, folders app.Folders, opt Opti
 	if err := errs.Err(); err != nil {
 		return nil, err
 	}
+	report.Provenance = app.NewProvenance(read)
 	if found == 0 {
 		if opt.Run != nil {
 			return nil, fmt.Errorf("no test case matches --run %q", opt.Run)

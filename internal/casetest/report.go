@@ -123,11 +123,12 @@ func writeCoverage(b *strings.Builder, cov *Coverage) {
 // Numbers are decimal strings.
 type (
 	jsonDoc struct {
-		Schema   string        `json:"schema"`
-		OK       bool          `json:"ok"`
-		Summary  jsonSummary   `json:"summary"`
-		Cases    []jsonCase    `json:"cases"`
-		Coverage *jsonCoverage `json:"coverage,omitempty"`
+		Schema     string                 `json:"schema"`
+		Provenance *reports.ProvenanceDoc `json:"provenance,omitempty"`
+		OK         bool                   `json:"ok"`
+		Summary    jsonSummary            `json:"summary"`
+		Cases      []jsonCase             `json:"cases"`
+		Coverage   *jsonCoverage          `json:"coverage,omitempty"`
 	}
 	jsonSummary struct {
 		Cases   int `json:"cases"`
@@ -181,7 +182,7 @@ func strPtr(s string) *string { return &s }
 
 func writeJSON(w io.Writer, r *Report) error {
 	passed, failed, errored := r.Counts()
-	doc := jsonDoc{Schema: JSONSchema, OK: r.OK(), Cases: []jsonCase{},
+	doc := jsonDoc{Schema: JSONSchema, Provenance: r.Provenance.JSON(false), OK: r.OK(), Cases: []jsonCase{},
 		Summary: jsonSummary{Cases: len(r.Cases), Passed: passed, Failed: failed, Errored: errored}}
 	for _, c := range r.Cases {
 		jc := jsonCase{Name: c.Name, File: c.File, Line: c.Pos.Line, Scenario: c.Scenario, Years: c.Years, Status: c.Status, Checks: []jsonCheck{}}
@@ -233,12 +234,20 @@ type (
 		Suites   []junitSuite `xml:"testsuite"`
 	}
 	junitSuite struct {
-		Name     string      `xml:"name,attr"`
-		Tests    int         `xml:"tests,attr"`
-		Failures int         `xml:"failures,attr"`
-		Errors   int         `xml:"errors,attr"`
-		Skipped  int         `xml:"skipped,attr"`
-		Cases    []junitCase `xml:"testcase"`
+		Name       string           `xml:"name,attr"`
+		Tests      int              `xml:"tests,attr"`
+		Failures   int              `xml:"failures,attr"`
+		Errors     int              `xml:"errors,attr"`
+		Skipped    int              `xml:"skipped,attr"`
+		Properties *junitProperties `xml:"properties,omitempty"`
+		Cases      []junitCase      `xml:"testcase"`
+	}
+	junitProperties struct {
+		Properties []junitProperty `xml:"property"`
+	}
+	junitProperty struct {
+		Name  string `xml:"name,attr"`
+		Value string `xml:"value,attr"`
 	}
 	junitCase struct {
 		Name       string        `xml:"name,attr"`
@@ -264,7 +273,7 @@ func writeJUnit(w io.Writer, r *Report) error {
 		if !ok {
 			i = len(doc.Suites)
 			index[c.File] = i
-			doc.Suites = append(doc.Suites, junitSuite{Name: c.File})
+			doc.Suites = append(doc.Suites, junitSuite{Name: c.File, Properties: junitProvenance(r.Provenance)})
 		}
 		s := &doc.Suites[i]
 		jc := junitCase{Name: reports.SafeText(c.Name), Classname: c.File, File: c.File, Line: c.Pos.Line, Assertions: len(c.Checks)}
@@ -300,4 +309,14 @@ func writeJUnit(w io.Writer, r *Report) error {
 	}
 	_, err := io.WriteString(w, "\n")
 	return err
+}
+
+// junitProvenance records the version and the digest of the files read
+// as properties of a test suite, where CI servers show them; nil when
+// there is none.
+func junitProvenance(p reports.Provenance) *junitProperties {
+	if p.IsZero() {
+		return nil
+	}
+	return &junitProperties{Properties: []junitProperty{{"quotepart.version", p.Version}, {"quotepart.digest", p.Digest}}}
 }

@@ -13,6 +13,7 @@ import (
 
 	"github.com/quotepart/quotepart/engine"
 	"github.com/quotepart/quotepart/internal/diag"
+	"github.com/quotepart/quotepart/reports"
 	"github.com/quotepart/quotepart/rules"
 	"github.com/quotepart/quotepart/scenarios"
 	"github.com/shopspring/decimal"
@@ -41,6 +42,9 @@ type Report struct {
 	Cases []CaseResult
 	// Coverage is set when Options.Coverage asked for it.
 	Coverage *Coverage
+	// Provenance is the version and the files the cases read: the
+	// rules, scenarios and projects they ran on, and the test files.
+	Provenance reports.Provenance
 }
 
 // Counts returns the number of cases that passed, failed and errored.

@@ -25,7 +25,7 @@ the rules' own id.`,
 			if err != nil {
 				return err
 			}
-			_, err = produce(p, cmd, reports.CompareOutput, func(ws *app.Workspace) ([]*reports.Comparison, error) {
+			_, err = produce(p, cmd, reports.CompareOutput, func(ws *app.Workspace) (*reports.Comparisons, error) {
 				return ws.Compare(cmd.Context(), args, from, to)
 			})
 			return err

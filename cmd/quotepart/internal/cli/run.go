@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"github.com/quotepart/quotepart/engine"
 	"github.com/quotepart/quotepart/internal/app"
 	"github.com/quotepart/quotepart/reports"
 	"github.com/spf13/cobra"
@@ -31,12 +30,8 @@ Each SCENARIO is a scenario id, the path of a scenario file, or the rules' own i
 			if err != nil {
 				return err
 			}
-			_, err = produce(p, cmd, reports.RunOutput, func(ws *app.Workspace) ([]*engine.Result, error) {
-				jobs, err := ws.Resolve(cmd.Context(), args)
-				if err != nil {
-					return nil, err
-				}
-				return app.RunAll(cmd.Context(), jobs, from, to)
+			_, err = produce(p, cmd, reports.RunOutput, func(ws *app.Workspace) (*reports.Bills, error) {
+				return ws.Run(cmd.Context(), args, from, to)
 			})
 			return err
 		},
