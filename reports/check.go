@@ -140,3 +140,87 @@ func Plural(n int, word string) string {
 	}
 	return fmt.Sprintf("%d %ss", n, word)
 }
+
+// checkRules describes the rules of check's findings, for SARIF viewers.
+var checkRules = map[string]string{
+	string(diag.Invalid):  "A file breaks a rule of its format or of the domain.",
+	string(diag.NotFound): "A file names something that does not exist.",
+	string(diag.Runtime):  "The rules fail when they run (a division by zero, a missing value).",
+	string(diag.Limit):    "A file is beyond a documented limit.",
+	string(diag.Internal): "An internal error of quotepart.",
+	"stale":               "A parameter's latest value is too old for a simulated year.",
+	"no-source":           "A parameter has neither source nor assumption.",
+	"unused-rule":         "A rule that no pool, key, fee rate or used rule reads.",
+	"zero-key":            "A member whose reference key is zero in a year it is a member.",
+	"warning":             "A warning of the loader.",
+}
+
+// annotations are check's errors and warnings for CI: errors as errors,
+// warnings as warnings (errors with --strict).
+func (c *Check) annotations() []Annotation {
+	var out []Annotation
+	warn := LevelWarning
+	if c.Strict {
+		warn = LevelError
+	}
+	for _, t := range c.Targets {
+		for _, e := range t.Errors {
+			rule := string(e.Code)
+			if rule == "" {
+				rule = string(diag.Invalid)
+			}
+			out = append(out, Annotation{Rule: rule, Level: LevelError, Pos: e.Pos, Title: "quotepart check", Message: e.Msg})
+		}
+		for _, f := range t.Warnings {
+			out = append(out, Annotation{Rule: f.Check, Level: warn, Pos: f.Pos, Title: "quotepart check: " + f.Check, Message: f.Msg})
+		}
+	}
+	return out
+}
+
+// summary is check's verdict on one line: "check: ok", "check: 2 errors,
+// 1 warning".
+func (c *Check) summary() string {
+	errs, warns := 0, 0
+	for _, t := range c.Targets {
+		errs += len(t.Errors)
+		warns += len(t.Warnings)
+	}
+	var parts []string
+	if errs > 0 {
+		parts = append(parts, Plural(errs, "error"))
+	}
+	if warns > 0 {
+		w := Plural(warns, "warning")
+		if c.Strict {
+			w += " (--strict: errors)"
+		}
+		parts = append(parts, w)
+	}
+	verdict := "ok"
+	if !c.OK() {
+		verdict = "failed"
+	}
+	if len(parts) > 0 {
+		verdict += ": " + strings.Join(parts, ", ")
+	}
+	s := "quotepart check " + verdict
+	if len(c.Provenance.Files) > 0 {
+		s += "; " + c.Provenance.sentence(English)
+	}
+	return s
+}
+
+func checkSARIF(w io.Writer, _ Lang, c *Check) error {
+	return WriteSARIF(w, c.Provenance, c.annotations(), func(id string) string { return checkRules[id] })
+}
+
+// checkGitHub writes check's findings as workflow commands. A diagnostic
+// is one line: a line break in it comes from a file, and shows as \n.
+func checkGitHub(w io.Writer, _ Lang, c *Check) error {
+	as := c.annotations()
+	for i := range as {
+		as[i].Message = SafeText(as[i].Message)
+	}
+	return WriteGitHub(w, as, c.summary())
+}

@@ -173,6 +173,8 @@ var (
 		"check", CheckSchema,
 		Renderer[*Check]{Text, checkText},
 		Renderer[*Check]{JSON, checkJSON},
+		Renderer[*Check]{SARIF, checkSARIF},
+		Renderer[*Check]{GitHub, checkGitHub},
 	)
 	// DiffOutput is the rule diff of diff.
 	DiffOutput = NewOutput(

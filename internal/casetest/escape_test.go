@@ -13,7 +13,7 @@ import (
 
 // Names and subjects from a test file cannot put a line of their own in a
 // CI log (a GitHub workflow command), drive the terminal or reorder text,
-// in the text report or in JUnit's attributes.
+// in the text report, in JUnit's attributes or in workflow commands.
 func TestReportEscapesUserText(t *testing.T) {
 	hostile := "cas\n::error::injecté \x1b[31mrouge \u202eevil"
 	r := &Report{Cases: []CaseResult{{
@@ -23,7 +23,7 @@ func TestReportEscapesUserText(t *testing.T) {
 			Subject: "member " + hostile, Measure: "amount",
 			Expected: decimal.NewFromInt(1), Actual: decimal.NewFromInt(2), Difference: decimal.NewFromInt(1)}},
 	}}}
-	for _, f := range []reports.Format{reports.Text, reports.JUnit} {
+	for _, f := range []reports.Format{reports.Text, reports.JUnit, reports.GitHub} {
 		var b bytes.Buffer
 		if err := Output.Render(&b, f, reports.French, r); err != nil {
 			t.Fatal(err)

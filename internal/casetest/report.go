@@ -11,13 +11,16 @@ import (
 )
 
 // Output is the test report in its formats: text (the default), json
-// (quotepart/test/v1) and junit. Output is deterministic: the order of the
+// (quotepart/test/v1), junit, and for CI sarif (SARIF 2.1.0) and github
+// (workflow commands). Output is deterministic: the order of the
 // files and cases, no clock.
 var Output = reports.NewOutput(
 	"test", JSONSchema,
 	reports.Renderer[*Report]{Format: reports.Text, Render: func(w io.Writer, _ reports.Lang, r *Report) error { return writeText(w, r) }},
 	reports.Renderer[*Report]{Format: reports.JSON, Render: func(w io.Writer, _ reports.Lang, r *Report) error { return writeJSON(w, r) }},
 	reports.Renderer[*Report]{Format: reports.JUnit, Render: func(w io.Writer, _ reports.Lang, r *Report) error { return writeJUnit(w, r) }},
+	reports.Renderer[*Report]{Format: reports.SARIF, Render: func(w io.Writer, _ reports.Lang, r *Report) error { return writeSARIF(w, r) }},
+	reports.Renderer[*Report]{Format: reports.GitHub, Render: func(w io.Writer, _ reports.Lang, r *Report) error { return writeGitHub(w, r) }},
 )
 
 // JSONSchema names the JSON contract of the test report.

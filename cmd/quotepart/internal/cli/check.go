@@ -4,6 +4,7 @@ import (
 	"bytes"
 
 	"github.com/quotepart/quotepart/internal/app"
+	"github.com/quotepart/quotepart/internal/outfile"
 	"github.com/quotepart/quotepart/reports"
 	"github.com/spf13/cobra"
 )
@@ -31,10 +32,17 @@ key or fee rate uses, a member whose reference key is zero in a year it is a
 member. With --strict, these warnings are errors. Keys that do not sum to 1
 are always errors.
 
+For CI: --format sarif writes SARIF 2.1.0 (GitHub code scanning, GitLab), and
+--format github writes GitHub Actions workflow commands, which annotate the
+lines of a pull request. With -o, the file is written atomically and the text
+report is printed too.
+
 Exit status: 0 when clean, 1 otherwise (with --strict, warnings included).`,
 		Example: `  quotepart check
   quotepart check --strict
   quotepart check --strict --stale-years 4 --format json
+  quotepart check --strict --format sarif -o quotepart-check.sarif
+  quotepart check --strict --format github
   quotepart check --rules ./mes-regles --scenarios ./mes-scenarios
   quotepart check ./mes-regles
   quotepart check regles/service.yaml regles/cles.yaml`,
@@ -44,13 +52,23 @@ Exit status: 0 when clean, 1 otherwise (with --strict, warnings included).`,
 			if err != nil {
 				return err
 			}
-			c := app.Check(cmd.Context(), p.folders(cmd), args, opt)
-			var b bytes.Buffer
-			if err := out.Render(&b, f, p.lang(), c); err != nil {
+			file := p.path(cmd, "output")
+			if err := outfile.Check(file); err != nil {
 				return err
 			}
-			if _, err := p.stdout.Write(b.Bytes()); err != nil {
+			c := app.Check(cmd.Context(), p.folders(cmd), args, opt)
+			if err := emit(p, cmd, out, f, c); err != nil {
 				return err
+			}
+			// Written to a file, a machine format leaves the terminal the text.
+			if !outfile.IsStdout(file) && f != reports.Text {
+				var b bytes.Buffer
+				if err := out.Render(&b, reports.Text, p.lang(), c); err != nil {
+					return err
+				}
+				if _, err := p.stdout.Write(b.Bytes()); err != nil {
+					return err
+				}
 			}
 			if !c.OK() {
 				return &exitCodeError{code: exitError}
@@ -61,6 +79,6 @@ Exit status: 0 when clean, 1 otherwise (with --strict, warnings included).`,
 	fl := cmd.Flags()
 	fl.BoolVar(&opt.Strict, "strict", false, "treat warnings as errors: stale or unsourced parameters, unused rules, zero keys")
 	fl.IntVar(&opt.StaleYears, "stale-years", app.DefaultStaleYears, "a parameter is stale when its latest value took effect more than this many years before a simulated year (0 or less: no check)")
-	addFormatFlag(cmd, reports.CheckOutput)
+	addOutputFlags(cmd, reports.CheckOutput)
 	return cmd
 }
