@@ -187,8 +187,9 @@ one), 2 a gate that failed (test cases, diff --fail-over).`,
 	})
 	root.AddCommand(p.runCommand(), p.compareCommand(), p.explainCommand(), p.evaluateCommand(), p.checkCommand(),
 		p.testCommand(), p.diffCommand(), p.schemaCommand(), p.reportCommand(), p.serveCommand(), p.configCommand())
-	root.AddCommand(p.versionCommand())
+	root.AddCommand(p.versionCommand(), p.manCommand())
 	setVersion(root)
+	p.complete(root)
 	return root
 }
 
@@ -277,6 +278,7 @@ func (p *program) workspace(cmd *cobra.Command) (*app.Workspace, error) {
 // formatted is an output kind as its flags see it (reports.Output).
 type formatted interface {
 	Default() reports.Format
+	Formats() []reports.Format
 	Help() string
 	Parse(string) (reports.Format, error)
 }
@@ -289,6 +291,7 @@ func addOutputFlags(cmd *cobra.Command, out formatted) {
 
 func addFormatFlag(cmd *cobra.Command, out formatted) {
 	cmd.Flags().String("format", string(out.Default()), out.Help())
+	_ = cmd.RegisterFlagCompletionFunc("format", formatNames(out))
 }
 
 // addYearFlags declares --from and --to.
