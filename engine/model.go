@@ -63,7 +63,11 @@ func (f *Formula) PosAt(offset int) (diag.Pos, string) {
 // of the expression otherwise.
 func (f *Formula) runtimeError(err error, msg string) *diag.Error {
 	pos, line := f.PosAt(failedAt(err))
-	return &diag.Error{Pos: pos, Code: diag.Runtime, Source: line, Msg: msg}
+	code := diag.Runtime
+	if err != nil {
+		code = errorCode(err)
+	}
+	return &diag.Error{Pos: pos, Code: code, Source: line, Msg: msg}
 }
 
 // failedAt is the rune offset in its expression at which an evaluation

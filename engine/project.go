@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"context"
 	"fmt"
 	"slices"
 
@@ -122,7 +123,29 @@ type Horizon struct{ From, To int }
 // Assess evaluates every line of every project for each year of the
 // horizon, and the valuation factors.
 func Assess(projects []Project, val Valuation, h Horizon, env YearEnv) ([]Assessed, error) {
+	return AssessContext(context.Background(), projects, val, h, env)
+}
+
+// AssessContext is Assess stopping when ctx is done: it checks ctx every
+// few evaluations.
+func AssessContext(ctx context.Context, projects []Project, val Valuation, h Horizon, env YearEnv) (out []Assessed, err error) {
 	var vm formula.VM
+	// A panic while evaluating — in the decimal library or in quotepart —
+	// is an error at the formula evaluated, never a crash.
+	var cur *Formula
+	var curWhat string
+	defer func() {
+		if r := recover(); r != nil {
+			msg := "projects: internal error: " + formula.Words(fmt.Sprint(r))
+			if cur != nil {
+				err = cur.runtimeError(nil, curWhat+": internal error: the evaluation failed: "+formula.Words(fmt.Sprint(r)))
+				err.(*diag.Error).Code = diag.Internal
+			} else {
+				err = diag.Errorf(diag.Pos{}, diag.Internal, "%s", msg)
+			}
+			out = nil
+		}
+	}()
 	years := make([]int, 0, h.To-h.From+1)
 	for y := h.From; y <= h.To; y++ {
 		years = append(years, y)
@@ -135,7 +158,14 @@ func Assess(projects []Project, val Valuation, h Horizon, env YearEnv) ([]Assess
 		}
 		envs[i] = e
 	}
+	evals := 0
 	eval := func(f *Formula, yi int, what string) (decimal.Decimal, error) {
+		if evals++; evals%cancelEvery == 0 {
+			if err := ctx.Err(); err != nil {
+				return decimal.Decimal{}, err
+			}
+		}
+		cur, curWhat = f, fmt.Sprintf("%s, year %d", what, years[yi])
 		v, err := vm.Number(f.Program, envs[yi])
 		if err != nil {
 			return v, f.runtimeError(err, fmt.Sprintf("%s, year %d: %v", what, years[yi], err))
@@ -172,10 +202,16 @@ func Assess(projects []Project, val Valuation, h Horizon, env YearEnv) ([]Assess
 				return nil, err
 			}
 		}
-		// 1 / (1 + r)^(y - base), exact to formula.DivisionScale places.
+		// 1 / (1 + r)^(y - base), exact to formula.DivisionScale places,
+		// within the limit of digits of the rate's environment.
 		p := one
 		for range abs(y - val.BaseYear) {
 			p = p.Mul(one.Add(rate))
+			if err := val.DiscountRate.Program.Env().Limits().Check(p); err != nil {
+				e := val.DiscountRate.runtimeError(nil, fmt.Sprintf("the discount rate, year %d: (1 + rate)^%d: %v", y, abs(y-val.BaseYear), err))
+				e.Code = diag.Limit
+				return nil, e
+			}
 		}
 		if y >= val.BaseYear {
 			discount[yi] = one.DivRound(p, formula.DivisionScale)
@@ -183,7 +219,7 @@ func Assess(projects []Project, val Valuation, h Horizon, env YearEnv) ([]Assess
 			discount[yi] = p
 		}
 	}
-	out := make([]Assessed, 0, len(projects))
+	out = make([]Assessed, 0, len(projects))
 	for pi := range projects {
 		p := &projects[pi]
 		a := Assessed{Project: p, Years: years, Dimensions: val.Dimensions, Prices: prices, Discount: discount,

@@ -2,6 +2,7 @@ package engine
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 	"time"
@@ -46,12 +47,13 @@ func Run(ctx context.Context, m *Model, opt Options) (*Result, error) {
 		return nil, diag.Errorf(diag.Pos{}, diag.Invalid, "years %d–%d are outside the years the rules cover, %d–%d", from, to, m.FirstYear, m.LastYear)
 	}
 	ev := newEvaluator(m)
+	ev.ctx = ctx
 	res := &Result{ID: m.ID, Title: m.Title}
 	for y := max(m.FirstYear, m.Start.Year); y <= to; y++ {
 		if err := ctx.Err(); err != nil {
 			return nil, err
 		}
-		year, err := ev.year(y)
+		year, err := ev.safeYear(y)
 		if err != nil {
 			return nil, err
 		}
@@ -64,11 +66,19 @@ func Run(ctx context.Context, m *Model, opt Options) (*Result, error) {
 
 type evaluator struct {
 	m      *Model
+	ctx    context.Context
 	vm     formula.VM
 	params map[string]*Param
 	// prev holds the parameters and global rules at the end of last year,
 	// read as previous.<name>; nil in the service's first year.
 	prev map[string]decimal.Decimal
+	// prevOver names the values of prev beyond the limit of digits, which
+	// cannot be read (nil when there is none).
+	prevOver map[string]bool
+	// limits are those of the environment the formulas were compiled in.
+	limits formula.Limits
+	// evals counts evaluations, to check ctx every cancelEvery of them.
+	evals uint
 
 	// The frame layout: parameter i is Global[i], global rule r is
 	// Global[len(Params)+r]; per-member rule r is Local[r] for the member
@@ -91,10 +101,32 @@ type prepared struct {
 	params []int
 	prev   []string
 	member []string
+	// names are the names the formula reads, resolved: the VM's
+	// environment is built from them alone.
+	names []vmName
 	// reads says whether the formula reads anything checked: when false
 	// the checks are skipped.
 	reads bool
 }
+
+// vmName is a name a formula reads and where its value is: a parameter
+// or global rule (global, Index in Frame.Global), a per-member rule (rule,
+// Index in Rules), year, previous or member.
+type vmName struct {
+	name  string
+	kind  vmKind
+	index int
+}
+
+type vmKind uint8
+
+const (
+	vmGlobal vmKind = iota
+	vmRule
+	vmYear
+	vmPrevious
+	vmMember
+)
 
 type preparedVersion struct {
 	expr     *prepared
@@ -103,7 +135,7 @@ type preparedVersion struct {
 
 func newEvaluator(m *Model) *evaluator {
 	ev := &evaluator{m: m, params: make(map[string]*Param, len(m.Params)), nParams: len(m.Params),
-		keyRule: map[string]int{}}
+		keyRule: map[string]int{}, ctx: context.Background(), limits: formula.DefaultLimits}
 	for i := range m.Params {
 		ev.params[m.Params[i].Name] = &m.Params[i]
 	}
@@ -141,6 +173,8 @@ func newEvaluator(m *Model) *evaluator {
 			return nil
 		}
 		p := &prepared{f: f, bound: f.Program.Env().Bind(f.Program, res)}
+		ev.limits = f.Program.Env().Limits()
+		seen := map[string]bool{}
 		for _, ref := range f.Program.Refs() {
 			switch ref.Name {
 			case formula.Previous:
@@ -152,6 +186,28 @@ func newEvaluator(m *Model) *evaluator {
 					p.params = append(p.params, i)
 				}
 			}
+			if seen[ref.Name] {
+				continue
+			}
+			seen[ref.Name] = true
+			n := vmName{name: ref.Name}
+			switch ref.Name {
+			case formula.Year:
+				n.kind = vmYear
+			case formula.Previous:
+				n.kind = vmPrevious
+			case formula.Member:
+				n.kind = vmMember
+			default:
+				if i, ok := paramIndex[ref.Name]; ok {
+					n.index = i
+				} else if ri, ok := ruleIndex[ref.Name]; ok {
+					n.kind, n.index = vmRule, ri
+				} else {
+					continue
+				}
+			}
+			p.names = append(p.names, n)
 		}
 		p.reads = len(p.prev)+len(p.member)+len(p.params) > 0
 		return p
@@ -283,7 +339,12 @@ func (ev *evaluator) year(y int) (*Year, error) {
 	segs = slices.DeleteFunc(segs, func(s *segmentRun) bool { return !s.state.active })
 	var errs diag.List
 	for _, s := range segs {
-		errs.Add(ev.segment(y, s))
+		if err := ev.segment(y, s); err != nil {
+			if cerr := ev.ctx.Err(); cerr != nil {
+				return nil, cerr
+			}
+			errs.Add(err)
+		}
 	}
 	if err := errs.Err(); err != nil {
 		return nil, err
@@ -291,6 +352,15 @@ func (ev *evaluator) year(y int) (*Year, error) {
 	previous := ev.prev
 	if len(segs) > 0 {
 		ev.prev = segs[len(segs)-1].Values
+		ev.prevOver = nil
+		for name, v := range ev.prev {
+			if ev.limits.Check(v) != nil {
+				if ev.prevOver == nil {
+					ev.prevOver = map[string]bool{}
+				}
+				ev.prevOver[name] = true
+			}
+		}
 	}
 	year, err := ev.combine(y, segs)
 	if year != nil {
@@ -299,9 +369,28 @@ func (ev *evaluator) year(y int) (*Year, error) {
 	return year, err
 }
 
+// safeYear is year with a library panic, or one of quotepart, turned into
+// an error: evaluation is guarded in segment, allocation here.
+func (ev *evaluator) safeYear(y int) (year *Year, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			year, err = nil, diag.Errorf(diag.Pos{}, diag.Internal, "year %d: internal error: %v", y, formula.Words(fmt.Sprint(r)))
+		}
+	}()
+	return ev.year(y)
+}
+
+// cancelEvery is how many evaluations pass between two checks of the
+// context: an evaluation is bounded (in nodes and in digits) and takes
+// microseconds, a thousand of them far less than a second.
+const cancelEvery = 64
+
 // segment evaluates parameters, rules, pools and the fee rate for s.
-func (ev *evaluator) segment(y int, s *segmentRun) error {
+func (ev *evaluator) segment(y int, s *segmentRun) (err error) {
 	m := ev.m
+	if err := ev.ctx.Err(); err != nil {
+		return err
+	}
 	at := s.state.day
 	nr := len(m.Rules)
 	g := &formula.Frame{
@@ -315,6 +404,15 @@ func (ev *evaluator) segment(y int, s *segmentRun) error {
 	s.MemberValues = map[string]map[string]decimal.Decimal{}
 	s.PoolAmounts = make(map[string]decimal.Decimal, len(m.Pools))
 	c := &evalContext{ev: ev, year: y, at: at, global: g, has: has}
+	// A panic while evaluating a formula — in the decimal library or in
+	// quotepart — is an error at that formula, never a crash.
+	defer func() {
+		if r := recover(); r != nil && c.cur != nil {
+			err = c.fail(c.cur.f, 0, c.curWhat, diag.Internal, "internal error: the evaluation failed: %s", formula.Words(fmt.Sprint(r)))
+		} else if r != nil {
+			err = diag.Errorf(diag.Pos{}, diag.Internal, "year %d: internal error: %s", y, formula.Words(fmt.Sprint(r)))
+		}
+	}()
 	for i, p := range m.Params {
 		if j := s.state.params[i]; j >= 0 {
 			g.Global[i] = p.Values[j].Value
@@ -470,6 +568,10 @@ type evalContext struct {
 	global *formula.Frame
 	has    []bool // whether Global[i] has a value
 	rule   int    // the rule being evaluated; len(Rules) for pools and fees
+	// cur is the formula being evaluated and curWhat names it, for an
+	// error recovered from a panic.
+	cur     *prepared
+	curWhat func() string
 }
 
 // eval checks that every name p reads has a value in this segment, then
@@ -478,6 +580,13 @@ type evalContext struct {
 // members, -1 for a global formula; what names the formula in messages
 // ("rule part_ccas") and is only called on error.
 func (c *evalContext) eval(p *prepared, f *formula.Frame, mem *Member, k int, what func() string) (decimal.Decimal, error) {
+	ev := c.ev
+	if ev.evals++; ev.evals%cancelEvery == 0 {
+		if err := ev.ctx.Err(); err != nil {
+			return decimal.Decimal{}, err
+		}
+	}
+	c.cur, c.curWhat = p, what
 	if p.reads && !c.readsOK(p, mem) {
 		return c.checkRefs(p.f, mem, what)
 	}
@@ -486,18 +595,31 @@ func (c *evalContext) eval(p *prepared, f *formula.Frame, mem *Member, k int, wh
 			return v, nil
 		}
 	}
-	v, err := c.ev.vm.Number(p.f.Program, c.env(f, mem))
+	v, err := ev.vm.Number(p.f.Program, c.env(p, f, mem))
 	if err != nil {
-		return decimal.Decimal{}, c.fail(p.f, failedAt(err), what, "%v", err)
+		return decimal.Decimal{}, c.fail(p.f, failedAt(err), what, errorCode(err), "%v", err)
 	}
 	return v, nil
 }
 
+// errorCode classifies an evaluation error: a limit reached, a bug, or a
+// mistake in the rules.
+func errorCode(err error) diag.Code {
+	var le *formula.LimitError
+	switch {
+	case errors.As(err, &le):
+		return diag.Limit
+	case errors.Is(err, formula.ErrInternal):
+		return diag.Internal
+	}
+	return diag.Runtime
+}
+
 // fail words an error of formula f at rune offset at of its expression:
 // the operator or name concerned, or 0 for the whole expression.
-func (c *evalContext) fail(f *Formula, at int, what func() string, format string, args ...any) error {
+func (c *evalContext) fail(f *Formula, at int, what func() string, code diag.Code, format string, args ...any) error {
 	pos, line := f.PosAt(at)
-	return &diag.Error{Pos: pos, Code: diag.Runtime, Source: line,
+	return &diag.Error{Pos: pos, Code: code, Source: line,
 		Msg: fmt.Sprintf("%s, year %d: ", what(), c.year) + fmt.Sprintf(format, args...)}
 }
 
@@ -513,7 +635,7 @@ func (c *evalContext) readsOK(p *prepared, mem *Member) bool {
 			return false
 		}
 		for _, name := range p.prev {
-			if _, ok := c.ev.prev[name]; !ok {
+			if _, ok := c.ev.prev[name]; !ok || c.ev.prevOver[name] {
 				return false
 			}
 		}
@@ -538,56 +660,69 @@ func (c *evalContext) checkRefs(f *Formula, mem *Member, what func() string) (de
 		switch ref.Name {
 		case formula.Previous:
 			if c.ev.prev == nil {
-				return decimal.Decimal{}, c.fail(f, ref.Offset, what, "reads previous.%s, but %d is the service's first year", ref.Field, c.year)
+				return decimal.Decimal{}, c.fail(f, ref.Offset, what, diag.Runtime, "reads previous.%s, but %d is the service's first year", ref.Field, c.year)
 			}
 			if _, ok := c.ev.prev[ref.Field]; !ok {
-				return decimal.Decimal{}, c.fail(f, ref.Offset, what, "reads previous.%s, which had no value last year", ref.Field)
+				return decimal.Decimal{}, c.fail(f, ref.Offset, what, diag.Runtime, "reads previous.%s, which had no value last year", ref.Field)
+			}
+			if c.ev.prevOver[ref.Field] {
+				return decimal.Decimal{}, c.fail(f, ref.Offset, what, diag.Limit, "previous.%s has more than %s digits (the limit of a value; docs/limits.md)", ref.Field, formula.Thousands(c.ev.limits.MaxDigits))
 			}
 		case formula.Member:
 			if mem == nil {
-				return decimal.Decimal{}, c.fail(f, ref.Offset, what, "reads member.%s outside a per-member rule", ref.Field)
+				return decimal.Decimal{}, c.fail(f, ref.Offset, what, diag.Runtime, "reads member.%s outside a per-member rule", ref.Field)
 			}
 			if _, ok := mem.Attributes[ref.Field]; !ok {
-				return decimal.Decimal{}, c.fail(f, ref.Offset, what, "member %s has no attribute %s", mem.ID, ref.Field)
+				return decimal.Decimal{}, c.fail(f, ref.Offset, what, diag.Runtime, "member %s has no attribute %s", mem.ID, ref.Field)
 			}
 		default:
 			if p := c.ev.params[ref.Name]; p != nil {
 				if i := slices.IndexFunc(c.ev.m.Params, func(q Param) bool { return q.Name == ref.Name }); i >= 0 && !c.has[i] {
-					return decimal.Decimal{}, c.fail(f, ref.Offset, what, "parameter %s has no value on %s (its first value is from %s)", ref.Name, c.at, p.Values[0].From)
+					return decimal.Decimal{}, c.fail(f, ref.Offset, what, diag.Runtime, "parameter %s has no value on %s (its first value is from %s)", ref.Name, c.at, p.Values[0].From)
 				}
 			}
 		}
 	}
-	return decimal.Decimal{}, c.fail(f, 0, what, "internal error: a name has no value") // not reached
+	return decimal.Decimal{}, c.fail(f, 0, what, diag.Internal, "internal error: a name has no value") // not reached
 }
 
-// env builds the map environment the VM reads, with the values computed
-// so far in this segment: the parameters in force, year, previous, the
-// global rules, the per-member rules (by member in a global formula, the
+// env builds the map environment the VM reads for p, with the values
+// computed so far in this segment of the names p reads (and of those
+// alone: building every name for each evaluation would cost as much as
+// there are rules): the parameters in force, year, previous, the global
+// rules, the per-member rules (by member in a global formula, the
 // member's own value in a per-member one) and the member's attributes.
-func (c *evalContext) env(f *formula.Frame, mem *Member) map[string]any {
+func (c *evalContext) env(p *prepared, f *formula.Frame, mem *Member) map[string]any {
 	m := c.ev.m
-	env := make(map[string]any, len(m.Params)+len(m.Rules)+3)
-	env[formula.Year] = f.Year
-	env[formula.Previous] = c.ev.prev
-	for i := range m.Params {
-		if c.has[i] {
-			env[m.Params[i].Name] = f.Global[i]
+	env := make(map[string]any, len(p.names))
+	for _, n := range p.names {
+		switch n.kind {
+		case vmYear:
+			env[n.name] = f.Year
+		case vmPrevious:
+			env[n.name] = c.ev.prev
+		case vmMember:
+			if mem != nil {
+				env[n.name] = mem.Attributes
+			}
+		case vmGlobal:
+			if c.has[n.index] {
+				env[n.name] = f.Global[n.index]
+			}
+		case vmRule:
+			ri := n.index
+			if ri >= c.rule {
+				break // not computed yet: dependency order forbids it
+			}
+			switch r := &m.Rules[ri]; {
+			case !r.PerMember:
+				env[n.name] = f.Global[c.ev.nParams+ri]
+			case mem != nil:
+				env[n.name] = f.Local[ri]
+			default:
+				env[n.name] = c.global.Maps[ri]
+			}
 		}
-	}
-	for ri := 0; ri < c.rule && ri < len(m.Rules); ri++ {
-		r := &m.Rules[ri]
-		switch {
-		case !r.PerMember:
-			env[r.Name] = f.Global[c.ev.nParams+ri]
-		case mem != nil:
-			env[r.Name] = f.Local[ri]
-		default:
-			env[r.Name] = c.global.Maps[ri]
-		}
-	}
-	if mem != nil {
-		env[formula.Member] = mem.Attributes
 	}
 	return env
 }
@@ -656,6 +791,9 @@ func (ev *evaluator) combine(y int, segs []*segmentRun) (*Year, error) {
 	amountCents, feeCents := make([]int64, len(members)), make([]int64, len(members))
 	centsOK := true
 	for _, p := range m.Pools {
+		if err := ev.ctx.Err(); err != nil {
+			return nil, err
+		}
 		amount, fees := decimal.Zero, decimal.Zero
 		rawParts, rawFees := zeros(len(members)), zeros(len(members))
 		for _, s := range segs {

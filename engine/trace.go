@@ -98,7 +98,11 @@ func Explain(m *Model, y *Year, member string) (*Trace, error) {
 	if !found {
 		return nil, diag.Errorf(diag.Pos{}, diag.NotFound, "%q is not a member in %d; the members that year are: %s", member, y.Year, strings.Join(ids, ", "))
 	}
-	x := &explainer{m: m, y: y, member: member, want: map[traceKey]bool{}, params: map[string]bool{}}
+	x := &explainer{m: m, y: y, member: member, want: map[traceKey]bool{}, params: map[string]bool{},
+		rules: make(map[string]*Rule, len(m.Rules))}
+	for i := range m.Rules {
+		x.rules[m.Rules[i].Name] = &m.Rules[i]
+	}
 	for _, p := range m.Pools {
 		pt := PoolTrace{Fees: p.Fees}
 		for _, py := range y.Pools {
@@ -197,6 +201,7 @@ type explainer struct {
 	want   map[traceKey]bool
 	done   map[traceKey]bool
 	params map[string]bool
+	rules  map[string]*Rule // by name
 }
 
 func (x *explainer) markDone(k traceKey) {
@@ -206,14 +211,7 @@ func (x *explainer) markDone(k traceKey) {
 	x.done[k] = true
 }
 
-func (x *explainer) rule(name string) *Rule {
-	for i := range x.m.Rules {
-		if x.m.Rules[i].Name == name {
-			return &x.m.Rules[i]
-		}
-	}
-	return nil
-}
+func (x *explainer) rule(name string) *Rule { return x.rules[name] }
 
 // members lists the ids a rule is traced for: "" for a global rule, the
 // members in model order for a per-member rule.

@@ -118,7 +118,7 @@ func Build(ctx context.Context, base []rules.NamedFile, chain []*Scenario, proje
 	if err != nil {
 		return nil, nil, err
 	}
-	assessed, err := engine.Assess(compiled.Projects, compiled.Valuation, compiled.Horizon, engine.EnvFromResult(res))
+	assessed, err := engine.AssessContext(ctx, compiled.Projects, compiled.Valuation, compiled.Horizon, engine.EnvFromResult(res))
 	if err != nil {
 		return nil, nil, err
 	}

@@ -62,7 +62,7 @@ func (ws *Workspace) Assess(ctx context.Context, j *Job, ids []string) (*Assessm
 		return nil, err
 	}
 	env := engine.EnvFromResult(res)
-	set, err := engine.Assess(compiled.Projects, compiled.Valuation, compiled.Horizon, env)
+	set, err := engine.AssessContext(ctx, compiled.Projects, compiled.Valuation, compiled.Horizon, env)
 	if err != nil {
 		return nil, err
 	}

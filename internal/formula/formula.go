@@ -464,7 +464,7 @@ func (m *VM) run(p *Program, env map[string]any) (any, error) {
 func runtimeError(err error, budget uint) error {
 	var fe *file.Error
 	if !errors.As(err, &fe) {
-		return &RuntimeError{Msg: "internal error: the evaluation failed: " + Words(err.Error()), Err: err}
+		return &RuntimeError{Msg: "internal error: the evaluation failed: " + Words(err.Error()), Err: ErrInternal}
 	}
 	re := &RuntimeError{Offset: fe.From, Msg: fe.Message, Err: fe.Prev}
 	var le *LimitError
@@ -475,7 +475,11 @@ func runtimeError(err error, budget uint) error {
 		re.Msg = fmt.Sprintf("the evaluation needs more memory than the limit of %s (expr-lang's units, counting elements of lists; docs/limits.md)", Thousands(int(budget)))
 		re.Err = &LimitError{Limit: "memory", Max: int(budget), Msg: re.Msg}
 	default:
-		re.Msg = "internal error: the evaluation failed: " + Words(fe.Message)
+		re.Msg, re.Err = "internal error: the evaluation failed: "+Words(fe.Message), ErrInternal
 	}
 	return re
 }
+
+// ErrInternal is the cause of a run-time error that is no mistake in the
+// expression: a panic the VM recovered, in a library or in quotepart.
+var ErrInternal = errors.New("internal error")
