@@ -24,28 +24,17 @@ import (
 // the canvas, which escapes it. Legends are HTML lists under each chart,
 // with swatches of the same colours (CSS classes s0, s1, ...).
 
-// palette is the Okabe–Ito palette, readable by colour-blind readers and
-// in greyscale print; report.css repeats it for the legend swatches.
-var palette = []color.RGBA{
-	{0x00, 0x72, 0xB2, 0xff}, // blue
-	{0xE6, 0x9F, 0x00, 0xff}, // orange
-	{0x00, 0x9E, 0x73, 0xff}, // bluish green
-	{0xCC, 0x79, 0xA7, 0xff}, // reddish purple
-	{0x56, 0xB4, 0xE9, 0xff}, // sky blue
-	{0xD5, 0x5E, 0x00, 0xff}, // vermillion
-	{0xF0, 0xE4, 0x42, 0xff}, // yellow
-	{0x55, 0x55, 0x55, 0xff}, // grey
-}
-
+// The colours are those of Palette (palette.go), shared with the what-if
+// page; the style sheet of the legends' swatches is PaletteCSS.
 const (
-	lowColour    = 1 // orange: factor down
+	lowColour    = 1 // vermillion: factor down
 	highColour   = 0 // blue: factor up
-	effortColour = 5 // vermillion
-	gainColour   = 2 // green
+	effortColour = 1 // vermillion
+	gainColour   = 2 // bluish green
 )
 
-func colourOf(i int) color.Color { return palette[i%len(palette)] }
-func swatch(i int) string        { return fmt.Sprintf("s%d", i%len(palette)) }
+func colourOf(i int) color.Color { return Palette[i%len(Palette)] }
+func swatch(i int) string        { return fmt.Sprintf("s%d", i%len(Palette)) }
 
 var (
 	chartWidth = 17 * vg.Centimeter
@@ -58,12 +47,15 @@ func newPlot() *plot.Plot {
 	sans := func(size vg.Length) font.Font {
 		return font.Font{Typeface: "Liberation", Variant: "Sans", Size: size}
 	}
-	p.Title.TextStyle.Font = sans(11)
-	p.X.Label.TextStyle.Font = sans(9)
-	p.Y.Label.TextStyle.Font = sans(9)
-	p.X.Tick.Label.Font = sans(8)
-	p.Y.Tick.Label.Font = sans(8)
-	p.Legend.TextStyle.Font = sans(8)
+	// 10 pt at the drawn width, 17 cm: printed at that width, and at
+	// least 10 px on a screen, where a chart is never narrower than 520
+	// px (report.css).
+	p.Title.TextStyle.Font = sans(12)
+	p.X.Label.TextStyle.Font = sans(11)
+	p.Y.Label.TextStyle.Font = sans(11)
+	p.X.Tick.Label.Font = sans(10)
+	p.Y.Tick.Label.Font = sans(10)
+	p.Legend.TextStyle.Font = sans(10)
 	p.BackgroundColor = color.White
 	return p
 }
@@ -160,8 +152,9 @@ func (t unitTicks) Ticks(lo, hi float64) []plot.Tick {
 	return ticks
 }
 
-// stackedBillsChart stacks each member's amount per year.
-func stackedBillsChart(res *engine.Result, lang Lang, title string) (*chart, error) {
+// stackedBillsChart stacks each member's amount per year, each member in
+// its colour.
+func stackedBillsChart(res *engine.Result, lang Lang, title string, colours map[string]int) (*chart, error) {
 	wd := wordsFor(lang)
 	var order []string
 	labels := map[string]string{}
@@ -192,6 +185,7 @@ func stackedBillsChart(res *engine.Result, lang Lang, title string) (*chart, err
 	p.Add(grid)
 	width := vg.Points(math.Min(40, 320/float64(len(years))))
 	var below *plotter.BarChart
+	idx := colourIndexes(order, colours)
 	for i, id := range order {
 		vs := make(plotter.Values, len(res.Years))
 		for j, y := range res.Years {
@@ -201,14 +195,14 @@ func stackedBillsChart(res *engine.Result, lang Lang, title string) (*chart, err
 		if err != nil {
 			return nil, err
 		}
-		bars.Color = colourOf(i)
+		bars.Color = colourOf(idx[i])
 		bars.LineStyle.Width = 0
 		if below != nil {
 			bars.StackOn(below)
 		}
 		p.Add(bars)
 		below = bars
-		c.Legend = append(c.Legend, legendEntry{Label: labels[id], Class: swatch(i)})
+		c.Legend = append(c.Legend, legendEntry{Label: labels[id], Class: swatch(idx[i])})
 	}
 	svg, err := svgOf(p, chartWidth, 8*vg.Centimeter, c.Title)
 	if err != nil {

@@ -44,9 +44,14 @@ type block struct {
 	Key       bool
 }
 
-func (s *section) para(text string)   { s.Blocks = append(s.Blocks, block{Para: text}) }
-func (s *section) note(text string)   { s.Blocks = append(s.Blocks, block{Note: text}) }
-func (s *section) add(t *table)       { s.Blocks = append(s.Blocks, block{Table: t}) }
+func (s *section) para(text string) { s.Blocks = append(s.Blocks, block{Para: text}) }
+func (s *section) note(text string) { s.Blocks = append(s.Blocks, block{Note: text}) }
+func (s *section) add(t *table) {
+	if t.Name == "" {
+		t.Name = cmpOr(t.Caption, s.Title)
+	}
+	s.Blocks = append(s.Blocks, block{Table: t})
+}
 func (s *section) addChart(c *chart)  { s.Blocks = append(s.Blocks, block{Chart: c}) }
 func (s *section) defs(d [][2]string) { s.Blocks = append(s.Blocks, block{Defs: d}) }
 func (s *section) list(title string, items []string, key bool) {
@@ -72,6 +77,9 @@ type table struct {
 	Widths []float64
 	// Small asks for a smaller type (wide tables).
 	Small bool
+	// Name is what a screen reader calls the table's scrolling region:
+	// its caption, else its section's title.
+	Name string
 }
 
 type cellKind int

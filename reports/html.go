@@ -20,10 +20,13 @@ var reportTemplateText string
 var reportCSS string
 
 var reportTemplate = template.Must(template.New("report").Funcs(template.FuncMap{
-	"css":       func() template.CSS { return template.CSS(reportCSS) },
+	"css":       func() template.CSS { return template.CSS(reportCSS + PaletteCSS()) },
 	"right":     func(t *table) []bool { return t.right() },
 	"strongRow": func(cells []cell) bool { return len(cells) > 0 && cells[0].Strong },
 	"cellClass": cellClass,
+	// A row's first cell heads it (th scope=row) when it names something:
+	// not when it is empty (the continuation of the row above).
+	"rowHeader": func(c cell) bool { return c.Format(French) != "" && c.Kind != emptyCell },
 	// cell is replaced per rendering with the language's formatter.
 	"cell": func(c cell) string { return c.Format(French) },
 }).Parse(reportTemplateText))

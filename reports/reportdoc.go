@@ -26,6 +26,7 @@ func (r *Report) document(lang Lang, charts bool) (*document, error) {
 	}
 	d := &document{Lang: lang, Title: title, Contents: w.contents}
 	names := r.names()
+	colours := r.memberColours()
 	mw := messageWordsFor(lang)
 	meta := fmt.Sprintf("%s%s %s", w.baseline, colon(lang), base.Result.Title)
 	if len(years) > 0 {
@@ -48,7 +49,7 @@ func (r *Report) document(lang Lang, charts bool) (*document, error) {
 	s.para(w.summaryIntro)
 	s.add(memberYearTable(base.Result, lang, w))
 	if charts {
-		c, err := stackedBillsChart(base.Result, lang, w.billsChart)
+		c, err := stackedBillsChart(base.Result, lang, w.billsChart, colours)
 		if err != nil {
 			return nil, err
 		}
@@ -116,7 +117,7 @@ func (r *Report) document(lang Lang, charts bool) (*document, error) {
 		ps.add(billsTable(p.Result, lang, w))
 		ps.add(poolsTable(p.Result, p.Model, lang, w))
 		if i > 0 && charts {
-			c, err := stackedBillsChart(p.Result, lang, w.billsChart)
+			c, err := stackedBillsChart(p.Result, lang, w.billsChart, colours)
 			if err != nil {
 				return nil, err
 			}
@@ -256,7 +257,30 @@ func (r *Report) document(lang Lang, charts bool) (*document, error) {
 			cr.add(pls)
 		}
 	}
+	d.nameRegions()
 	return d, nil
+}
+
+// nameRegions gives every table a name of its own for screen readers (the
+// landmarks of a page must differ): a caption shared by several tables
+// takes its section's title, and a name still taken a number.
+func (d *document) nameRegions() {
+	seen := map[string]int{}
+	for _, s := range d.Sections {
+		for _, b := range s.Blocks {
+			if b.Table == nil {
+				continue
+			}
+			t := b.Table
+			if t.Caption != "" && t.Caption != s.Title {
+				t.Name = t.Caption + " — " + s.Title
+			}
+			seen[t.Name]++
+			if n := seen[t.Name]; n > 1 {
+				t.Name = fmt.Sprintf("%s (%d)", t.Name, n)
+			}
+		}
+	}
 }
 
 func colon(lang Lang) string {
