@@ -51,8 +51,17 @@ func Strict(set *Set, res *engine.Result, opt StrictOptions) []diag.Finding {
 			add(CheckNoSource, diag.Errorf(p.Pos, diag.Invalid, "parameter %s has neither source nor assumption: say where the figure comes from", p.Name))
 		}
 	}
+	type key struct {
+		pos diag.Pos
+		msg string
+	}
+	found := map[key]bool{}
+	for _, f := range out {
+		found[key{f.Pos, f.Msg}] = true
+	}
 	for _, w := range set.Warnings {
-		if !slices.ContainsFunc(out, func(f diag.Finding) bool { return f.Pos == w.Pos && f.Msg == w.Msg }) {
+		if !found[key{w.Pos, w.Msg}] {
+			found[key{w.Pos, w.Msg}] = true
 			out = append(out, diag.Finding{Check: CheckWarning, Error: w})
 		}
 	}
@@ -119,17 +128,20 @@ func staleParams(set *Set, res *engine.Result, used map[string]bool, opt StrictO
 // zero while it is a member: it would pay nothing for the main pool.
 func zeroKeys(set *Set, res *engine.Result) []diag.Finding {
 	m := set.Model
-	var out []diag.Finding
-	for _, mem := range m.Members {
-		var years []int
-		for _, y := range res.Years {
-			for _, my := range y.Members {
-				if my.ID == mem.ID && my.Share.IsZero() {
-					years = append(years, y.Year)
-				}
+	// One pass over the results, then one over the members: a member
+	// looked up in every year's list would make it quadratic (53 s for
+	// 50,000 members).
+	zero := map[string][]int{}
+	for _, y := range res.Years {
+		for _, my := range y.Members {
+			if my.Share.IsZero() {
+				zero[my.ID] = append(zero[my.ID], y.Year)
 			}
 		}
-		if len(years) > 0 {
+	}
+	var out []diag.Finding
+	for _, mem := range m.Members {
+		if years := zero[mem.ID]; len(years) > 0 {
 			e := diag.Errorf(mem.Pos, diag.Invalid, "member %s has a zero reference key in %s: it pays nothing for the pools the key shares; give it a share or end its membership", mem.ID, yearsText(years))
 			e.Source = set.sourceLine(e.Pos)
 			out = append(out, diag.Finding{Check: CheckZeroKey, Error: e})
