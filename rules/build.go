@@ -140,11 +140,16 @@ type builder struct {
 	// formulas is the environment every expression compiles in.
 	formulas *formula.Env
 	// names maps every parameter and rule name to where it is declared.
-	names      map[string]diag.Pos
-	params     map[string]*engine.Param
-	rules      map[string]*ruleDraft
-	attributes []string
-	members    map[string]*engine.Member
+	names  map[string]diag.Pos
+	params map[string]*engine.Param
+	rules  map[string]*ruleDraft
+	// declared indexes the rules of every file by name; sortedNames are
+	// the candidates of a did-you-mean, suggested how many were given.
+	declared    map[string]*Rule
+	sortedNames []string
+	suggested   int
+	attributes  []string
+	members     map[string]*engine.Member
 }
 
 // ruleDraft is a rule before the rules are put in dependency order.
@@ -603,18 +608,12 @@ func (b *builder) compile(x Expr, env formula.Decls, perMember bool, what string
 			b.errs.Add(err)
 			return nil
 		}
-		pos, line := x.PosAt(fe.Offset)
-		msg := goTypes.Replace(fe.Msg)
-		if name, ok := strings.CutPrefix(msg, "unknown name "); ok {
-			msg += diag.Suggest(name, b.envNames(env))
+		offset, msg, code := compileMessage(fe, func() []string { return b.envNames(env) }, b.formulas.Limits())
+		if d := b.declaredRule(fe.Name); errors.Is(fe, formula.ErrSumOfNumber) && perMember && d != nil && perMemberRule(d) {
+			msg = fmt.Sprintf("sum(%s): inside a per-member rule, %s is the member's own value, a number, and sum needs the values of every member: compute sum(%s) in a global rule and read that rule here", fe.Name, fe.Name, fe.Name)
 		}
-		if strings.Contains(msg, "exceeds maximum allowed nodes") {
-			// expr stops where it counted one node too many: point at
-			// the whole expression instead.
-			pos, line = x.PosAt(0)
-			msg = fmt.Sprintf("the expression is too large: more than %d nodes (operators, names and numbers); split it into several rules", b.formulas.Limits().MaxNodes)
-		}
-		b.errs = append(b.errs, &diag.Error{Pos: pos, Code: diag.Invalid, Source: line,
+		pos, line := x.PosAt(offset)
+		b.errs = append(b.errs, &diag.Error{Pos: pos, Code: code, Source: line,
 			Msg: fmt.Sprintf("%s: %s", what, msg)})
 		return nil
 	}
@@ -654,25 +653,43 @@ func (b *builder) compile(x Expr, env formula.Decls, perMember bool, what string
 	return f
 }
 
-// goTypes words the Go types in expr-lang's messages as users know them.
-var goTypes = strings.NewReplacer("map[string]decimal.Decimal", "a value per member", "decimal.Decimal", "number", "string", "text")
-
+// declaredRule returns the rule declared under name (the first, when it
+// is declared twice), nil when there is none.
 func (b *builder) declaredRule(name string) *Rule {
-	for _, e := range b.declaredRules() {
-		if e.Key == name {
-			return &e.Value
+	if b.declared == nil {
+		all := b.declaredRules()
+		b.declared = make(map[string]*Rule, len(all))
+		for i := range all {
+			if _, ok := b.declared[all[i].Key]; !ok {
+				b.declared[all[i].Key] = &all[i].Value
+			}
 		}
 	}
-	return nil
+	return b.declared[name]
 }
 
+// maxSuggestions bounds how many unknown names get a did-you-mean: each
+// is compared with every name of the rule set, and a file of thousands of
+// mistakes would make check quadratic.
+const maxSuggestions = 100
+
+// envNames returns the names of env, sorted, then the functions: the
+// candidates of a did-you-mean. The environments of a rule set all hold
+// the same names, so the list is made once; past maxSuggestions calls it
+// is empty.
 func (b *builder) envNames(env formula.Decls) []string {
-	names := make([]string, 0, len(env))
-	for n := range env {
-		names = append(names, n)
+	if b.suggested++; b.suggested > maxSuggestions {
+		return nil
 	}
-	slices.Sort(names)
-	return append(names, formula.Names()...)
+	if len(b.sortedNames) != len(env)+len(formula.Names()) {
+		names := make([]string, 0, len(env)+len(formula.Names()))
+		for n := range env {
+			names = append(names, n)
+		}
+		slices.Sort(names)
+		b.sortedNames = append(names, formula.Names()...)
+	}
+	return b.sortedNames
 }
 
 func (b *builder) pools() {
@@ -723,8 +740,10 @@ func (b *builder) referenceKey(s *Service) {
 // is an error naming it.
 func (b *builder) order() {
 	var names []string
+	listed := map[string]bool{}
 	for _, e := range b.declaredRules() {
-		if b.rules[e.Key] != nil && !slices.Contains(names, e.Key) {
+		if b.rules[e.Key] != nil && !listed[e.Key] {
+			listed[e.Key] = true
 			names = append(names, e.Key)
 		}
 	}

@@ -141,6 +141,9 @@ func (p *parsed) check(names Decls) (string, error) {
 		case declared:
 			fail(&Error{Offset: c.Offset, Name: c.Name, Err: ErrUnknownFunction,
 				Msg: fmt.Sprintf("%s is not a function: the functions are %s", c.Name, strings.Join(Names(), ", "))})
+		case c.Name == "now":
+			fail(&Error{Offset: c.Offset, Name: c.Name, Err: ErrUnknownFunction,
+				Msg: "unknown function now: a result must not depend on the day it is computed (year is the year computed)"})
 		default:
 			fail(&Error{Offset: c.Offset, Msg: "unknown function " + c.Name, Name: c.Name, Err: ErrUnknownFunction})
 		}
