@@ -1,6 +1,7 @@
 package rules
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -98,6 +99,9 @@ func BuildDecoded(files []NamedFile, decodeErrs diag.List, opts ...Option) (*Set
 		parsed = append(parsed, f)
 	}
 	set, err := Build(parsed, opts...)
+	if cerr := buildContext(opts...).Err(); cerr != nil && errors.Is(err, cerr) {
+		return nil, err
+	}
 	// A value that did not decode is left zero, and checking it again
 	// would report the same mistake in other words at the same place
 	// (an empty expression, a date 0000-00-00): keep the first report.
@@ -122,8 +126,12 @@ func BuildDecoded(files []NamedFile, decodeErrs diag.List, opts ...Option) (*Set
 // expression, in the environment opts choose (WithFormulas). All errors
 // found are returned, sorted by position.
 func Build(files []NamedFile, opts ...Option) (*Set, error) {
-	b := &builder{set: &Set{Files: files}, m: &engine.Model{}, names: map[string]diag.Pos{}, formulas: Formulas(opts...)}
+	b := &builder{set: &Set{Files: files}, m: &engine.Model{}, names: map[string]diag.Pos{}, formulas: Formulas(opts...),
+		ctx: buildContext(opts...)}
 	b.build()
+	if b.canceled != nil {
+		return nil, b.canceled
+	}
 	if err := b.errs.Err(); err != nil {
 		return nil, err
 	}
@@ -139,6 +147,12 @@ type builder struct {
 	warnings diag.List
 	// formulas is the environment every expression compiles in.
 	formulas *formula.Env
+	// ctx is checked every few compilations (compiled counts them);
+	// canceled is its error once it is done, after which nothing more is
+	// compiled.
+	ctx      context.Context
+	compiled int
+	canceled error
 	// names maps every parameter and rule name to where it is declared.
 	names  map[string]diag.Pos
 	params map[string]*engine.Param
@@ -598,8 +612,14 @@ func (b *builder) ruleDeps(f *engine.Formula) []string {
 // compile compiles an expression and checks the member attributes and
 // previous values it reads. what names it in messages.
 func (b *builder) compile(x Expr, env formula.Decls, perMember bool, what string) *engine.Formula {
-	if !x.Set {
+	if !x.Set || b.canceled != nil {
 		return nil
+	}
+	if b.compiled++; b.compiled%64 == 0 {
+		if err := b.ctx.Err(); err != nil {
+			b.canceled = err
+			return nil
+		}
 	}
 	p, err := b.formulas.Compile(x.Source, env, formula.KindNumber)
 	if err != nil {

@@ -1,6 +1,10 @@
 package rules
 
-import "github.com/quotepart/quotepart/internal/formula"
+import (
+	"context"
+
+	"github.com/quotepart/quotepart/internal/formula"
+)
 
 // Option is a choice a caller makes for a load or a build: Load, Build,
 // BuildDecoded, LoadDefaults and CompileExpr take any number of them, and
@@ -9,6 +13,27 @@ type Option func(*options)
 
 type options struct {
 	formulas *formula.Env
+	ctx      context.Context
+}
+
+// WithContext stops a build when ctx is done: compiling every expression
+// of a rule set at the limits (50,000 expressions) takes seconds. The
+// build then returns ctx's error. Without it, a build runs to its end.
+func WithContext(ctx context.Context) Option {
+	return func(o *options) { o.ctx = ctx }
+}
+
+// buildContext returns the context opts choose, context.Background
+// without WithContext.
+func buildContext(opts ...Option) context.Context {
+	var o options
+	for _, opt := range opts {
+		opt(&o)
+	}
+	if o.ctx == nil {
+		return context.Background()
+	}
+	return o.ctx
 }
 
 // WithFormulas compiles the expressions in env, whose limits they are held

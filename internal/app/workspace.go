@@ -1,6 +1,7 @@
 package app
 
 import (
+	"context"
 	"io/fs"
 	"os"
 	"path"
@@ -58,9 +59,12 @@ func Embedded() (rulesSrc, scenariosSrc Source) {
 
 // Open loads the workspace of folders on disk (or the embedded defaults).
 // The rules may also be a single rule file.
-func Open(f Folders) (*Workspace, error) {
+func Open(f Folders) (*Workspace, error) { return OpenContext(context.Background(), f) }
+
+// OpenContext is Open stopping when ctx is done, while the rules compile.
+func OpenContext(ctx context.Context, f Folders) (*Workspace, error) {
 	env := formula.NewEnv(formula.DefaultLimits)
-	set, err := LoadRules(f.Rules, rules.WithFormulas(env))
+	set, err := LoadRules(f.Rules, rules.WithFormulas(env), rules.WithContext(ctx))
 	if err != nil {
 		return nil, err
 	}

@@ -266,7 +266,7 @@ func (p *program) folders(cmd *cobra.Command) app.Folders {
 // workspace loads the configured rules and scenarios, and warns of the
 // files it skipped (outputs of quotepart left in a folder it reads).
 func (p *program) workspace(cmd *cobra.Command) (*app.Workspace, error) {
-	ws, err := app.Open(p.folders(cmd))
+	ws, err := app.OpenContext(cmd.Context(), p.folders(cmd))
 	if err == nil {
 		for _, w := range ws.Skipped() {
 			fmt.Fprintf(p.stderr, "quotepart: warning: %s\n", reports.SafeLines(w.Error()))
