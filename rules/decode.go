@@ -12,13 +12,11 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"time"
 	"unicode/utf8"
 
 	"github.com/quotepart/quotepart/engine"
 	"github.com/quotepart/quotepart/internal/diag"
 	"github.com/shopspring/decimal"
-	"github.com/spf13/viper"
 	"go.yaml.in/yaml/v3"
 )
 
@@ -69,10 +67,10 @@ func (s *source) line(n int) string {
 }
 
 // DecodeFile decodes one rule file. The format is chosen by the extension:
-// .toml through viper (which lowercases keys and keeps no line numbers, so
-// its errors name the file and key only), anything else as YAML, of which
-// JSON is a subset. All errors found are returned together; the File is nil
-// only when the text could not be parsed at all.
+// .toml as TOML (see tomlNode), anything else as YAML, of which JSON is a
+// subset; every error is positioned file:line:col in either. All errors
+// found are returned together; the File is nil only when the text could
+// not be parsed at all, or went beyond a limit.
 func DecodeFile(name string, data []byte) (*File, error) {
 	f := new(File)
 	src, err := decode(name, data, f)
@@ -104,12 +102,12 @@ func decode(name string, data []byte, v any) (*source, error) {
 	d := &decoder{src: src}
 	var root yaml.Node
 	if strings.EqualFold(path.Ext(name), ".toml") {
-		node, err := tomlNode(data)
+		src.lines = tomlLines(string(data))
+		node, err := tomlNode(src, data)
 		if err != nil {
-			return nil, tomlError(src, err)
+			return nil, err
 		}
 		root = *node
-		src.lines = nil
 	} else {
 		// A file holds one document: a second one (after ---) would
 		// otherwise be dropped without a word.
@@ -272,67 +270,6 @@ func problemLine(lines []string, msg string, size int) int {
 // the text search in under a second. A larger file's syntax error is
 // reported on the line yaml.v3 gives.
 const maxBisect = 256 << 10
-
-// tomlError positions a TOML syntax error where the TOML reader says it is.
-func tomlError(src *source, err error) error {
-	pos := diag.Pos{File: src.path}
-	msg := err.Error()
-	var syntax interface {
-		error
-		Position() (row, column int)
-	}
-	if errors.As(err, &syntax) {
-		pos.Line, pos.Col = syntax.Position()
-		msg = "invalid TOML: " + strings.TrimPrefix(syntax.Error(), "toml: ")
-	}
-	return &diag.Error{Pos: pos, Code: diag.Invalid, Msg: msg, Source: src.line(pos.Line)}
-}
-
-// tomlNode reads TOML with viper and turns it into a YAML node tree.
-func tomlNode(data []byte) (*yaml.Node, error) {
-	v := viper.New()
-	v.SetConfigType("toml")
-	if err := v.ReadConfig(bytes.NewReader(data)); err != nil {
-		return nil, fmt.Errorf("invalid TOML: %w", err)
-	}
-	var node yaml.Node
-	if err := node.Encode(plainDates(v.AllSettings())); err != nil {
-		return nil, fmt.Errorf("invalid TOML: %v", err)
-	}
-	var strip func(*yaml.Node)
-	strip = func(n *yaml.Node) {
-		n.Line, n.Column = 0, 0
-		for _, c := range n.Content {
-			strip(c)
-		}
-	}
-	strip(&node)
-	return &yaml.Node{Kind: yaml.DocumentNode, Content: []*yaml.Node{&node}}, nil
-}
-
-// plainDates turns TOML dates, which viper gives as time.Time, back into
-// the YYYY-MM-DD text the rule format uses.
-func plainDates(v any) any {
-	switch v := v.(type) {
-	case map[string]any:
-		for k, x := range v {
-			v[k] = plainDates(x)
-		}
-	case []any:
-		for i, x := range v {
-			v[i] = plainDates(x)
-		}
-	case []map[string]any:
-		out := make([]any, len(v))
-		for i, x := range v {
-			out[i] = plainDates(x)
-		}
-		return out
-	case time.Time:
-		return v.Format(time.DateOnly)
-	}
-	return v
-}
 
 type decoder struct {
 	src  *source

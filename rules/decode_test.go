@@ -346,14 +346,14 @@ func TestPosAt(t *testing.T) {
 }
 
 func TestPosAtWithoutLines(t *testing.T) {
-	// TOML keeps no positions: an expression points at its file only.
+	// TOML keeps positions (see TestTOMLPositions).
 	f, err := rules.DecodeFile("f.toml", []byte("[fees]\nrate = \"a + b\"\n"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	pos, line := f.Fees.Rate.PosAt(2)
-	if pos.File != "f.toml" || pos.Line != 0 || line != "" {
-		t.Errorf("PosAt in TOML = %v %q, want the file only", pos, line)
+	if pos.String() != "f.toml:2:11" || line != `rate = "a + b"` {
+		t.Errorf("PosAt in TOML = %v %q", pos, line)
 	}
 	// An expression made in code has no scalar at all.
 	var x rules.Expr

@@ -5,10 +5,17 @@
 // cost pools; docs/rules.md describes the format. Loading goes in stages,
 // each in its own file:
 //
+//   - folder.go: which files of a folder are read (regular files with a
+//     rule file's extension, hidden files and outputs of quotepart left
+//     out), for every loader of quotepart files;
 //   - schema.go: the Go types a rule file decodes into; every leaf keeps
 //     its position so that any later error can point into the file;
 //   - decode.go: a strict decoder from YAML nodes into those types that
 //     rejects unknown keys and reports every error, not the first;
+//     toml.go reads TOML into the same nodes, with their positions;
+//   - limits.go: the limits on what a file can make quotepart do (size,
+//     alias expansion, counts, years, the work of a run), each an error of
+//     code diag.Limit;
 //   - build.go: merges the files, checks names, dates and references,
 //     compiles every expression once with package formula, orders the rules
 //     by their dependencies and returns an *engine.Model.

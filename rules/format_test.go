@@ -11,7 +11,7 @@ import (
 )
 
 // summary renders what a run bills, in an order that does not depend on
-// the order of the file's mappings (TOML comes through viper, whose maps
+// the order of the file's mappings (TOML once came through viper, whose maps
 // have none).
 func summary(tb testing.TB, res *engine.Result) string {
 	tb.Helper()

@@ -104,29 +104,69 @@ func exprs(f *rules.File) []rules.Expr {
 func FuzzDecodeFile(f *testing.F) {
 	addSeeds(f)
 	f.Fuzz(func(t *testing.T, data []byte, ext uint8) {
-		name := "f" + fuzzExts[int(ext)%len(fuzzExts)]
-		lines := yamlLines(string(data))
-		file, err := rules.DecodeFile(name, data)
-		checkErrors(t, err, name, len(lines))
-		if err == nil && file == nil {
-			t.Fatal("DecodeFile returned neither a file nor an error")
+		checkDecode(t, "f"+fuzzExts[int(ext)%len(fuzzExts)], data)
+	})
+}
+
+// FuzzDecodeTOML fuzzes the TOML reader: go-toml's parser, the node tree
+// built from it, the strict decoder on that tree and the positions of
+// expressions in the TOML text.
+func FuzzDecodeTOML(f *testing.F) {
+	for _, doc := range []string{
+		tomlBase,
+		strings.Replace(tomlBase, `amount = "Total"`, "amount = \"\"\"\n  Total\n  * 2\"\"\"", 1),
+		"[service]\nid = \"a\"\n[service]\n",
+		"a = {b = 1}\na.c = 2\n",
+		"x = []\n[[x]]\n",
+		"[[members]]\nid = 'a'\n[members.attributes]\npopulation = 1_000\n",
+		"[a.b.c]\n[a]\n[a.b]\n",
+		"a = [[1, [2]], {x = [3]}]\n",
+		"\"quoted key\" = 1\n'lit' = 2\n",
+		"a = \"\\u00e9\\t\"\nb = '''\nligne\r\n'''\n",
+		"values = { 2026-01-01 = 1, 2026-01-01T00:00:00 = 2 }\nstart = 1979-05-27T07:32:00Z\n",
+		"a = " + strings.Repeat("[", 150),
+	} {
+		f.Add([]byte(doc))
+	}
+	if data, err := os.ReadFile("testdata/formats/toml/regles.toml"); err == nil {
+		f.Add(data)
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		checkDecode(t, "f.toml", data)
+	})
+}
+
+// checkDecode decodes data as the file name and checks that every error
+// and every position of every expression lies within the file.
+func checkDecode(t *testing.T, name string, data []byte) {
+	t.Helper()
+	lines := yamlLines(string(data))
+	if strings.HasSuffix(name, ".toml") {
+		lines = strings.Split(string(data), "\n")
+		for i := range lines {
+			lines[i] = strings.TrimSuffix(lines[i], "\r")
 		}
-		if file == nil {
-			return
-		}
-		for _, x := range exprs(file) {
-			n := utf8.RuneCountInString(x.Source)
-			for offset := -1; offset <= n+1 && offset < 300; offset++ {
-				pos, line := x.PosAt(offset)
-				if pos.Line < 0 || pos.Line > len(lines) || pos.Col < 0 {
-					t.Fatalf("PosAt(%d) of %q = %v, outside the file", offset, x.Source, pos)
-				}
-				if pos.Line > 0 && line != "" && line != lines[pos.Line-1] {
-					t.Fatalf("PosAt(%d) of %q gives line %q, not line %d", offset, x.Source, line, pos.Line)
-				}
+	}
+	file, err := rules.DecodeFile(name, data)
+	checkErrors(t, err, name, len(lines))
+	if err == nil && file == nil {
+		t.Fatal("DecodeFile returned neither a file nor an error")
+	}
+	if file == nil {
+		return
+	}
+	for _, x := range exprs(file) {
+		n := utf8.RuneCountInString(x.Source)
+		for offset := -1; offset <= n+1 && offset < 300; offset++ {
+			pos, line := x.PosAt(offset)
+			if pos.Line < 0 || pos.Line > len(lines) || pos.Col < 0 {
+				t.Fatalf("PosAt(%d) of %q = %v, outside the file", offset, x.Source, pos)
+			}
+			if pos.Line > 0 && line != "" && line != lines[pos.Line-1] {
+				t.Fatalf("PosAt(%d) of %q gives line %q, not line %d", offset, x.Source, line, pos.Line)
 			}
 		}
-	})
+	}
 }
 
 func FuzzLoad(f *testing.F) {
