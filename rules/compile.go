@@ -72,6 +72,8 @@ func compileMessage(fe *formula.Error, names func() []string, lim formula.Limits
 			offset = 0
 			msg = fmt.Sprintf("the expression is too large: more than %s nodes (operators, names and numbers); split it into several rules", formula.Thousands(int(lim.MaxNodes)))
 		}
+	case errors.Is(fe, formula.ErrInternal):
+		code = diag.Internal
 	case errors.Is(fe, formula.ErrUnknownName):
 		msg += diag.Suggest(fe.Name, names())
 	case errors.Is(fe, formula.ErrUnknownFunction) && msg == "unknown function "+fe.Name:

@@ -165,9 +165,12 @@ func (e *Env) compile(src string, p *parsed, names Decls, want Kind) (prog *Prog
 	// and the patches do not: an expression must never crash a run.
 	defer func() {
 		if r := recover(); r != nil {
-			prog, err = nil, &Error{Msg: fmt.Sprintf("internal error: cannot compile this expression (%v)", r)}
+			prog, err = nil, &Error{Msg: fmt.Sprintf("internal error: cannot compile this expression (%v)", r), Err: ErrInternal}
 		}
 	}()
+	if compileHook != nil {
+		compileHook()
+	}
 	lim := e.limits
 	// Only the names the expression reads: declaring every name of a rule
 	// set would cost, for each expression, as much as there are names.
@@ -197,6 +200,10 @@ func (e *Env) compile(src string, p *parsed, names Decls, want Kind) (prog *Prog
 	}
 	return &Program{env: e, source: src, prog: compiled, refs: p.refs, budget: lim.MemoryBudget}, nil
 }
+
+// compileHook, when set, runs at the start of every compilation: tests
+// make it panic.
+var compileHook func()
 
 // Refs parses src and lists the names it reads: identifiers that are not
 // called as functions and not bound by let or a closure.

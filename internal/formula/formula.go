@@ -188,9 +188,17 @@ func convert(err error) error {
 		if i := strings.Index(msg, " (1:"); i > 0 {
 			msg = msg[:i]
 		}
-		return &Error{Offset: fe.From, Msg: Words(internalError(msg))}
+		return internalErr(&Error{Offset: fe.From, Msg: Words(internalError(msg))})
 	}
-	return &Error{Msg: Words(internalError(err.Error()))}
+	return internalErr(&Error{Msg: Words(internalError(err.Error()))})
+}
+
+// internalErr marks an error worded by internalError as ErrInternal.
+func internalErr(e *Error) *Error {
+	if strings.HasPrefix(e.Msg, "internal error: ") {
+		e.Err = ErrInternal
+	}
+	return e
 }
 
 // internalError words a panic that expr-lang's compiler recovered, whose

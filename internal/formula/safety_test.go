@@ -310,6 +310,17 @@ func TestWords(t *testing.T) {
 	}
 }
 
+// A panic while compiling is a compile error, never a crash.
+func TestCompilePanicIsAnError(t *testing.T) {
+	compileHook = func() { panic("boom") }
+	defer func() { compileHook = nil }()
+	_, err := NewEnv(DefaultLimits).Compile("1 + 2", Decls{}, KindNumber)
+	var fe *Error
+	if !errors.As(err, &fe) || fe.Msg != "internal error: cannot compile this expression (boom)" || fe.Offset != 0 || !errors.Is(err, ErrInternal) {
+		t.Errorf("Compile with a panic = %v, want an internal error", err)
+	}
+}
+
 // A panic that expr-lang's compiler recovered comes with a Go stack
 // trace: only its first line is kept.
 func TestInternalCompileError(t *testing.T) {
