@@ -278,7 +278,7 @@ func (b *builder) memberList() {
 			mem := &nf.File.Members[i]
 			id := mem.ID.Value
 			if !formula.ValidName(id) {
-				b.errorf(mem.ID.Pos, "member id %q: expected letters, digits and underscores, starting with a letter", id)
+				b.errorf(mem.ID.Pos, "member id %s: expected letters, digits and underscores, starting with a letter", quote(id))
 			}
 			if prev, ok := b.members[id]; ok {
 				b.errorf(mem.ID.Pos, "member %s is declared twice: first at %s", id, prev.Pos)
@@ -294,7 +294,7 @@ func (b *builder) memberList() {
 			}
 			for _, a := range mem.Attributes.Entries {
 				if !formula.ValidName(a.Key) {
-					b.errorf(a.KeyPos, "attribute %q of member %s: expected letters, digits and underscores", a.Key, id)
+					b.errorf(a.KeyPos, "attribute %s of member %s: expected letters, digits and underscores", quote(a.Key), short(id))
 				}
 				em.Attributes[a.Key] = a.Value.Value
 				if !slices.Contains(b.attributes, a.Key) {
@@ -316,7 +316,7 @@ func (b *builder) memberList() {
 	if len(b.m.Members) == 0 {
 		b.errorf(diag.Pos{File: b.set.Files[0].Path}, "no member: declare the bodies that share the service under members:")
 	} else if manager == nil && b.m.Manager != "" {
-		b.errorf(b.servicePos(), "the manager %q is not a member%s", b.m.Manager, diag.Suggest(b.m.Manager, b.memberIDs()))
+		b.errorf(b.servicePos(), "the manager %s is not a member%s", quote(b.m.Manager), diag.Suggest(b.m.Manager, b.memberIDs()))
 	}
 }
 
@@ -341,10 +341,10 @@ func (b *builder) memberIDs() []string {
 func (b *builder) declare(name string, pos diag.Pos, kind string) bool {
 	switch {
 	case !formula.ValidName(name):
-		b.errorf(pos, "%s name %q: expected letters, digits and underscores, starting with a letter", kind, name)
+		b.errorf(pos, "%s name %s: expected letters, digits and underscores, starting with a letter", kind, quote(name))
 		return false
 	case formula.Reserved(name):
-		b.errorf(pos, "%s name %q is reserved (a function or keyword of expressions)", kind, name)
+		b.errorf(pos, "%s name %s is reserved (a function or keyword of expressions)", kind, quote(name))
 		return false
 	}
 	if prev, ok := b.names[name]; ok {
@@ -413,7 +413,7 @@ func (b *builder) sourceURL(t Text, what string) string {
 	}
 	v := t.Value
 	bad := func(why string) string {
-		b.errorf(t.Pos, "%s: url %s: %s", what, quoteShort(v), why)
+		b.errorf(t.Pos, "%s: url %s: %s", what, quote(v), why)
 		return ""
 	}
 	switch {
@@ -434,14 +434,6 @@ func (b *builder) sourceURL(t Text, what string) string {
 		return bad("expected an address with a host name and no user name, such as https://www.legifrance.gouv.fr/...")
 	}
 	return v
-}
-
-// quoteShort quotes a value for a message, cut to 80 characters.
-func quoteShort(s string) string {
-	if r := []rune(s); len(r) > 80 {
-		s = string(r[:80]) + "…"
-	}
-	return fmt.Sprintf("%q", s)
 }
 
 func (b *builder) bounds(name string, p *Parameter, ep *engine.Param) {
@@ -579,7 +571,7 @@ func (b *builder) ruleList() {
 			}
 			for _, bm := range v.ByMember.Entries {
 				if _, ok := b.members[bm.Key]; !ok {
-					b.errorf(bm.KeyPos, "%s: %q is not a member%s", what, bm.Key, diag.Suggest(bm.Key, b.memberIDs()))
+					b.errorf(bm.KeyPos, "%s: %s is not a member%s", what, quote(bm.Key), diag.Suggest(bm.Key, b.memberIDs()))
 					continue
 				}
 				f := b.compile(bm.Value, env, true, fmt.Sprintf("%s for member %s", what, bm.Key))
@@ -742,7 +734,7 @@ func (b *builder) checkKey(key Text, what string) {
 	r := b.declaredRule(key.Value)
 	switch {
 	case r == nil:
-		b.errorf(key.Pos, "%s: key %q is not a rule%s", what, key.Value, diag.Suggest(key.Value, slices.Sorted(maps.Keys(b.names))))
+		b.errorf(key.Pos, "%s: key %s is not a rule%s", what, quote(key.Value), diag.Suggest(key.Value, slices.Sorted(maps.Keys(b.names))))
 	case !perMemberRule(r):
 		b.errorf(key.Pos, "%s: key %s is not a per-member rule (give it per_member: true or by_member formulas)", what, key.Value)
 	}

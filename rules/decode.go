@@ -294,7 +294,7 @@ func (d *decoder) alias(n *yaml.Node, v reflect.Value, what string) {
 		return
 	}
 	if d.expanding[n] {
-		d.errorf(n, "%s: the alias *%s is inside the value it names, which would never end", name(what), n.Value)
+		d.errorf(n, "%s: the alias *%s is inside the value it names, which would never end", name(what), short(n.Value))
 		return
 	}
 	if d.expanding == nil {
@@ -368,14 +368,32 @@ func describeNode(n *yaml.Node) string {
 		if n.Tag == "!!null" {
 			return "nothing"
 		}
-		return strconv.Quote(n.Value)
+		return quote(n.Value)
 	}
 	return "something else"
 }
 
+// quoteWidth is how many characters of a value from the file a message
+// quotes: a value of a megabyte is not copied into its message.
+const quoteWidth = 80
+
+// short cuts text from the file to quoteWidth characters, followed by an
+// ellipsis, for messages.
+func short(s string) string {
+	if len(s) <= quoteWidth || utf8.RuneCountInString(s) <= quoteWidth {
+		return s
+	}
+	return string([]rune(s)[:quoteWidth]) + "…"
+}
+
+// quote quotes text from the file for a message, cut to quoteWidth
+// characters; control characters come out escaped.
+func quote(s string) string { return strconv.Quote(short(s)) }
+
 // join extends the path of a value with a key: service.years.from,
 // parameters.etc_dsi.values.
 func join(what, key string) string {
+	key = short(key)
 	if what == "" {
 		return key
 	}
@@ -470,12 +488,12 @@ func (d *decoder) structure(n *yaml.Node, v reflect.Value, what string) {
 		}
 		if idx < 0 {
 			known := slices.DeleteFunc(slices.Clone(keys), func(k string) bool { return k == "" })
-			d.errorf(k, "%s: unknown key %q%s; expected one of: %s", name(what), k.Value, diag.Suggest(k.Value, known), strings.Join(known, ", "))
+			d.errorf(k, "%s: unknown key %s%s; expected one of: %s", name(what), quote(k.Value), diag.Suggest(k.Value, known), strings.Join(known, ", "))
 			suggested[diag.Closest(k.Value, known)] = true
 			continue
 		}
 		if prev := seen[k.Value]; prev != nil {
-			d.errorf(k, "%s: key %q appears twice (first on line %d)", name(what), k.Value, prev.Line)
+			d.errorf(k, "%s: key %s appears twice (first on line %d)", name(what), quote(k.Value), prev.Line)
 			continue
 		}
 		seen[k.Value] = k
@@ -520,10 +538,10 @@ func parseNumber(n *yaml.Node) (decimal.Decimal, error) {
 		if strings.Contains(text, ",") {
 			hint = " (write the decimal mark as a dot: 0.4668, not 0,4668)"
 		}
-		return decimal.Decimal{}, fmt.Errorf("expected a number, found %q%s", n.Value, hint)
+		return decimal.Decimal{}, fmt.Errorf("expected a number, found %s%s", quote(n.Value), hint)
 	}
 	if e := v.Exponent(); e > maxExponent || e < -maxExponent {
-		return decimal.Decimal{}, fmt.Errorf("expected a number, found %q, whose power of ten is beyond ±%d", n.Value, maxExponent)
+		return decimal.Decimal{}, fmt.Errorf("expected a number, found %s, whose power of ten is beyond ±%d", quote(n.Value), maxExponent)
 	}
 	return v, nil
 }
@@ -537,7 +555,7 @@ func (x *Int) decode(d *decoder, n *yaml.Node, what string) {
 	x.Set, x.Pos = true, d.pos(n)
 	v, err := parseNumber(n)
 	if err == nil && (!v.IsInteger() || v.Abs().GreaterThan(decimal.NewFromInt(1e6))) {
-		err = fmt.Errorf("expected a whole number, found %q", n.Value)
+		err = fmt.Errorf("expected a whole number, found %s", quote(n.Value))
 	}
 	if err != nil {
 		d.errorf(n, "%s: %v", name(what), err)
@@ -563,7 +581,7 @@ func (x *Date) decode(d *decoder, n *yaml.Node, what string) {
 	}
 	v, err := engine.ParseDate(n.Value)
 	if err != nil {
-		d.errorf(n, "%s: %v", name(what), err)
+		d.errorf(n, "%s: expected a date written YYYY-MM-DD, found %s", name(what), quote(n.Value))
 		return
 	}
 	x.Value = v
@@ -595,7 +613,7 @@ func (m *Map[T]) decode(d *decoder, n *yaml.Node, what string) {
 			continue
 		}
 		if prev := first[k.Value]; prev != nil {
-			d.errorf(k, "%s: key %q appears twice (first on line %d)", name(what), k.Value, prev.Line)
+			d.errorf(k, "%s: key %s appears twice (first on line %d)", name(what), quote(k.Value), prev.Line)
 			continue
 		}
 		first[k.Value] = k
