@@ -95,7 +95,7 @@ func Build(ctx context.Context, base []rules.NamedFile, chain []*Scenario, proje
 	if err != nil {
 		return nil, nil, err
 	}
-	set, err := rules.BuildDecoded(applied.Files, nil, formulas)
+	set, err := rules.BuildDecoded(applied.Files, nil, formulas, rules.WithContext(ctx))
 	if err != nil {
 		return nil, nil, err
 	}
@@ -132,7 +132,7 @@ func Build(ctx context.Context, base []rules.NamedFile, chain []*Scenario, proje
 	if err != nil {
 		return nil, nil, err
 	}
-	set, err = rules.BuildDecoded(applied.Files, nil, formulas)
+	set, err = rules.BuildDecoded(applied.Files, nil, formulas, rules.WithContext(ctx))
 	if err != nil {
 		return nil, nil, err
 	}
