@@ -9,22 +9,36 @@ import (
 )
 
 // chartView is a bar chart of each member's change, year by year, drawn
-// as inline SVG by the results template. Geometry is in float64: it only
-// places bars; every figure shown comes from the exact amounts.
+// as inline SVG by the results template, twice: wide for a screen or a
+// page, narrow for a phone (the style sheet shows one), so that its text
+// is never drawn below 11 px. Geometry is in float64: it only places
+// bars; every figure shown comes from the exact amounts, and the same
+// figures are given as a table under the chart. A new member is left
+// out: its whole bill is not a change, and it is shown apart.
 type chartView struct {
+	Empty  bool
+	Wide   chartDrawing
+	Narrow chartDrawing
+	Legend []legendView
+	// Table gives the value of every bar as text.
+	Table []chartRow
+}
+
+type chartDrawing struct {
+	// Class is "large" or "etroit": the style sheet shows one.
+	Class         string
 	Width, Height float64
-	Empty         bool
 	Bars          []barView
 	Ticks         []tickView
 	Years         []yearLabel
-	Legend        []legendView
 	ZeroY         float64
 	Left, Right   float64
+	FontSize      float64
 }
 
 type barView struct {
 	X, Y, W, H float64
-	Series     int
+	Colour     int
 	Title      string
 }
 
@@ -39,31 +53,50 @@ type yearLabel struct {
 }
 
 type legendView struct {
-	Series int
+	Colour int
 	Label  string
 }
 
-const (
-	chartWidth  = 720
-	chartHeight = 260
-	chartLeft   = 96
-	chartRight  = 12
-	chartTop    = 12
-	chartBottom = 28
-	series      = 8 // colours in the style sheet: serie-0 … serie-7
+// chartRow is a member's change in each year, as text.
+type chartRow struct {
+	Label   string
+	Colour  int
+	Changes []string
+}
+
+// The two drawings: wide (720 × 260, shown from 600 px, text 12 at 1:1)
+// and narrow (360 × 240, for a phone, text 13).
+var (
+	wideLayout   = chartLayout{class: "large", width: 720, height: 260, left: 96, right: 12, top: 12, bottom: 28, font: 12}
+	narrowLayout = chartLayout{class: "etroit", width: 360, height: 240, left: 74, right: 8, top: 10, bottom: 26, font: 13}
 )
 
-// deltaChart draws the change of each member's amount against the
-// baseline, per year: a bar above the line when the member pays more.
-func deltaChart(c *reports.Comparison, years []int) chartView {
-	v := chartView{Width: chartWidth, Height: chartHeight, Left: chartLeft, Right: chartWidth - chartRight}
-	index := map[string]int{}
-	for i, m := range c.Members {
-		index[m.Member] = i
-		v.Legend = append(v.Legend, legendView{Series: i % series, Label: m.Label})
+type chartLayout struct {
+	class                                         string
+	width, height, left, right, top, bottom, font float64
+}
+
+// deltaChart draws the change of each existing member's amount against
+// the baseline, per year: a bar above the line when the member pays more.
+func deltaChart(c *reports.Comparison, years []int, existing map[string]bool, colours map[string]int) chartView {
+	var v chartView
+	var members []reports.Delta
+	for _, m := range c.Members {
+		if existing[m.Member] {
+			members = append(members, m)
+			v.Legend = append(v.Legend, legendView{Colour: colours[m.Member], Label: m.Label})
+		}
 	}
 	lo, hi := 0.0, 0.0
+	changes := map[string]map[int]reports.Delta{}
 	for _, r := range c.Rows {
+		if !existing[r.Member] {
+			continue
+		}
+		if changes[r.Member] == nil {
+			changes[r.Member] = map[int]reports.Delta{}
+		}
+		changes[r.Member][r.Year] = r
 		f := r.Change.InexactFloat64()
 		lo, hi = math.Min(lo, f), math.Max(hi, f)
 	}
@@ -71,38 +104,58 @@ func deltaChart(c *reports.Comparison, years []int) chartView {
 		v.Empty = true
 		return v
 	}
-	step := niceStep((hi - lo) / 4)
-	lo, hi = math.Floor(lo/step)*step, math.Ceil(hi/step)*step
-	plotH := float64(chartHeight - chartTop - chartBottom)
-	y := func(f float64) float64 { return chartTop + (hi-f)/(hi-lo)*plotH }
-	v.ZeroY = y(0)
-	for t := lo; t <= hi+step/2; t += step {
-		d := decimal.NewFromFloat(t).Round(0)
-		v.Ticks = append(v.Ticks, tickView{Y: y(t), Label: reports.Signed(reports.Number(d, 0, reports.French), d) + "\u00a0€"})
-	}
-	group := float64(chartWidth-chartLeft-chartRight) / float64(len(years))
-	n := float64(max(1, len(c.Members)))
-	barW := group * 0.8 / n
-	for gi, year := range years {
-		x0 := chartLeft + float64(gi)*group + group*0.1
-		v.Years = append(v.Years, yearLabel{X: chartLeft + (float64(gi)+0.5)*group, Label: fmt.Sprint(year)})
-		for _, r := range c.Rows {
-			if r.Year != year || r.Change.IsZero() {
+	for _, m := range members {
+		row := chartRow{Label: m.Label, Colour: colours[m.Member]}
+		for _, y := range years {
+			d, ok := changes[m.Member][y]
+			if !ok {
+				row.Changes = append(row.Changes, "—")
 				continue
 			}
-			i := index[r.Member]
+			row.Changes = append(row.Changes, reports.SignedMoney(d.Change, reports.French))
+		}
+		v.Table = append(v.Table, row)
+	}
+	step := niceStep((hi - lo) / 4)
+	lo, hi = math.Floor(lo/step)*step, math.Ceil(hi/step)*step
+	v.Wide = draw(wideLayout, members, changes, years, lo, hi, step, colours)
+	v.Narrow = draw(narrowLayout, members, changes, years, lo, hi, step, colours)
+	return v
+}
+
+func draw(l chartLayout, members []reports.Delta, changes map[string]map[int]reports.Delta, years []int, lo, hi, step float64, colours map[string]int) chartDrawing {
+	d := chartDrawing{Class: l.class, Width: l.width, Height: l.height, Left: l.left, Right: l.width - l.right, FontSize: l.font}
+	plotH := l.height - l.top - l.bottom
+	y := func(f float64) float64 { return l.top + (hi-f)/(hi-lo)*plotH }
+	d.ZeroY = round1(y(0))
+	compact := l.width < wideLayout.width
+	for t := lo; t <= hi+step/2; t += step {
+		v := decimal.NewFromFloat(t).Round(0)
+		label := reports.Signed(reports.Number(v, 0, reports.French), v) + "\u00a0€"
+		if compact {
+			label = reports.Signed(reports.ApproxMoney(v, reports.French), v)
+		}
+		d.Ticks = append(d.Ticks, tickView{Y: round1(y(t)), Label: label})
+	}
+	group := (l.width - l.left - l.right) / float64(len(years))
+	n := float64(max(1, len(members)))
+	barW := group * 0.8 / n
+	for gi, year := range years {
+		x0 := l.left + float64(gi)*group + group*0.1
+		d.Years = append(d.Years, yearLabel{X: round1(l.left + (float64(gi)+0.5)*group), Label: fmt.Sprint(year)})
+		for i, m := range members {
+			r, ok := changes[m.Member][year]
+			if !ok || r.Change.IsZero() {
+				continue
+			}
 			f := r.Change.InexactFloat64()
 			top, bottom := y(math.Max(f, 0)), y(math.Min(f, 0))
-			v.Bars = append(v.Bars, barView{X: round1(x0 + float64(i)*barW), Y: round1(top), W: round1(math.Max(barW-1, 1)),
-				H: round1(math.Max(bottom-top, 1)), Series: i % series,
+			d.Bars = append(d.Bars, barView{X: round1(x0 + float64(i)*barW), Y: round1(top), W: round1(math.Max(barW-1, 1)),
+				H: round1(math.Max(bottom-top, 1)), Colour: colours[m.Member],
 				Title: fmt.Sprintf("%s, %d : %s", r.Label, year, reports.SignedMoney(r.Change, reports.French))})
 		}
 	}
-	for i := range v.Ticks {
-		v.Ticks[i].Y = round1(v.Ticks[i].Y)
-	}
-	v.ZeroY = round1(v.ZeroY)
-	return v
+	return d
 }
 
 // niceStep rounds a step up to 1, 2 or 5 times a power of ten.

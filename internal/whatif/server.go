@@ -3,8 +3,10 @@ package whatif
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"log/slog"
 	"net"
@@ -12,7 +14,10 @@ import (
 	"runtime"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"time"
+
+	"github.com/quotepart/quotepart/reports"
 )
 
 // Options are the limits of the server; the zero value of a field means
@@ -113,12 +118,20 @@ func (o Options) withDefaults() Options {
 // Handler serves the what-if page:
 //
 //	GET /               the page, its state read from the query
+//	GET /impression     the same, laid out for printing: no form
 //	GET /resultats      the results for a query, as an HTML fragment
+//	GET /formulaire     the form of the variant a query edits, as an HTML fragment
 //	GET /scenario.yaml  the scenario file of a query, to download
-//	GET /static/...     the page's style sheet, script and icon
+//	GET /etat           the generation of the rules and why the last files did not load, as JSON
+//	GET /static/...     the page's style sheets, script and icon
 //	GET /sante          "ok", for monitoring
+//
+// and the JSON API under /api/v1 (api.go).
 type Handler struct {
-	sim     *Simulator
+	// current is the Simulator in use: serve swaps in a new one when the
+	// rule files change (Swap), each request keeping the one it started
+	// with.
+	current atomic.Pointer[loaded]
 	opt     Options
 	hosts   hostList
 	hostLog everyMinute
@@ -134,8 +147,10 @@ type Handler struct {
 // NewHandler returns the page's handler with the given limits.
 func NewHandler(sim *Simulator, opt Options) *Handler {
 	opt = opt.withDefaults()
-	h := &Handler{sim: sim, opt: opt, hosts: newHostList(opt.Addr, opt.Hosts), compute: sim.Evaluate,
+	h := &Handler{opt: opt, hosts: newHostList(opt.Addr, opt.Hosts),
 		slots: make(slots, opt.Concurrent), cache: newCache(opt.CacheEntries)}
+	h.current.Store(&loaded{sim: sim, generation: 1})
+	h.compute = func(ctx context.Context, st State) (*Outcome, error) { return h.sim().Evaluate(ctx, st) }
 	if opt.Rate > 0 {
 		h.limiter = newRateLimiter(opt.Rate, opt.Burst, opt.MaxClients)
 	}
@@ -146,7 +161,15 @@ func NewHandler(sim *Simulator, opt Options) *Handler {
 	h.static = http.StripPrefix("/static/", http.FileServerFS(sub))
 	h.mux = http.NewServeMux()
 	h.mux.HandleFunc("GET /{$}", h.page)
+	h.mux.HandleFunc("GET /impression", h.printable)
 	h.mux.HandleFunc("GET /resultats", h.results)
+	h.mux.HandleFunc("GET /formulaire", h.form)
+	h.mux.HandleFunc("GET /etat", h.status)
+	h.mux.HandleFunc("GET /static/palette.css", func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("Content-Type", "text/css; charset=utf-8")
+		w.Header().Set("Cache-Control", "no-cache")
+		_, _ = io.WriteString(w, reports.PaletteCSS())
+	})
 	h.mux.HandleFunc("GET /scenario.yaml", h.download)
 	h.mux.HandleFunc("GET /static/", h.asset)
 	h.mux.HandleFunc("GET /sante", func(w http.ResponseWriter, _ *http.Request) {
@@ -293,14 +316,38 @@ type evaluation struct {
 	cached bool
 }
 
-// evaluate parses and computes a query, through the cache.
+// evaluate parses and computes the query of one what-if, through the
+// cache.
 func (h *Handler) evaluate(ctx context.Context, rawQuery string) evaluation {
-	st, err := h.sim.Parse(rawQuery)
+	st, err := h.sim().Parse(rawQuery)
 	if err != nil {
 		return evaluation{state: st, err: err, status: http.StatusBadRequest}
 	}
+	return h.evaluateState(ctx, st)
+}
+
+// evaluatePage parses the query of the whole page and computes each of
+// its variants. Its status is the worst of theirs.
+func (h *Handler) evaluatePage(ctx context.Context, rawQuery string) pageState {
+	v, err := h.sim().ParseVariants(rawQuery)
+	if err != nil {
+		return pageState{err: err, status: http.StatusBadRequest}
+	}
+	ps := pageState{variants: v, status: http.StatusOK}
+	for _, st := range v.States {
+		ev := h.evaluateState(ctx, st)
+		ps.evals = append(ps.evals, ev)
+		if ev.status != http.StatusOK && (ps.status == http.StatusOK || ev.status >= 500) {
+			ps.status = ev.status
+		}
+	}
+	return ps
+}
+
+// evaluateState computes a valid state, through the cache.
+func (h *Handler) evaluateState(ctx context.Context, st State) evaluation {
 	ev := evaluation{state: st}
-	key := st.Scenario + "?" + st.Query(h.sim).Encode()
+	key := fmt.Sprintf("%d:%s?%s", h.generation(), st.Scenario, st.Query(h.sim()).Encode())
 	ev.out, ev.err, ev.cached = h.cache.get(key)
 	if !ev.cached {
 		wait, cancel := context.WithTimeout(ctx, h.opt.QueueWait)
@@ -412,26 +459,32 @@ func isUserError(err error) bool {
 	return isProblems(err) || errors.As(err, &ce) && !errors.Is(err, context.DeadlineExceeded) && !errors.Is(err, context.Canceled)
 }
 
-func (h *Handler) page(w http.ResponseWriter, r *http.Request) {
-	ev := h.evaluate(r.Context(), r.URL.RawQuery)
+func (h *Handler) page(w http.ResponseWriter, r *http.Request) { h.servePage(w, r, false) }
+
+// printable is the page laid out for printing: the title, what the
+// variants suppose and the results with every column, without the form.
+func (h *Handler) printable(w http.ResponseWriter, r *http.Request) { h.servePage(w, r, true) }
+
+func (h *Handler) servePage(w http.ResponseWriter, r *http.Request, print bool) {
+	ps := h.evaluatePage(r.Context(), r.URL.RawQuery)
 	var buf bytes.Buffer
-	if err := h.renderPage(&buf, r.URL.RawQuery, ev); err != nil {
+	if err := h.renderPage(&buf, r.URL.RawQuery, ps, print); err != nil {
 		h.logf("rendering the page: %v", err)
 		plain(w, http.StatusInternalServerError, "Erreur interne du serveur.")
 		return
 	}
 	w.Header().Set("Cache-Control", "no-store")
-	send(w, ev, "text/html; charset=utf-8", buf.Bytes())
+	send(w, ps.timing(), ps.status, "text/html; charset=utf-8", buf.Bytes())
 }
 
 func (h *Handler) results(w http.ResponseWriter, r *http.Request) {
-	ev := h.evaluate(r.Context(), r.URL.RawQuery)
+	ps := h.evaluatePage(r.Context(), r.URL.RawQuery)
 	var buf bytes.Buffer
 	var err error
-	if ev.err != nil {
-		err = h.renderProblems(&buf, ev)
+	if ps.failed() != nil {
+		err = h.renderProblems(&buf, ps)
 	} else {
-		err = h.renderResults(&buf, ev)
+		err = h.renderResults(&buf, ps)
 	}
 	if err != nil {
 		h.logf("rendering results: %v", err)
@@ -439,39 +492,89 @@ func (h *Handler) results(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	w.Header().Set("Cache-Control", "no-store")
-	send(w, ev, "text/html; charset=utf-8", buf.Bytes())
+	send(w, ps.timing(), ps.status, "text/html; charset=utf-8", buf.Bytes())
+}
+
+// form serves the part of the form that depends on the scenario the
+// edited variant starts from, for a query: the page swaps it in when the
+// scenario changes, without reloading (the focus stays where it is).
+func (h *Handler) form(w http.ResponseWriter, r *http.Request) {
+	var buf bytes.Buffer
+	buf.WriteString(`<div id="champs">`)
+	s := h.sim()
+	b, vq := editedVariant(s, r.URL.RawQuery)
+	if err := templates.ExecuteTemplate(&buf, "champs", champsOf(s, b, vq, nil)); err != nil {
+		h.logf("rendering the form: %v", err)
+		plain(w, http.StatusInternalServerError, "Erreur interne du serveur.")
+		return
+	}
+	buf.WriteString(`</div>`)
+	w.Header().Set("Cache-Control", "no-store")
+	send(w, nil, http.StatusOK, "text/html; charset=utf-8", buf.Bytes())
+}
+
+// status tells the page which rules it shows: their generation (it
+// changes when serve reloads them) and, when the files last edited do not
+// load, why.
+func (h *Handler) status(w http.ResponseWriter, _ *http.Request) {
+	l := h.current.Load()
+	body, err := json.Marshal(struct {
+		Generation int64  `json:"generation"`
+		Error      string `json:"error,omitempty"`
+	}{l.generation, l.reloadErr})
+	if err != nil {
+		plain(w, http.StatusInternalServerError, "Erreur interne du serveur.")
+		return
+	}
+	w.Header().Set("Cache-Control", "no-store")
+	send(w, nil, http.StatusOK, "application/json", body)
 }
 
 func (h *Handler) download(w http.ResponseWriter, r *http.Request) {
-	st, err := h.sim.Parse(r.URL.RawQuery)
+	sim := h.sim()
+	st, err := sim.Parse(r.URL.RawQuery)
 	if err != nil {
 		plain(w, http.StatusBadRequest, "Simulation invalide : "+err.Error()+".")
 		return
 	}
-	data, err := h.sim.ScenarioFile(st)
+	data, err := sim.ScenarioFile(st)
 	if err != nil {
 		plain(w, http.StatusBadRequest, "Simulation invalide : "+err.Error()+".")
 		return
 	}
-	w.Header().Set("Content-Disposition", `attachment; filename="`+h.sim.FileName(st)+`"`)
+	w.Header().Set("Content-Disposition", `attachment; filename="`+sim.FileName(st)+`"`)
 	w.Header().Set("Cache-Control", "no-store")
-	send(w, evaluation{status: http.StatusOK}, "application/yaml; charset=utf-8", data)
+	send(w, nil, http.StatusOK, "application/yaml; charset=utf-8", data)
 }
 
-// send writes a response with the computation time as a Server-Timing
-// header: calcul;dur=MS when the what-if was computed for this request,
-// cache when an earlier one had computed it.
-func send(w http.ResponseWriter, ev evaluation, contentType string, body []byte) {
+// timing is the computations of a page, for its Server-Timing header.
+func (p pageState) timing() []evaluation { return p.evals }
+
+// send writes a response with the computation times as a Server-Timing
+// header: calcul;dur=MS for each what-if computed for this request, cache
+// for each an earlier one had computed. The page shows no time: the
+// header is for those who measure.
+func send(w http.ResponseWriter, evs []evaluation, status int, contentType string, body []byte) {
 	hd := w.Header()
 	hd.Set("Content-Type", contentType)
 	hd.Set("Content-Length", strconv.Itoa(len(body)))
-	switch {
-	case ev.out != nil && ev.cached:
-		hd.Set("Server-Timing", "cache")
-	case ev.out != nil:
-		hd.Set("Server-Timing", fmt.Sprintf("calcul;dur=%.2f", float64(ev.out.Elapsed.Microseconds())/1000))
+	var timings []string
+	for i, ev := range evs {
+		name := "calcul"
+		if i > 0 {
+			name = fmt.Sprintf("calcul%d", i+1)
+		}
+		switch {
+		case ev.out != nil && ev.cached:
+			timings = append(timings, strings.Replace(name, "calcul", "cache", 1))
+		case ev.out != nil:
+			timings = append(timings, fmt.Sprintf("%s;dur=%.2f", name, float64(ev.out.Elapsed.Microseconds())/1000))
+		}
 	}
-	w.WriteHeader(ev.status)
+	if len(timings) > 0 {
+		hd.Set("Server-Timing", strings.Join(timings, ", "))
+	}
+	w.WriteHeader(status)
 	_, _ = w.Write(body)
 }
 
@@ -485,5 +588,50 @@ func plain(w http.ResponseWriter, status int, msg string) {
 func (h *Handler) logf(format string, args ...any) {
 	if h.opt.Log != nil {
 		h.opt.Log.Warn(fmt.Sprintf(format, args...))
+	}
+}
+
+// loaded is a Simulator with the generation of its rules, and why the
+// files edited since did not load, when they did not.
+type loaded struct {
+	sim        *Simulator
+	generation int64
+	reloadErr  string
+}
+
+// sim is the Simulator in use.
+func (h *Handler) sim() *Simulator { return h.current.Load().sim }
+
+// generation counts the rule sets the handler has served, from 1.
+func (h *Handler) generation() int64 { return h.current.Load().generation }
+
+// reloadError says why the rule files last edited do not load, or "".
+func (h *Handler) reloadError() string { return h.current.Load().reloadErr }
+
+// Swap puts a new Simulator in use, built on rule files that changed: the
+// requests under way finish with the old one, the next ones get the new
+// one, and the page, which asks /etat, tells its reader that the rules
+// changed. The cache, keyed by generation, forgets the old results.
+func (h *Handler) Swap(sim *Simulator) {
+	for {
+		old := h.current.Load()
+		if h.current.CompareAndSwap(old, &loaded{sim: sim, generation: old.generation + 1}) {
+			return
+		}
+	}
+}
+
+// Refuse records that the rule files as edited do not load: the handler
+// keeps serving the last rules that loaded, and the page shows err.
+func (h *Handler) Refuse(err error) {
+	msg := err.Error()
+	for {
+		old := h.current.Load()
+		if old.reloadErr == msg {
+			return
+		}
+		if h.current.CompareAndSwap(old, &loaded{sim: old.sim, generation: old.generation, reloadErr: msg}) {
+			return
+		}
 	}
 }

@@ -51,7 +51,11 @@ func TestPage(t *testing.T) {
 		`id="montant-ville-2028" data-valeur="`,
 		`Télécharger comme scénario`,
 		`href="/scenario.yaml?etc.etc_cellule_numerique_confiance.2027=2"`,
-		`<svg viewBox="0 0 720 260"`,
+		`<svg class="large" viewBox="0 0 720 260"`,
+		`<svg class="etroit" viewBox="0 0 360 240"`,
+		`<a href="#resultats">Aller aux résultats</a>`,
+		`href="/impression?etc.etc_cellule_numerique_confiance.2027=2">Version imprimable</a>`,
+		`<link rel="stylesheet" href="/static/palette.css">`,
 		"2\u00a0ETC ajoutés à « ETC de la cellule numérique de confiance » au 1er janvier 2027.",
 		`<script src="/static/app.js" defer></script>`,
 	} {
