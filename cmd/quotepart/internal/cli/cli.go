@@ -187,7 +187,7 @@ one), 2 a gate that failed (test cases, diff --fail-over).`,
 	})
 	root.AddCommand(p.runCommand(), p.compareCommand(), p.explainCommand(), p.evaluateCommand(), p.checkCommand(),
 		p.testCommand(), p.diffCommand(), p.schemaCommand(), p.reportCommand(), p.serveCommand(), p.configCommand())
-	root.AddCommand(p.versionCommand(), p.manCommand())
+	root.AddCommand(p.versionCommand(), p.manCommand(), p.fmtCommand())
 	setVersion(root)
 	p.complete(root)
 	return root
