@@ -88,6 +88,8 @@ type evaluator struct {
 	pools   []*prepared
 	fee     *prepared
 	keyRule map[string]int // per-member rule index by name
+	// paramIndex and ruleIndex find parameters and rules by name.
+	paramIndex, ruleIndex map[string]int
 	// buffers reused from month to month
 	cur, next monthState
 }
@@ -101,9 +103,10 @@ type prepared struct {
 	params []int
 	prev   []string
 	member []string
-	// names are the names the formula reads, resolved: the VM's
-	// environment is built from them alone.
-	names []vmName
+	// names are the names the formula reads, resolved when it first runs
+	// on the VM (namesOK): the VM's environment is built from them alone.
+	names   []vmName
+	namesOK bool
 	// reads says whether the formula reads anything checked: when false
 	// the checks are skipped.
 	reads bool
@@ -167,6 +170,7 @@ func newEvaluator(m *Model) *evaluator {
 			return formula.Slot{Kind: formula.SlotMap, Index: i}
 		}
 	}
+	ev.paramIndex, ev.ruleIndex = paramIndex, ruleIndex
 	global, member := resolve(false), resolve(true)
 	prepare := func(f *Formula, res func(string) formula.Slot) *prepared {
 		if f == nil {
@@ -174,7 +178,6 @@ func newEvaluator(m *Model) *evaluator {
 		}
 		p := &prepared{f: f, bound: f.Program.Env().Bind(f.Program, res)}
 		ev.limits = f.Program.Env().Limits()
-		seen := map[string]bool{}
 		for _, ref := range f.Program.Refs() {
 			switch ref.Name {
 			case formula.Previous:
@@ -186,28 +189,6 @@ func newEvaluator(m *Model) *evaluator {
 					p.params = append(p.params, i)
 				}
 			}
-			if seen[ref.Name] {
-				continue
-			}
-			seen[ref.Name] = true
-			n := vmName{name: ref.Name}
-			switch ref.Name {
-			case formula.Year:
-				n.kind = vmYear
-			case formula.Previous:
-				n.kind = vmPrevious
-			case formula.Member:
-				n.kind = vmMember
-			default:
-				if i, ok := paramIndex[ref.Name]; ok {
-					n.index = i
-				} else if ri, ok := ruleIndex[ref.Name]; ok {
-					n.kind, n.index = vmRule, ri
-				} else {
-					continue
-				}
-			}
-			p.names = append(p.names, n)
 		}
 		p.reads = len(p.prev)+len(p.member)+len(p.params) > 0
 		return p
@@ -694,6 +675,9 @@ func (c *evalContext) checkRefs(f *Formula, mem *Member, what func() string) (de
 // member's own value in a per-member one) and the member's attributes.
 func (c *evalContext) env(p *prepared, f *formula.Frame, mem *Member) map[string]any {
 	m := c.ev.m
+	if !p.namesOK {
+		p.names, p.namesOK = c.ev.vmNames(p.f), true
+	}
 	env := make(map[string]any, len(p.names))
 	for _, n := range p.names {
 		switch n.kind {
@@ -725,6 +709,35 @@ func (c *evalContext) env(p *prepared, f *formula.Frame, mem *Member) map[string
 		}
 	}
 	return env
+}
+
+// vmNames resolves the names f reads, each once.
+func (ev *evaluator) vmNames(f *Formula) []vmName {
+	var names []vmName
+	for _, ref := range f.Program.Refs() {
+		if slices.ContainsFunc(names, func(n vmName) bool { return n.name == ref.Name }) {
+			continue // a formula reads a few names: no map
+		}
+		n := vmName{name: ref.Name}
+		switch ref.Name {
+		case formula.Year:
+			n.kind = vmYear
+		case formula.Previous:
+			n.kind = vmPrevious
+		case formula.Member:
+			n.kind = vmMember
+		default:
+			if i, ok := ev.paramIndex[ref.Name]; ok {
+				n.index = i
+			} else if ri, ok := ev.ruleIndex[ref.Name]; ok {
+				n.kind, n.index = vmRule, ri
+			} else {
+				continue
+			}
+		}
+		names = append(names, n)
+	}
+	return names
 }
 
 // combine weights the segments by their months, rounds each pool to the

@@ -196,7 +196,10 @@ func (b *binder) call(n *ast.CallNode) numFn {
 		return nil
 	}
 	args := n.Arguments
-	two := func(op func(x, y decimal.Decimal) (decimal.Decimal, bool)) numFn {
+	// two binds an operation of two numbers; op is a function without
+	// captures (no allocation), given the environment's sizer.
+	size := b.size
+	two := func(op func(s sizer, x, y decimal.Decimal) (decimal.Decimal, bool)) numFn {
 		if len(args) != 2 {
 			b.fail()
 			return nil
@@ -214,7 +217,7 @@ func (b *binder) call(n *ast.CallNode) numFn {
 			if !ok {
 				return y, false
 			}
-			return op(x, y)
+			return op(size, x, y)
 		}
 	}
 	one := func(op func(x decimal.Decimal) decimal.Decimal) numFn {
@@ -238,7 +241,7 @@ func (b *binder) call(n *ast.CallNode) numFn {
 		if len(args) == 1 {
 			return one(func(x decimal.Decimal) decimal.Decimal { return op(x, 0) })
 		}
-		return two(func(x, n decimal.Decimal) (decimal.Decimal, bool) {
+		return two(func(_ sizer, x, n decimal.Decimal) (decimal.Decimal, bool) {
 			k, err := places(name, []any{x, n})
 			if err != nil {
 				return decimal.Decimal{}, false
@@ -248,24 +251,21 @@ func (b *binder) call(n *ast.CallNode) numFn {
 	}
 	switch id.Value {
 	case "_add":
-		return two(func(x, y d) (d, bool) { return x.Add(y), true })
+		return two(func(_ sizer, x, y d) (d, bool) { return x.Add(y), true })
 	case "_sub":
-		return two(func(x, y d) (d, bool) { return x.Sub(y), true })
+		return two(func(_ sizer, x, y d) (d, bool) { return x.Sub(y), true })
 	case "_mul":
-		s := b.size
-		return two(func(x, y d) (d, bool) {
+		return two(func(s sizer, x, y d) (d, bool) {
 			v, err := s.mul(x, y)
 			return v, err == nil
 		})
 	case "_div":
-		s := b.size
-		return two(func(x, y d) (d, bool) {
+		return two(func(s sizer, x, y d) (d, bool) {
 			v, err := s.div(x, y)
 			return v, err == nil
 		})
 	case "_pow", "pow":
-		s := b.size
-		return two(func(x, y d) (d, bool) {
+		return two(func(s sizer, x, y d) (d, bool) {
 			v, err := s.pow(x, y)
 			return v, err == nil
 		})
