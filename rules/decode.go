@@ -16,6 +16,7 @@ import (
 
 	"github.com/quotepart/quotepart/engine"
 	"github.com/quotepart/quotepart/internal/diag"
+	"github.com/quotepart/quotepart/internal/formula"
 	"github.com/shopspring/decimal"
 	"go.yaml.in/yaml/v3"
 )
@@ -324,7 +325,7 @@ func (d *decoder) visit() bool {
 	}
 	d.stopped = true
 	e := limitErrorf(d.pos(d.aliasAt), "the YAML aliases of this file expand to more than %s values, the limit of alias expansion for this file (%s + %d × its %s values as written, at most %s); write the values out rather than through so many aliases",
-		Thousands(d.aliasBudget), Thousands(AliasFloor), AliasRatio, Thousands(d.own), Thousands(MaxAliasNodes))
+		formula.Thousands(d.aliasBudget), formula.Thousands(AliasFloor), AliasRatio, formula.Thousands(d.own), formula.Thousands(MaxAliasNodes))
 	e.Source = d.src.line(d.aliasAt.Line)
 	d.errs = append(d.errs, e)
 	return false
@@ -342,6 +343,16 @@ func (d *decoder) pos(n *yaml.Node) diag.Pos {
 func (d *decoder) errorf(n *yaml.Node, format string, args ...any) {
 	d.errs = append(d.errs, &diag.Error{Pos: d.pos(n), Code: diag.Invalid,
 		Msg: fmt.Sprintf(format, args...), Source: d.src.line(n.Line)})
+}
+
+// numberError reports the error of a number that did not read, with the
+// code diag.Limit when it is beyond a limit.
+func (d *decoder) numberError(n *yaml.Node, what string, err error) {
+	d.errorf(n, "%s: %v", name(what), err)
+	var le *limitError
+	if errors.As(err, &le) {
+		d.errs[len(d.errs)-1].Code = diag.Limit
+	}
 }
 
 // decodable is implemented by the leaf types of the schema.
@@ -519,7 +530,7 @@ func (x *Number) decode(d *decoder, n *yaml.Node, what string) {
 	x.Set, x.Pos = true, d.pos(n)
 	v, err := parseNumber(n)
 	if err != nil {
-		d.errorf(n, "%s: %v", name(what), err)
+		d.numberError(n, what, err)
 		return
 	}
 	x.Value = v
@@ -532,6 +543,15 @@ func parseNumber(n *yaml.Node) (decimal.Decimal, error) {
 		return decimal.Decimal{}, fmt.Errorf("expected a number, found %s", describeNode(n))
 	}
 	text := strings.ReplaceAll(n.Value, "_", "")
+	mantissa, _, _ := strings.Cut(strings.ToLower(text), "e")
+	if len(mantissa) > formula.DefaultLimits.MaxDigits {
+		// Reading a number takes time quadratic in its digits (a
+		// million take seconds): count them before.
+		if k := countDigits(mantissa); k > formula.DefaultLimits.MaxDigits {
+			return decimal.Decimal{}, &limitError{fmt.Sprintf("a number of %s digits, beyond the limit of %s digits of a value (docs/limits.md): %s",
+				formula.Thousands(k), formula.Thousands(formula.DefaultLimits.MaxDigits), quote(n.Value))}
+		}
+	}
 	v, err := decimal.NewFromString(text)
 	if err != nil {
 		hint := ""
@@ -546,6 +566,23 @@ func parseNumber(n *yaml.Node) (decimal.Decimal, error) {
 	return v, nil
 }
 
+// countDigits counts the digits 0 to 9 of s.
+func countDigits(s string) int {
+	n := 0
+	for i := range len(s) {
+		if s[i] >= '0' && s[i] <= '9' {
+			n++
+		}
+	}
+	return n
+}
+
+// limitError is an error of a value beyond a limit, which the decoder
+// reports with the code diag.Limit.
+type limitError struct{ msg string }
+
+func (e *limitError) Error() string { return e.msg }
+
 // maxExponent bounds the power of ten a number may be written with: far
 // beyond any amount, rate or key, and small enough that comparing two
 // numbers never builds one of millions of digits (1e99999999 would).
@@ -558,7 +595,7 @@ func (x *Int) decode(d *decoder, n *yaml.Node, what string) {
 		err = fmt.Errorf("expected a whole number, found %s", quote(n.Value))
 	}
 	if err != nil {
-		d.errorf(n, "%s: %v", name(what), err)
+		d.numberError(n, what, err)
 		return
 	}
 	x.Value = int(v.IntPart())

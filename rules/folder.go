@@ -12,6 +12,7 @@ import (
 	"strings"
 
 	"github.com/quotepart/quotepart/internal/diag"
+	"github.com/quotepart/quotepart/internal/formula"
 	"go.yaml.in/yaml/v3"
 )
 
@@ -57,7 +58,7 @@ func ReadFolder(fsys fs.FS, dir, display, what string, keep func(name string) bo
 	}
 	if len(names) > MaxFolderFiles {
 		return nil, limitErrorf(diag.Pos{File: display}, "%s holds more than %s files to read, the limit of files in a folder",
-			what, Thousands(MaxFolderFiles))
+			what, formula.Thousands(MaxFolderFiles))
 	}
 	var out []SourceFile
 	total := 0
@@ -280,5 +281,5 @@ func plural(n int, word string) string {
 	if n == 1 {
 		return "1 " + word
 	}
-	return Thousands(n) + " " + word + "s"
+	return formula.Thousands(n) + " " + word + "s"
 }

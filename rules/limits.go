@@ -2,11 +2,11 @@ package rules
 
 import (
 	"fmt"
-	"strconv"
 	"time"
 
 	"github.com/quotepart/quotepart/engine"
 	"github.com/quotepart/quotepart/internal/diag"
+	"github.com/quotepart/quotepart/internal/formula"
 )
 
 // Limits on what quotepart reads. Rule, scenario, project and test files
@@ -107,6 +107,15 @@ const (
 	// 1.5 µs a value: the limit is about 400 MB and a couple of seconds;
 	// the largest scale test does 50,000.
 	MaxWork = 1_000_000
+
+	// MaxMemberYears bounds what a run reports: 100,000 member-years
+	// (members × years). Each member's year is a bill with its part of
+	// every pool, kept with the values of its month segments, and every
+	// output renders it: about 2 KB with the JSON of run, so the limit is
+	// about 200 MB of results. Rouen reports 21 member-years, the largest
+	// scale test 2,840 (142 members over 20 years); 50,000 members may run
+	// over 2 years, 500 over 200.
+	MaxMemberYears = 100_000
 )
 
 // checkLimits checks the counts and spans of the files against the
@@ -133,7 +142,7 @@ func (b *builder) checkLimits(s *Service) bool {
 		before := c.n
 		c.n += k
 		if before <= c.max && c.n > c.max {
-			fail(limitErrorf(pos, "too many %s: more than %s, the limit of %s in a rule set", c.what, Thousands(c.max), c.unit))
+			fail(limitErrorf(pos, "too many %s: more than %s, the limit of %s in a rule set", c.what, formula.Thousands(c.max), c.unit))
 		}
 	}
 	members := &counter{max: MaxMembers, what: "members", unit: "members"}
@@ -195,17 +204,22 @@ func (b *builder) checkLimits(s *Service) bool {
 	}
 	first, last := s.Years.From.Value, s.Years.To.Value
 	if span := last - first + 1; span > MaxYears {
-		fail(limitErrorf(s.Years.To.Pos, "service years %d–%d: %s years, beyond the limit of %d years a rule set may cover", first, last, Thousands(span), MaxYears))
+		fail(limitErrorf(s.Years.To.Pos, "service years %d–%d: %s years, beyond the limit of %d years a rule set may cover", first, last, formula.Thousands(span), MaxYears))
 		return false
 	}
 	if first > last {
 		return true // reported by the build
 	}
+	if memberYears := int64(members.n) * int64(last-first+1); memberYears > MaxMemberYears {
+		fail(limitErrorf(s.Years.From.Pos, "a run of these rules may report %s member-years (%s members × %d years, %d–%d), beyond the limit of %s member-years a run",
+			formula.Thousands(int(memberYears)), formula.Thousands(members.n), last-first+1, first, last, formula.Thousands(MaxMemberYears)))
+		return false
+	}
 	segments := segmentBound(first, last, changes)
 	work := int64(segments) * (int64(members.n)*int64(perMember+pools.n) + int64(global))
 	if work > MaxWork {
 		fail(limitErrorf(s.Years.From.Pos, "a run of these rules may compute %s values (%s members × (%s per-member rules + %s pools) + %s global rules, in %s month segments over the years %d–%d), beyond the limit of %s values a run",
-			Thousands(work), Thousands(members.n), Thousands(perMember), Thousands(pools.n), Thousands(global), Thousands(segments), first, last, Thousands(MaxWork)))
+			formula.Thousands(int(work)), formula.Thousands(members.n), formula.Thousands(perMember), formula.Thousands(pools.n), formula.Thousands(global), formula.Thousands(segments), first, last, formula.Thousands(MaxWork)))
 	}
 	return ok
 }
@@ -253,32 +267,11 @@ func limitErrorf(pos diag.Pos, format string, args ...any) *diag.Error {
 	return diag.Errorf(pos, diag.Limit, format, args...)
 }
 
-// Thousands writes n with a comma between groups of three digits, as the
-// messages of limits do: 1,000,000.
-func Thousands[T int | int64](n T) string {
-	s := strconv.FormatInt(int64(n), 10)
-	neg := s[0] == '-'
-	if neg {
-		s = s[1:]
-	}
-	out := make([]byte, 0, len(s)+len(s)/3)
-	for i := range len(s) {
-		if i > 0 && (len(s)-i)%3 == 0 {
-			out = append(out, ',')
-		}
-		out = append(out, s[i])
-	}
-	if neg {
-		return "-" + string(out)
-	}
-	return string(out)
-}
-
 // bytesText writes a size in bytes, in MiB when it is a whole number of
 // them: 8 MiB, 9,437,185 bytes.
 func bytesText[T int | int64](n T) string {
 	if n >= 1<<20 && n%(1<<20) == 0 {
 		return fmt.Sprintf("%d MiB", n>>20)
 	}
-	return Thousands(n) + " bytes"
+	return formula.Thousands(int(n)) + " bytes"
 }

@@ -9,6 +9,7 @@ import (
 
 	"github.com/pelletier/go-toml/v2/unstable"
 	"github.com/quotepart/quotepart/internal/diag"
+	"github.com/quotepart/quotepart/internal/formula"
 	"go.yaml.in/yaml/v3"
 )
 
@@ -194,7 +195,7 @@ func (t *tomlTree) nested(parts []*unstable.Node) bool {
 		return true
 	}
 	pos := t.diagPos(int(parts[0].Raw.Offset))
-	e := limitErrorf(pos, "a dotted key of %s parts, beyond the limit of %d parts in a TOML key", Thousands(len(parts)), MaxTOMLNesting)
+	e := limitErrorf(pos, "a dotted key of %s parts, beyond the limit of %d parts in a TOML key", formula.Thousands(len(parts)), MaxTOMLNesting)
 	e.Source = t.src.line(pos.Line)
 	t.errs = append(t.errs, e)
 	return false

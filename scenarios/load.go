@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/quotepart/quotepart/internal/diag"
+	"github.com/quotepart/quotepart/internal/formula"
 	"github.com/quotepart/quotepart/rules"
 )
 
@@ -199,7 +200,7 @@ func yearSpan(y *rules.YearRange, what string) *diag.Error {
 		return nil
 	}
 	if span := y.To.Value - y.From.Value + 1; span > rules.MaxYears {
-		return diag.Errorf(y.To.Pos, diag.Limit, "%s: years %d–%d: %s years, beyond the limit of %d years a rule set may cover", what, y.From.Value, y.To.Value, rules.Thousands(span), rules.MaxYears)
+		return diag.Errorf(y.To.Pos, diag.Limit, "%s: years %d–%d: %s years, beyond the limit of %d years a rule set may cover", what, y.From.Value, y.To.Value, formula.Thousands(span), rules.MaxYears)
 	}
 	return nil
 }

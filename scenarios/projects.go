@@ -202,7 +202,7 @@ func (f *ProjectFile) limits(count *int) *diag.Error {
 		before := *count
 		*count += len(l.Values.Entries)
 		if before <= rules.MaxFormulas && *count > rules.MaxFormulas {
-			return diag.Errorf(l.Label.Pos, diag.Limit, "too many expressions among the project requests: more than %s, the limit of expressions in a rule set", rules.Thousands(rules.MaxFormulas))
+			return diag.Errorf(l.Label.Pos, diag.Limit, "too many expressions among the project requests: more than %s, the limit of expressions in a rule set", formula.Thousands(rules.MaxFormulas))
 		}
 	}
 	return nil
