@@ -96,6 +96,9 @@ func Decode(name string, data []byte, v any) error {
 // additions) the text it came from, for the snippets of its errors.
 func (f *File) SetSource(name string, data []byte) {
 	f.source = &source{path: name, lines: splitLines(string(data))}
+	if strings.EqualFold(path.Ext(name), ".toml") {
+		f.source.lines = tomlLines(string(data))
+	}
 }
 
 func decode(name string, data []byte, v any) (*source, error) {

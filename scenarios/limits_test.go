@@ -40,3 +40,49 @@ func TestProjectLimits(t *testing.T) {
 		t.Errorf("expressions: %v", err)
 	}
 }
+
+// TestTOMLScenario: a scenario file in TOML adds to the rules, and an
+// error in what it adds points at its line, with that line for the caret
+// (TOML breaks lines at \n only).
+func TestTOMLScenario(t *testing.T) {
+	text := `[scenario]
+id = "plus"
+title = "Plus"
+
+[add.parameters.Bonus]
+description = "Un bonus, sur deux lignes (U+2028: a line break in YAML, not in TOML)."
+unit = "EUR"
+value = 0.1
+source = "Test."
+
+min = 1
+
+[add.rules.bonus_total]
+expr = "Bonus * 10"
+`
+	cat := catalog(t, "plus.toml", text)
+	s, err := cat.Get("plus")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = pipeline(t, cat, s, loadBase(t).Files, 2024, 2030)
+	errs := diag.Flatten(err)
+	if len(errs) != 1 || errs[0].Pos.String() != "plus.toml:8:9" || errs[0].Source != `value = 0.1` {
+		t.Fatalf("got %v (source %q)", err, func() string {
+			if len(errs) > 0 {
+				return errs[0].Source
+			}
+			return ""
+		}())
+	}
+	// Without the mistake, Bonus (its case kept) adds exactly 1.
+	cat = catalog(t, "plus.toml", strings.Replace(text, "min = 1\n", "", 1))
+	s, _ = cat.Get("plus")
+	out, err := pipeline(t, cat, s, loadBase(t).Files, 2024, 2030)
+	if err != nil {
+		t.Fatal(diag.Flatten(err).Detail())
+	}
+	if p := out.set.Model.Params; p[len(p)-1].Name != "Bonus" || p[len(p)-1].Values[0].Value.String() != "0.1" {
+		t.Errorf("the parameter: %+v", p[len(p)-1])
+	}
+}
