@@ -51,6 +51,9 @@ func FuzzScenarioFile(f *testing.F) {
 	if err != nil {
 		f.Fatal(err)
 	}
+	// Years beyond the limit of a span, aliases beyond their budget.
+	f.Add([]byte("scenario: {id: loin, title: Loin, years: {from: 2026, to: 999999}}\n"))
+	f.Add([]byte("scenario: {id: a, title: &t A}\nparameters: &p {x: {value: 1}}\nmembers: {m: {description: *t}}\n"))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		cat, err := scenarios.LoadDir(defaults, ".", scenarios.DefaultDir)
 		if err != nil {
