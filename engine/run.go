@@ -389,7 +389,11 @@ func (ev *evaluator) segment(y int, s *segmentRun) (err error) {
 	// quotepart — is an error at that formula, never a crash.
 	defer func() {
 		if r := recover(); r != nil && c.cur != nil {
-			err = c.fail(c.cur.f, 0, c.curWhat, diag.Internal, "internal error: the evaluation failed: %s", formula.Words(fmt.Sprint(r)))
+			what := func() string { return "pool or fee rate" }
+			if c.rule < len(m.Rules) {
+				what = func() string { return "rule " + m.Rules[c.rule].Name }
+			}
+			err = c.fail(c.cur.f, 0, what, diag.Internal, "internal error: the evaluation failed: %s", formula.Words(fmt.Sprint(r)))
 		} else if r != nil {
 			err = diag.Errorf(diag.Pos{}, diag.Internal, "year %d: internal error: %s", y, formula.Words(fmt.Sprint(r)))
 		}
@@ -549,10 +553,10 @@ type evalContext struct {
 	global *formula.Frame
 	has    []bool // whether Global[i] has a value
 	rule   int    // the rule being evaluated; len(Rules) for pools and fees
-	// cur is the formula being evaluated and curWhat names it, for an
-	// error recovered from a panic.
-	cur     *prepared
-	curWhat func() string
+	// cur is the formula being evaluated, for an error recovered from a
+	// panic (what names a formula in messages is not kept: a closure kept
+	// would be allocated for every evaluation).
+	cur *prepared
 }
 
 // eval checks that every name p reads has a value in this segment, then
@@ -567,7 +571,7 @@ func (c *evalContext) eval(p *prepared, f *formula.Frame, mem *Member, k int, wh
 			return decimal.Decimal{}, err
 		}
 	}
-	c.cur, c.curWhat = p, what
+	c.cur = p
 	if p.reads && !c.readsOK(p, mem) {
 		return c.checkRefs(p.f, mem, what)
 	}
