@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
-	"path"
 	"path/filepath"
 	"strings"
 
@@ -141,31 +140,16 @@ func RulesAtRevision(ctx context.Context, dir, rev string, opts ...rules.Option)
 	if _, err := run("rev-parse", "--verify", "--quiet", rev+"^{commit}"); err != nil {
 		return nil, fmt.Errorf("--against-rev: git revision %q does not exist", rev)
 	}
-	list, err := run("ls-tree", "-z", rev, "--", ".")
+	list, err := run("ls-tree", "-z", "-l", rev, "--", ".")
 	if err != nil {
 		return nil, fmt.Errorf("--against-rev: cannot list %s at %s: %v", dir, rev, err)
 	}
+	// The folder at rev is read as a folder on disk is, under the same
+	// rules and limits: the size of each file is known before it is read.
+	tree := newGitTree(list, func(id string) ([]byte, error) { return run("cat-file", "blob", id) })
 	display := filepath.ToSlash(filepath.Clean(dir))
-	var files []rules.NamedFile
-	var errs diag.List
-	for _, entry := range strings.Split(string(list), "\x00") {
-		meta, name, ok := strings.Cut(entry, "\t")
-		if !ok || !strings.Contains(meta, " blob ") || !rules.IsRuleFile(name) {
-			continue
-		}
-		base := path.Base(name)
-		data, err := run("show", rev+":./"+base)
-		shown := rev + ":" + path.Join(display, base)
-		if err != nil {
-			errs.Addf(diag.Pos{File: shown}, diag.NotFound, "cannot read: %v", err)
-			continue
-		}
-		f, err := rules.DecodeFile(shown, data)
-		errs.Add(err)
-		files = append(files, rules.NamedFile{Path: shown, File: f})
-	}
-	if len(files) == 0 && len(errs) == 0 {
+	if len(tree.names) == 0 {
 		return nil, fmt.Errorf("--against-rev: no rule file in %s at %s", display, rev)
 	}
-	return rules.BuildDecoded(files, errs, opts...)
+	return rules.Load(tree, ".", gitPath(rev, display), opts...)
 }
