@@ -3,6 +3,7 @@ package rules_test
 import (
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -215,5 +216,42 @@ func TestLoadSkipsOutputs(t *testing.T) {
 	var e *diag.Error
 	if !errors.As(err, &e) || e.Code != diag.NotFound {
 		t.Errorf("code: %v", err)
+	}
+}
+
+// growingFS is a folder of one file whose size, when stated, is small, but
+// which reads on without end, as a file being written to does.
+type growingFS struct{}
+
+func (growingFS) Open(name string) (fs.File, error) {
+	if name == "." {
+		return fstest.MapFS{"g.yaml": {}}.Open(".")
+	}
+	return &growingFile{}, nil
+}
+
+type growingFile struct{}
+
+func (*growingFile) Stat() (fs.FileInfo, error) {
+	return fstest.MapFS{"g.yaml": {Data: []byte("a: 1\n")}}.Stat("g.yaml")
+}
+func (*growingFile) Read(p []byte) (int, error) {
+	for i := range p {
+		p[i] = ' '
+	}
+	return len(p), nil
+}
+func (*growingFile) Close() error { return nil }
+
+func TestReadFolderStopsAGrowingFile(t *testing.T) {
+	got, err := rules.ReadFolder(growingFS{}, ".", "r", "the rules folder", rules.IsRuleFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != 1 || got[0].Err == nil || got[0].Err.Code != diag.Limit || got[0].Data != nil {
+		t.Fatalf("got %+v", got)
+	}
+	if want := "r/g.yaml: file too large: more than 8 MiB, beyond the limit of 8 MiB on the size of a file"; got[0].Err.Error() != want {
+		t.Errorf("got %q, want %q", got[0].Err, want)
 	}
 }
