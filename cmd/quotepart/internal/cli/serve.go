@@ -12,6 +12,7 @@ import (
 
 	"github.com/quotepart/quotepart/internal/app"
 	"github.com/quotepart/quotepart/internal/whatif"
+	"github.com/quotepart/quotepart/reports"
 	"github.com/spf13/cobra"
 )
 
@@ -24,7 +25,12 @@ pick a scenario and change posts (ETC) per unit and year, the fee rate, the
 parameters of the allocation key, a new member (date and population) or the
 adopted projects, and see at once each member's amount per year and its change.
 
-The page's address holds the whole what-if: a link reproduces it. "Télécharger
+The page's address holds the whole what-if, up to three variants side by side:
+a link reproduces it. When the rule, scenario or project files change, serve
+loads them again (--reload) and the page says so; an edit that does not load
+shows its errors on the page, which keeps the last rules that did. The page is
+in French only: --lang en is refused. A JSON API serves the same computations
+under /api/v1 (docs/serve.md). "Télécharger
 comme scénario" gives a scenario file that 'quotepart run FILE' reproduces to the
 cent. The server listens on 127.0.0.1:8080 by default (this machine only); any
 other address needs --public. It writes nothing to disk, validates every input,
@@ -44,13 +50,20 @@ docs/serve.md describes the page and its limits.`,
 			cfg.hosts, _ = cmd.Flags().GetStringSlice("allow-host")
 			cfg.rate, _ = cmd.Flags().GetFloat64("rate")
 			cfg.maxConns, _ = cmd.Flags().GetInt("max-conns")
+			cfg.reload, _ = cmd.Flags().GetDuration("reload")
 			if err := cfg.check(); err != nil {
 				return err
 			}
+			if p.lang() != reports.French {
+				return p.settings["lang"].errorf("the what-if page is in French only: --lang %s is not available for serve (leave --lang out, or set it to fr)", p.lang())
+			}
+			folders := p.folders(cmd)
 			ws, err := p.workspace(cmd)
 			if err != nil {
 				return err
 			}
+			cfg.stamp = folders.Stamp
+			cfg.load = func(ctx context.Context) (*app.Workspace, error) { return app.OpenContext(ctx, folders) }
 			return serve(cmd.Context(), ws, cfg, p.stdout, p.stderr)
 		},
 	}
@@ -59,6 +72,7 @@ docs/serve.md describes the page and its limits.`,
 	cmd.Flags().StringSlice("allow-host", nil, "another name the page may be reached by (the name a reverse proxy passes on in Host), besides localhost, the loopback addresses and the host of --addr; repeat or separate with commas")
 	cmd.Flags().Int("max-conns", 256, "connections open at once; at the bound a new one takes the place of the one idle longest")
 	cmd.Flags().Float64("rate", 20, "requests a second allowed to each client, after a burst of twice as many; negative: no limit")
+	cmd.Flags().Duration("reload", time.Second, "how often to look for changes of the rule, scenario and project files, and reload them (0: never); the embedded defaults never change")
 	return cmd
 }
 
@@ -69,6 +83,11 @@ type serveConfig struct {
 	hosts    []string
 	rate     float64
 	maxConns int
+	// reload is how often the files are looked at; stamp tells what they
+	// look like ("" for the embedded defaults) and load reads them again.
+	reload time.Duration
+	stamp  func() (string, error)
+	load   func(context.Context) (*app.Workspace, error)
 }
 
 // check refuses, before anything is loaded or listened on, a bound on
@@ -78,6 +97,9 @@ type serveConfig struct {
 func (c serveConfig) check() error {
 	if c.maxConns < 1 {
 		return fmt.Errorf("--max-conns: expected at least 1, found %d", c.maxConns)
+	}
+	if c.reload < 0 {
+		return fmt.Errorf("--reload: expected 0 (never) or a positive duration, found %v", c.reload)
 	}
 	host, _, err := net.SplitHostPort(c.addr)
 	if err != nil {
@@ -119,6 +141,16 @@ func serve(ctx context.Context, ws *app.Workspace, cfg serveConfig, stdout, stde
 		}
 	}
 	fmt.Fprintf(stdout, "Page de simulation : http://%s/ (Ctrl-C pour arrêter)\n", ln.Addr())
+	if cfg.stamp != nil && cfg.load != nil && cfg.reload > 0 {
+		if stamp, err := cfg.stamp(); err == nil && stamp != "" {
+			// The page follows the files: an edit shows on it, a broken
+			// one shows its errors there.
+			watch, stop := context.WithCancel(ctx)
+			defer stop()
+			go h.Watch(watch, whatif.Reload{Every: cfg.reload, Stamp: cfg.stamp, Load: cfg.load,
+				Logf: func(format string, args ...any) { logger.Info(fmt.Sprintf(format, args...)) }})
+		}
+	}
 	return serveUntilDone(ctx, whatif.NewServer(cfg.addr, h), ln, stderr)
 }
 
