@@ -5,6 +5,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -77,7 +78,7 @@ func TestServeReloadsInBrowser(t *testing.T) {
 	// A broken edit: its error on the page, the figures kept.
 	replaceIn(t, params, "      2024-05-01: 0.05\n", "      2024-05-01: cinq pour cent\n")
 	msg, err := chromedp.Run(tab, chromedp.Poll[string](`document.querySelector("#avis-regles .erreur") && document.getElementById("avis-regles").innerText`, chromedp.WithPollingTimeout(20*time.Second)))
-	if err != nil || !strings.Contains(msg, "ne se chargent pas") || !strings.Contains(msg, "parametres.yaml:137:") {
+	if err != nil || !strings.Contains(msg, "ne se chargent pas") || !regexp.MustCompile(`parametres\.yaml:\d+:\d+: parameters\.taux_frais_gestion`).MatchString(msg) {
 		t.Errorf("after a broken edit the page says %q (%v)", msg, err)
 	}
 	if got, err := chromedp.Run(tab, chromedp.Evaluate[string](ville)); err != nil || got != after {
