@@ -19,8 +19,12 @@ import (
 // until a later edit loads (Handler.Swap).
 type Reload struct {
 	Every time.Duration
-	Stamp func() (string, error)
-	Load  func(context.Context) (*app.Workspace, error)
+	// Loaded is the stamp of the files the handler's rules were read
+	// from, taken before they were read, so that an edit made while they
+	// were read, or before Watch started, is seen.
+	Loaded string
+	Stamp  func() (string, error)
+	Load   func(context.Context) (*app.Workspace, error)
 	// Logf, when set, is told of each reload and each refusal.
 	Logf func(format string, args ...any)
 }
@@ -34,11 +38,7 @@ func (h *Handler) Watch(ctx context.Context, r Reload) {
 	if logf == nil {
 		logf = func(string, ...any) {}
 	}
-	current, err := r.Stamp()
-	if err != nil {
-		logf("watching the rules: %v", err)
-	}
-	pending := ""
+	current, pending := r.Loaded, ""
 	t := time.NewTicker(r.Every)
 	defer t.Stop()
 	for {

@@ -48,6 +48,10 @@ func edit(t *testing.T, path, old, new string) {
 // shown; the next good edit is served again.
 func TestWatch(t *testing.T) {
 	f := copyDefaults(t, t.TempDir())
+	loaded, err := f.Stamp()
+	if err != nil {
+		t.Fatal(err)
+	}
 	ws, err := app.Open(f)
 	if err != nil {
 		t.Fatal(err)
@@ -62,7 +66,7 @@ func TestWatch(t *testing.T) {
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
-		h.Watch(ctx, Reload{Every: 20 * time.Millisecond, Stamp: f.Stamp, Load: func(ctx context.Context) (*app.Workspace, error) { return app.OpenContext(ctx, f) }})
+		h.Watch(ctx, Reload{Every: 20 * time.Millisecond, Loaded: loaded, Stamp: f.Stamp, Load: func(ctx context.Context) (*app.Workspace, error) { return app.OpenContext(ctx, f) }})
 	}()
 	ville := regexp.MustCompile(`id="montant-ville-2028" data-valeur="([0-9.]+)"`)
 	amount := func() string {

@@ -58,11 +58,17 @@ docs/serve.md describes the page and its limits.`,
 				return p.settings["lang"].errorf("the what-if page is in French only: --lang %s is not available for serve (leave --lang out, or set it to fr)", p.lang())
 			}
 			folders := p.folders(cmd)
+			// The files as they are before they are read: an edit made
+			// from now on is seen.
+			loaded, err := folders.Stamp()
+			if err != nil {
+				return err
+			}
 			ws, err := p.workspace(cmd)
 			if err != nil {
 				return err
 			}
-			cfg.stamp = folders.Stamp
+			cfg.loaded, cfg.stamp = loaded, folders.Stamp
 			cfg.load = func(ctx context.Context) (*app.Workspace, error) { return app.OpenContext(ctx, folders) }
 			return serve(cmd.Context(), ws, cfg, p.stdout, p.stderr)
 		},
@@ -86,6 +92,7 @@ type serveConfig struct {
 	// reload is how often the files are looked at; stamp tells what they
 	// look like ("" for the embedded defaults) and load reads them again.
 	reload time.Duration
+	loaded string
 	stamp  func() (string, error)
 	load   func(context.Context) (*app.Workspace, error)
 }
@@ -141,15 +148,13 @@ func serve(ctx context.Context, ws *app.Workspace, cfg serveConfig, stdout, stde
 		}
 	}
 	fmt.Fprintf(stdout, "Page de simulation : http://%s/ (Ctrl-C pour arrêter)\n", ln.Addr())
-	if cfg.stamp != nil && cfg.load != nil && cfg.reload > 0 {
-		if stamp, err := cfg.stamp(); err == nil && stamp != "" {
-			// The page follows the files: an edit shows on it, a broken
-			// one shows its errors there.
-			watch, stop := context.WithCancel(ctx)
-			defer stop()
-			go h.Watch(watch, whatif.Reload{Every: cfg.reload, Stamp: cfg.stamp, Load: cfg.load,
-				Logf: func(format string, args ...any) { logger.Info(fmt.Sprintf(format, args...)) }})
-		}
+	if cfg.loaded != "" && cfg.stamp != nil && cfg.load != nil && cfg.reload > 0 {
+		// The page follows the files: an edit shows on it, a broken one
+		// shows its errors there.
+		watch, stop := context.WithCancel(ctx)
+		defer stop()
+		go h.Watch(watch, whatif.Reload{Every: cfg.reload, Loaded: cfg.loaded, Stamp: cfg.stamp, Load: cfg.load,
+			Logf: func(format string, args ...any) { logger.Info(fmt.Sprintf(format, args...)) }})
 	}
 	return serveUntilDone(ctx, whatif.NewServer(cfg.addr, h), ln, stderr)
 }

@@ -34,6 +34,10 @@ func TestServeReloadsInBrowser(t *testing.T) {
 	before := runJSON(t, "--rules", f.Rules, "--scenarios", f.Scenarios, "convention-2026")["ville-2028"]
 
 	// What serve does with these folders.
+	loaded, err := f.Stamp()
+	if err != nil {
+		t.Fatal(err)
+	}
 	ws, err := app.Open(f)
 	if err != nil {
 		t.Fatal(err)
@@ -45,7 +49,7 @@ func TestServeReloadsInBrowser(t *testing.T) {
 	h := whatif.NewHandler(sim, whatif.Options{})
 	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
 	defer cancel()
-	go h.Watch(ctx, whatif.Reload{Every: 100 * time.Millisecond, Stamp: f.Stamp, Load: func(ctx context.Context) (*app.Workspace, error) { return app.OpenContext(ctx, f) }})
+	go h.Watch(ctx, whatif.Reload{Every: 100 * time.Millisecond, Loaded: loaded, Stamp: f.Stamp, Load: func(ctx context.Context) (*app.Workspace, error) { return app.OpenContext(ctx, f) }})
 	srv := httptest.NewServer(h)
 	defer srv.Close()
 
