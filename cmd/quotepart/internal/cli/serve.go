@@ -60,13 +60,13 @@ docs/serve.md describes the page and its limits.`,
 			folders := p.folders(cmd)
 			// The files as they are before they are read: an edit made
 			// from now on is seen.
-			loaded, err := folders.Stamp()
-			if err != nil {
-				return err
-			}
+			loaded, stampErr := folders.Stamp()
 			ws, err := p.workspace(cmd)
 			if err != nil {
 				return err
+			}
+			if stampErr != nil {
+				fmt.Fprintf(p.stderr, "quotepart: warning: the rules will not be reloaded when their files change: %s\n", reports.SafeLines(stampErr.Error()))
 			}
 			cfg.loaded, cfg.stamp = loaded, folders.Stamp
 			cfg.load = func(ctx context.Context) (*app.Workspace, error) { return app.OpenContext(ctx, folders) }
