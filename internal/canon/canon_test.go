@@ -225,3 +225,18 @@ func TestLeftAlone(t *testing.T) {
 		t.Errorf("broken YAML formatted")
 	}
 }
+
+// BenchmarkFormat lays out the largest default rule file.
+func BenchmarkFormat(b *testing.B) {
+	data, err := os.ReadFile("../../rules/rouen/parametres.yaml")
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	b.SetBytes(int64(len(data)))
+	for b.Loop() {
+		if _, err := Format("parametres.yaml", data); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
