@@ -471,7 +471,7 @@ func referenceSelect(set []engine.Assessed, lim engine.Limits) (chosen []string,
 // selection per binding limit); the reference only finds the best set.
 func BenchmarkSelectReference(b *testing.B) {
 	in := projSelectSet(40, 0.3)
-	sel, err := engine.Select(context.Background(), in.set, in.lim)
+	sel, err := engine.Select(context.Background(), engine.Fixed(in.set), engine.SelectOptions{Limits: in.lim})
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -485,7 +485,7 @@ func BenchmarkSelectReference(b *testing.B) {
 	b.Run("engine", func(b *testing.B) {
 		b.ReportAllocs()
 		for b.Loop() {
-			if _, err := engine.Select(context.Background(), in.set, in.lim); err != nil {
+			if _, err := engine.Select(context.Background(), engine.Fixed(in.set), engine.SelectOptions{Limits: in.lim}); err != nil {
 				b.Fatal(err)
 			}
 		}

@@ -185,9 +185,10 @@ func TestSelectMatchesBruteForce(t *testing.T) {
 		raws, v, lim := projInstance(t)
 		set := v.assessed(raws)
 		best, found, fits := projBruteForce(raws, v, lim)
-		sel, err := engine.Select(context.Background(), set, lim)
+		sel, err := engine.Select(context.Background(), engine.Fixed(set), engine.SelectOptions{Limits: lim})
 		if !found {
-			if err == nil || !strings.HasPrefix(err.Error(), "no set of the ") {
+			var inf *engine.Infeasible
+			if !errors.As(err, &inf) || !strings.HasPrefix(err.Error(), "no selection meets the limits") {
 				t.Fatalf("no subset meets the limits, Select gives %v, error %v", sel, err)
 			}
 			return
@@ -310,7 +311,7 @@ func TestSelectBindingBudget(t *testing.T) {
 		"e": {120, 500, 0, 0, 0}, // over the budget on its own
 	})
 	lim := engine.Limits{Budget: map[int]decimal.Decimal{2027: decimal.NewFromInt(100)}, Staff: map[int]decimal.Decimal{2027: decimal.NewFromInt(5)}}
-	sel, err := engine.Select(context.Background(), v.assessed(raws), lim)
+	sel, err := engine.Select(context.Background(), engine.Fixed(v.assessed(raws)), engine.SelectOptions{Limits: lim})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -354,7 +355,7 @@ func TestSelectCarbonCap(t *testing.T) {
 		"g": {0, 100, 0, 200, 0},
 	})
 	limit := decimal.NewFromInt(1000)
-	sel, err := engine.Select(context.Background(), v.assessed(raws), engine.Limits{Carbon: &limit})
+	sel, err := engine.Select(context.Background(), engine.Fixed(v.assessed(raws)), engine.SelectOptions{Limits: engine.Limits{Carbon: &limit}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -378,7 +379,7 @@ func TestSelectCarbonCap(t *testing.T) {
 	// A cap asking for a reduction: −500 kg is reached with F alone
 	// (−600), at a loss; E and F (+900) are out.
 	cut := decimal.NewFromInt(-500)
-	sel, err = engine.Select(context.Background(), v.assessed(raws), engine.Limits{Carbon: &cut})
+	sel, err = engine.Select(context.Background(), engine.Fixed(v.assessed(raws)), engine.SelectOptions{Limits: engine.Limits{Carbon: &cut}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -405,32 +406,36 @@ func TestSelectCarbonCap(t *testing.T) {
 	// At −300, G fits beside F (−400) though not alone (+200): it is
 	// chosen, and E, which cannot fit whatever else is chosen, is over.
 	cut = decimal.NewFromInt(-300)
-	if sel, err = engine.Select(context.Background(), v.assessed(raws), engine.Limits{Carbon: &cut}); err != nil {
+	if sel, err = engine.Select(context.Background(), engine.Fixed(v.assessed(raws)), engine.SelectOptions{Limits: engine.Limits{Carbon: &cut}}); err != nil {
 		t.Fatal(err)
 	}
 	if !slices.Equal(sel.Chosen, []string{"g", "f"}) || sel.Ranking[0].Reason != "over the limits on its own" {
 		t.Errorf("cap −300: chosen %v, ranking %+v", sel.Chosen, sel.Ranking)
 	}
 	cut = decimal.NewFromInt(-700)
-	if _, err = engine.Select(context.Background(), v.assessed(raws), engine.Limits{Carbon: &cut}); err == nil ||
-		err.Error() != "no set of the 3 requests meets the limits: no combination reaches the reduction a negative limit asks for" {
+	if _, err = engine.Select(context.Background(), engine.Fixed(v.assessed(raws)), engine.SelectOptions{Limits: engine.Limits{Carbon: &cut}}); err == nil ||
+		err.Error() != "no selection meets the limits: carbon over the horizon is limited to -700, but no allowed set uses less than -600 (f): 100 over" {
 		t.Errorf("cap −700: error %v", err)
 	}
 }
 
 func TestSelectLimits(t *testing.T) {
 	raws, v := projCase(map[string][5]int64{"a": {1, 2, 0, 0, 0}})
-	sel, err := engine.Select(context.Background(), v.assessed(raws), engine.Limits{})
+	sel, err := engine.Select(context.Background(), engine.Fixed(v.assessed(raws)), engine.SelectOptions{Limits: engine.Limits{}})
 	if err != nil || !slices.Equal(sel.Chosen, []string{"a"}) || len(sel.Constraints) != 0 {
 		t.Errorf("no limit: %+v, %v", sel, err)
 	}
-	sel, err = engine.Select(context.Background(), nil, engine.Limits{})
+	sel, err = engine.Select(context.Background(), engine.Fixed(nil), engine.SelectOptions{Limits: engine.Limits{}})
 	if err != nil || len(sel.Chosen) != 0 || !sel.Value.IsZero() {
 		t.Errorf("no request: %+v, %v", sel, err)
 	}
 	many := projSelectSet(65, 0.5)
-	if _, err := engine.Select(context.Background(), many.set, many.lim); err == nil || err.Error() != "portfolio selection is exact up to 64 requests; 65 given" {
+	if sel, err := engine.Select(context.Background(), engine.Fixed(many.set), engine.SelectOptions{Limits: many.lim}); err != nil || !sel.Exact {
 		t.Errorf("65 requests: %v", err)
+	}
+	tooMany := projSelectSet(engine.MaxSelectRequests+1, 0.5)
+	if _, err := engine.Select(context.Background(), engine.Fixed(tooMany.set), engine.SelectOptions{Limits: tooMany.lim}); err == nil || err.Error() != "a selection takes at most 500 requests; 501 given" {
+		t.Errorf("501 requests: %v", err)
 	}
 }
 
@@ -492,7 +497,7 @@ func projPow(x float64, n int) float64 {
 // they would all need, so that the 2027 budget binds.
 func BenchmarkSelect(b *testing.B) {
 	in := projSelectSet(40, 0.3)
-	sel, err := engine.Select(context.Background(), in.set, in.lim)
+	sel, err := engine.Select(context.Background(), engine.Fixed(in.set), engine.SelectOptions{Limits: in.lim})
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -505,7 +510,7 @@ func BenchmarkSelect(b *testing.B) {
 	}
 	b.ReportAllocs()
 	for b.Loop() {
-		if _, err := engine.Select(context.Background(), in.set, in.lim); err != nil {
+		if _, err := engine.Select(context.Background(), engine.Fixed(in.set), engine.SelectOptions{Limits: in.lim}); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -517,7 +522,7 @@ func TestSelectStopsWhenCancelled(t *testing.T) {
 	in := projSelectSet(40, 0.3)
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
-	if _, err := engine.Select(ctx, in.set, in.lim); !errors.Is(err, context.Canceled) {
+	if _, err := engine.Select(ctx, engine.Fixed(in.set), engine.SelectOptions{Limits: in.lim}); !errors.Is(err, context.Canceled) {
 		t.Fatalf("Select on a cancelled context: %v, want context.Canceled", err)
 	}
 }

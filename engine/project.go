@@ -26,10 +26,58 @@ type Project struct {
 	RequestedBy         []string
 	Description         string
 	Assumption          string
+	// FirstYear and LastYear are the years the request runs as written;
+	// its lines give their values in these years.
 	FirstYear, LastYear int
 	Lines               []Line
 	Pos                 diag.Pos
+
+	// Earliest and Latest bound the year the request may start in when
+	// a selection schedules it; zero means FirstYear (it starts as
+	// written). Started later, every value moves by as many years.
+	Earliest, Latest int
+	// Mandatory requests are in every selection.
+	Mandatory bool
+	// MandatoryReason says why, for the committee.
+	MandatoryReason string
+	// Requires lists the requests that must have started at least Lag
+	// years before this one starts.
+	Requires []Requirement
+	// Excludes lists the requests that are alternatives to this one: at
+	// most one of them is selected.
+	Excludes []string
+	// Scores are the request's scores, one per criterion of the
+	// evaluation's Scoring, in its order; nil without criteria.
+	Scores []Score
+	// Effects are the request's effects on the evaluation's commitments.
+	Effects []Effect
 }
+
+// Requirement is a request another one depends on.
+type Requirement struct {
+	ID string
+	// Lag is how many years before the dependent request the required one
+	// must start, at least: 0 is the same year or before.
+	Lag int
+	Pos diag.Pos
+}
+
+// Starts returns the years the request may start in, in order: its
+// window, or FirstYear alone.
+func (p *Project) Starts() []int {
+	from, to := p.Earliest, p.Latest
+	if from == 0 && to == 0 {
+		from, to = p.FirstYear, p.FirstYear
+	}
+	var out []int
+	for y := from; y <= to; y++ {
+		out = append(out, y)
+	}
+	return out
+}
+
+// Scheduled reports whether the request may start in more than one year.
+func (p *Project) Scheduled() bool { return len(p.Starts()) > 1 }
 
 // Line is one effort or gain of a project, year by year.
 type Line struct {
@@ -106,8 +154,16 @@ func yearSpan(r *Result) string {
 type Assessed struct {
 	Project *Project
 	Years   []int // FirstYear..LastYear of the evaluation horizon
+	// Start is the year the project starts in: its FirstYear, or another
+	// year of its window when it is scheduled. Its values are those of
+	// the written years moved by Start − FirstYear; those moved past the
+	// horizon are left out.
+	Start int
 	// Values[line][yearIndex] is the line's value, before uncertainty.
 	Values [][]decimal.Decimal
+	// Effects[effect][yearIndex] is the value of the project's effect
+	// (Project.Effects) on a commitment, moved like the lines.
+	Effects [][]decimal.Decimal
 	// Dimensions are the evaluation's (Valuation.Dimensions).
 	Dimensions []Dimension
 	// Prices[dim][yearIndex] is the EUR a unit of a dimension valued by
@@ -121,85 +177,155 @@ type Assessed struct {
 type Horizon struct{ From, To int }
 
 // Assess evaluates every line of every project for each year of the
-// horizon, and the valuation factors.
+// horizon, and the valuation factors; each project starts in the first
+// year it may start in (its FirstYear unless its window says otherwise).
 func Assess(projects []Project, val Valuation, h Horizon, env YearEnv) ([]Assessed, error) {
 	return AssessContext(context.Background(), projects, val, h, env)
 }
 
 // AssessContext is Assess stopping when ctx is done: it checks ctx every
 // few evaluations.
-func AssessContext(ctx context.Context, projects []Project, val Valuation, h Horizon, env YearEnv) (out []Assessed, err error) {
-	var vm formula.VM
-	// A panic while evaluating — in the decimal library or in quotepart —
-	// is an error at the formula evaluated, never a crash.
-	var cur *Formula
-	var curWhat string
-	defer func() {
-		if r := recover(); r != nil {
-			msg := "projects: internal error: " + formula.Words(fmt.Sprint(r))
-			if cur != nil {
-				err = cur.runtimeError(nil, curWhat+": internal error: the evaluation failed: "+formula.Words(fmt.Sprint(r)))
-				err.(*diag.Error).Code = diag.Internal
-			} else {
-				err = diag.Errorf(diag.Pos{}, diag.Internal, "%s", msg)
-			}
-			out = nil
-		}
-	}()
-	years := make([]int, 0, h.To-h.From+1)
-	for y := h.From; y <= h.To; y++ {
-		years = append(years, y)
+func AssessContext(ctx context.Context, projects []Project, val Valuation, h Horizon, env YearEnv) ([]Assessed, error) {
+	return AssessAt(ctx, projects, nil, val, h, env)
+}
+
+// AssessAt is AssessContext with each project starting in the year starts
+// gives it (its first possible start when starts has none); a start
+// outside the project's window is an error.
+func AssessAt(ctx context.Context, projects []Project, starts map[string]int, val Valuation, h Horizon, env YearEnv) (out []Assessed, err error) {
+	as := &assessor{ctx: ctx}
+	defer as.recover(&err)
+	if err := as.init(val, h, env); err != nil {
+		return nil, err
 	}
-	envs := make([]map[string]any, len(years))
+	out = make([]Assessed, 0, len(projects))
+	for pi := range projects {
+		p := &projects[pi]
+		start, ok := starts[p.ID]
+		if !ok {
+			start = p.Starts()[0]
+		}
+		if !slices.Contains(p.Starts(), start) {
+			return nil, diag.Errorf(p.Pos, diag.Invalid, "project %s cannot start in %d: %s", p.ID, start, windowText(p))
+		}
+		a, err := as.at(p, start)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, a)
+	}
+	return out, nil
+}
+
+// AssessStarts assesses every project at each year it may start in
+// (Project.Starts): one Candidate per project, in order. It stops when
+// ctx is done.
+func AssessStarts(ctx context.Context, projects []Project, val Valuation, h Horizon, env YearEnv) (out []Candidate, err error) {
+	as := &assessor{ctx: ctx}
+	defer as.recover(&err)
+	if err := as.init(val, h, env); err != nil {
+		return nil, err
+	}
+	out = make([]Candidate, 0, len(projects))
+	for pi := range projects {
+		p := &projects[pi]
+		var c Candidate
+		for _, start := range p.Starts() {
+			a, err := as.at(p, start)
+			if err != nil {
+				return nil, err
+			}
+			c.Options = append(c.Options, a)
+		}
+		out = append(out, c)
+	}
+	return out, nil
+}
+
+// windowText words the years a project may start in.
+func windowText(p *Project) string {
+	starts := p.Starts()
+	if len(starts) == 1 {
+		return fmt.Sprintf("it starts in %d", starts[0])
+	}
+	return fmt.Sprintf("it may start from %d to %d", starts[0], starts[len(starts)-1])
+}
+
+// assessor evaluates projects over a horizon: the environments of its
+// years and the valuation factors, computed once.
+type assessor struct {
+	ctx      context.Context
+	vm       formula.VM
+	val      Valuation
+	years    []int
+	envs     []map[string]any
+	prices   [][]decimal.Decimal
+	discount []decimal.Decimal
+	// evals counts evaluations, to check ctx every cancelEvery; cur and
+	// curWhat are the formula being evaluated, for a panic.
+	evals   int
+	cur     *Formula
+	curWhat string
+}
+
+// recover turns a panic while evaluating — in the decimal library or in
+// quotepart — into an error at the formula evaluated, never a crash.
+func (as *assessor) recover(err *error) {
+	r := recover()
+	if r == nil {
+		return
+	}
+	if as.cur != nil {
+		e := as.cur.runtimeError(nil, as.curWhat+": internal error: the evaluation failed: "+formula.Words(fmt.Sprint(r)))
+		e.Code = diag.Internal
+		*err = e
+		return
+	}
+	*err = diag.Errorf(diag.Pos{}, diag.Internal, "projects: internal error: %s", formula.Words(fmt.Sprint(r)))
+}
+
+// init computes the environments of the horizon's years and the
+// valuation factors, the same for every project.
+func (as *assessor) init(val Valuation, h Horizon, env YearEnv) error {
+	as.val = val
+	for y := h.From; y <= h.To; y++ {
+		as.years = append(as.years, y)
+	}
+	years := as.years
+	as.envs = make([]map[string]any, len(years))
 	for i, y := range years {
 		e, err := env(y)
 		if err != nil {
-			return nil, diag.Errorf(diag.Pos{}, diag.Invalid, "projects: %v", err)
+			return diag.Errorf(diag.Pos{}, diag.Invalid, "projects: %v", err)
 		}
-		envs[i] = e
+		as.envs[i] = e
 	}
-	evals := 0
-	eval := func(f *Formula, yi int, what string) (decimal.Decimal, error) {
-		if evals++; evals%cancelEvery == 0 {
-			if err := ctx.Err(); err != nil {
-				return decimal.Decimal{}, err
-			}
-		}
-		cur, curWhat = f, fmt.Sprintf("%s, year %d", what, years[yi])
-		v, err := vm.Number(f.Program, envs[yi])
-		if err != nil {
-			return v, f.runtimeError(err, fmt.Sprintf("%s, year %d: %v", what, years[yi], err))
-		}
-		return v, nil
-	}
-	// The valuation factors are the same for every project.
-	prices, discount := make([][]decimal.Decimal, len(val.Dimensions)), make([]decimal.Decimal, len(years))
+	as.prices, as.discount = make([][]decimal.Decimal, len(val.Dimensions)), make([]decimal.Decimal, len(years))
 	for d := range val.Dimensions {
 		dim := &val.Dimensions[d]
 		if err := dim.Validate(); err != nil {
-			return nil, diag.Errorf(diag.Pos{}, diag.Internal, "projects: %v", err)
+			return diag.Errorf(diag.Pos{}, diag.Internal, "projects: %v", err)
 		}
 		if dim.Valued == ByPrice {
-			prices[d] = make([]decimal.Decimal, len(years))
+			as.prices[d] = make([]decimal.Decimal, len(years))
 		}
 	}
-	baseIndex := slices.Index(years, val.BaseYear)
-	if baseIndex < 0 {
-		return nil, diag.Errorf(diag.Pos{}, diag.Invalid, "projects: the base year of discounting %d is outside the years %d–%d", val.BaseYear, h.From, h.To)
+	if !slices.Contains(years, val.BaseYear) {
+		return diag.Errorf(diag.Pos{}, diag.Invalid, "projects: the base year of discounting %d is outside the years %d–%d", val.BaseYear, h.From, h.To)
 	}
 	rate, err := val.Rate(env)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	one := decimal.NewFromInt(1)
 	for yi, y := range years {
 		for d := range val.Dimensions {
-			if prices[d] == nil {
+			if as.prices[d] == nil {
 				continue
 			}
 			dim := &val.Dimensions[d]
-			if prices[d][yi], err = eval(dim.Price, yi, dim.PriceName); err != nil {
-				return nil, err
+			if as.prices[d][yi], err = as.eval(dim.Price, yi, dim.PriceName); err != nil {
+				return err
 			}
 		}
 		// 1 / (1 + r)^(y - base), exact to formula.DivisionScale places,
@@ -210,41 +336,89 @@ func AssessContext(ctx context.Context, projects []Project, val Valuation, h Hor
 			if err := val.DiscountRate.Program.Env().Limits().Check(p); err != nil {
 				e := val.DiscountRate.runtimeError(nil, fmt.Sprintf("the discount rate, year %d: (1 + rate)^%d: %v", y, abs(y-val.BaseYear), err))
 				e.Code = diag.Limit
-				return nil, e
+				return e
 			}
 		}
 		if y >= val.BaseYear {
-			discount[yi] = one.DivRound(p, formula.DivisionScale)
+			as.discount[yi] = one.DivRound(p, formula.DivisionScale)
 		} else {
-			discount[yi] = p
+			as.discount[yi] = p
 		}
 	}
-	out = make([]Assessed, 0, len(projects))
-	for pi := range projects {
-		p := &projects[pi]
-		a := Assessed{Project: p, Years: years, Dimensions: val.Dimensions, Prices: prices, Discount: discount,
-			Values: make([][]decimal.Decimal, len(p.Lines))}
-		for li, l := range p.Lines {
-			a.Values[li] = make([]decimal.Decimal, len(years))
-			for yi, y := range years {
-				f := l.Values[y]
-				if f == nil {
-					continue
-				}
-				v, err := eval(f, yi, fmt.Sprintf("project %s, line %q", p.ID, l.Label))
-				if err != nil {
+	return nil
+}
+
+func (as *assessor) eval(f *Formula, yi int, what string) (decimal.Decimal, error) {
+	if as.evals++; as.evals%cancelEvery == 0 {
+		if err := as.ctx.Err(); err != nil {
+			return decimal.Decimal{}, err
+		}
+	}
+	as.cur, as.curWhat = f, fmt.Sprintf("%s, year %d", what, as.years[yi])
+	v, err := as.vm.Number(f.Program, as.envs[yi])
+	if err != nil {
+		return v, f.runtimeError(err, fmt.Sprintf("%s, year %d: %v", what, as.years[yi], err))
+	}
+	return v, nil
+}
+
+// at assesses project p starting in year start: each value written for a
+// year y is evaluated in, and counted in, year y + start − FirstYear.
+func (as *assessor) at(p *Project, start int) (Assessed, error) {
+	years := as.years
+	shift := start - p.FirstYear
+	a := Assessed{Project: p, Years: years, Start: start, Dimensions: as.val.Dimensions, Prices: as.prices, Discount: as.discount,
+		Values: make([][]decimal.Decimal, len(p.Lines))}
+	what := "project " + p.ID
+	if shift != 0 {
+		what = fmt.Sprintf("project %s started in %d", p.ID, start)
+	}
+	// values evaluates formulas written per year, moved to the start.
+	values := func(byYear map[int]*Formula, label string, check func(f *Formula, y int, v decimal.Decimal) error) ([]decimal.Decimal, error) {
+		out := make([]decimal.Decimal, len(years))
+		for yi, y := range years {
+			f := byYear[y-shift]
+			if f == nil {
+				continue
+			}
+			v, err := as.eval(f, yi, label)
+			if err != nil {
+				return nil, err
+			}
+			if check != nil {
+				if err := check(f, years[yi], v); err != nil {
 					return nil, err
 				}
-				if v.IsNegative() {
-					return nil, &diag.Error{Pos: f.Pos, Code: diag.Invalid, Source: f.Line,
-						Msg: fmt.Sprintf("project %s, line %q, year %d: %s %s is negative; write efforts and gains as positive amounts on their side", p.ID, l.Label, y, v, val.Dimensions[l.Dim].Unit)}
-				}
-				a.Values[li][yi] = v
 			}
+			out[yi] = v
 		}
-		out = append(out, a)
+		return out, nil
 	}
-	return out, nil
+	for li, l := range p.Lines {
+		label := fmt.Sprintf("%s, line %q", what, l.Label)
+		v, err := values(l.Values, label, func(f *Formula, y int, v decimal.Decimal) error {
+			if v.IsNegative() {
+				return &diag.Error{Pos: f.Pos, Code: diag.Invalid, Source: f.Line,
+					Msg: fmt.Sprintf("%s, year %d: %s %s is negative; write efforts and gains as positive amounts on their side", label, y, v, as.val.Dimensions[l.Dim].Unit)}
+			}
+			return nil
+		})
+		if err != nil {
+			return a, err
+		}
+		a.Values[li] = v
+	}
+	for ei, e := range p.Effects {
+		v, err := values(e.Values, fmt.Sprintf("%s, effect on %s", what, e.CommitmentID), nil)
+		if err != nil {
+			return a, err
+		}
+		if a.Effects == nil {
+			a.Effects = make([][]decimal.Decimal, len(p.Effects))
+		}
+		a.Effects[ei] = v
+	}
+	return a, nil
 }
 
 // Rate evaluates the discount rate in the base year.

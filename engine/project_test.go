@@ -1,6 +1,8 @@
 package engine_test
 
 import (
+	"context"
+	"fmt"
 	"maps"
 	"slices"
 	"strings"
@@ -305,5 +307,38 @@ func TestAssessErrors(t *testing.T) {
 	_, err = engine.Assess([]engine.Project{div}, projValuation(t, 2027), engine.Horizon{From: 2027, To: 2027}, projYearEnv)
 	if err == nil || !strings.HasPrefix(err.Error(), `t.yaml:10:7: project div, line "g", year 2027: `) {
 		t.Errorf("division by zero: error %v", err)
+	}
+}
+
+// A scheduled request is assessed at each start of its window: its values
+// move with the start, each evaluated in the year it falls in, and those
+// moved past the horizon drop out; its effects on commitments move too.
+func TestAssessStarts(t *testing.T) {
+	p := engine.Project{ID: "s", FirstYear: 2027, LastYear: 2028, Earliest: 2027, Latest: 2029, Lines: []engine.Line{
+		projLine(t, "coût", engine.Money, engine.Effort, map[int]string{2027: "year", 2028: "1000"}),
+	}, Effects: []engine.Effect{{Commitment: 0, CommitmentID: "c", Values: map[int]*engine.Formula{2027: projFormula(t, "1", 20), 2028: projFormula(t, "2", 21)}}}}
+	if got := p.Starts(); !slices.Equal(got, []int{2027, 2028, 2029}) || !p.Scheduled() {
+		t.Fatalf("starts %v", got)
+	}
+	cands, err := engine.AssessStarts(context.Background(), []engine.Project{p}, projValuation(t, 2027), engine.Horizon{From: 2027, To: 2029}, projYearEnv)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(cands) != 1 || len(cands[0].Options) != 3 {
+		t.Fatalf("%+v", cands)
+	}
+	want := map[int][]string{2027: {"2027", "1000", "0"}, 2028: {"0", "2028", "1000"}, 2029: {"0", "0", "2029"}}
+	effects := map[int][]string{2027: {"1", "2", "0"}, 2028: {"0", "1", "2"}, 2029: {"0", "0", "1"}}
+	for _, a := range cands[0].Options {
+		projEqualDecs(t, fmt.Sprint("start ", a.Start), a.Values[0], projDecs(want[a.Start]...))
+		projEqualDecs(t, fmt.Sprint("effect, start ", a.Start), a.Effects[0], projDecs(effects[a.Start]...))
+	}
+	set, err := engine.AssessAt(context.Background(), []engine.Project{p}, map[string]int{"s": 2028}, projValuation(t, 2027), engine.Horizon{From: 2027, To: 2029}, projYearEnv)
+	if err != nil || set[0].Start != 2028 {
+		t.Fatalf("%+v, %v", set, err)
+	}
+	if _, err := engine.AssessAt(context.Background(), []engine.Project{p}, map[string]int{"s": 2030}, projValuation(t, 2027), engine.Horizon{From: 2027, To: 2029}, projYearEnv); err == nil ||
+		!strings.Contains(err.Error(), "project s cannot start in 2030: it may start from 2027 to 2029") {
+		t.Errorf("start 2030: %v", err)
 	}
 }

@@ -177,7 +177,7 @@ func (ws *Workspace) Evaluate(ctx context.Context, opt EvaluateOptions) (*report
 			return nil, err
 		}
 		lim.Carbon = opt.Limits.Carbon
-		if ev.Selection, err = engine.Select(ctx, a.Set, lim); err != nil {
+		if ev.Selection, err = engine.Select(ctx, engine.Fixed(a.Set), engine.SelectOptions{Limits: lim}); err != nil {
 			return nil, err
 		}
 	}
