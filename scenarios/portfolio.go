@@ -3,6 +3,7 @@ package scenarios
 import (
 	"context"
 	"fmt"
+	"slices"
 
 	"github.com/quotepart/quotepart/engine"
 	"github.com/quotepart/quotepart/internal/diag"
@@ -72,6 +73,72 @@ func Adopted(chain []*Scenario) (*Portfolio, *Scenario) {
 	return nil, nil
 }
 
+// StartYears returns the start years a portfolio gives, by project id.
+func (p *Portfolio) StartYears() map[string]int {
+	out := map[string]int{}
+	for _, e := range p.Starts.Entries {
+		out[e.Key] = e.Value.Value
+	}
+	return out
+}
+
+// CheckPlan checks a portfolio against its compiled requests: each start
+// given is that of an adopted request, within its window; every request an
+// adopted one requires is adopted and starts early enough; no two
+// alternatives are adopted. It returns the start of each request.
+func (p *Portfolio) CheckPlan(scenario string, projects []engine.Project) (map[string]int, error) {
+	var errs diag.List
+	ids := p.IDs()
+	at := map[string]diag.Pos{}
+	for _, t := range p.Projects {
+		at[t.Value] = t.Pos
+	}
+	byID := map[string]*engine.Project{}
+	for i := range projects {
+		byID[projects[i].ID] = &projects[i]
+	}
+	starts := map[string]int{}
+	for _, pr := range projects {
+		starts[pr.ID] = pr.Starts()[0]
+	}
+	for _, e := range p.Starts.Entries {
+		pr, ok := byID[e.Key]
+		if !ok {
+			errs.Addf(e.KeyPos, diag.Invalid, "scenario %s: starts: %q is not among the adopted projects%s", scenario, e.Key, diag.Suggest(e.Key, ids))
+			continue
+		}
+		if !slices.Contains(pr.Starts(), e.Value.Value) {
+			first, all := pr.Starts()[0], pr.Starts()
+			errs.Addf(e.Value.Pos, diag.Invalid, "scenario %s: project %s cannot start in %d: its window is %d–%d", scenario, pr.ID, e.Value.Value, first, all[len(all)-1])
+			continue
+		}
+		starts[e.Key] = e.Value.Value
+	}
+	pairs := map[[2]string]bool{}
+	for _, pr := range projects {
+		for _, r := range pr.Requires {
+			if _, ok := byID[r.ID]; !ok {
+				errs.Addf(at[pr.ID], diag.Invalid, "scenario %s adopts %s, which requires %s: adopt %s too", scenario, pr.ID, r.ID, r.ID)
+				continue
+			}
+			if starts[r.ID]+r.Lag > starts[pr.ID] {
+				errs.Addf(at[pr.ID], diag.Invalid, "scenario %s: %s starts in %d, but requires %s started at least %d year(s) before, and %s starts in %d", scenario, pr.ID, starts[pr.ID], r.ID, r.Lag, r.ID, starts[r.ID])
+			}
+		}
+		for _, x := range pr.Excludes {
+			pair := [2]string{min(pr.ID, x), max(pr.ID, x)}
+			if _, ok := byID[x]; ok && !pairs[pair] {
+				pairs[pair] = true
+				errs.Addf(at[pr.ID], diag.Invalid, "scenario %s adopts %s and %s, which are alternatives: keep one", scenario, pair[0], pair[1])
+			}
+		}
+	}
+	if err := errs.Err(); err != nil {
+		return nil, err
+	}
+	return starts, nil
+}
+
 // IDs lists the ids of the projects a portfolio adopts, as written.
 func (p *Portfolio) IDs() []string {
 	ids := make([]string, len(p.Projects))
@@ -114,11 +181,15 @@ func Build(ctx context.Context, base []rules.NamedFile, chain []*Scenario, proje
 	if err != nil {
 		return nil, nil, err
 	}
+	starts, err := spec.CheckPlan(owner.ID, compiled.Projects)
+	if err != nil {
+		return nil, nil, err
+	}
 	res, err := engine.Run(ctx, set.Model, engine.Options{From: compiled.Horizon.From, To: compiled.Horizon.To})
 	if err != nil {
 		return nil, nil, err
 	}
-	assessed, err := engine.AssessContext(ctx, compiled.Projects, compiled.Valuation, compiled.Horizon, engine.EnvFromResult(res))
+	assessed, err := engine.AssessAt(ctx, compiled.Projects, starts, compiled.Valuation, compiled.Horizon, engine.EnvFromResult(res))
 	if err != nil {
 		return nil, nil, err
 	}

@@ -24,6 +24,9 @@ type ProjectFile struct {
 	Project    *ProjectHeader  `yaml:"project" doc:"the request: id, title, requesting members, category, years"`
 	Lines      []ProjectLine   `yaml:"lines" doc:"efforts and gains, one line each"`
 	Evaluation *EvaluationSpec `yaml:"evaluation" doc:"how requests are valued and discounted (in one file of the folder)"`
+	// Scores and Commitments weigh the request beyond its lines.
+	Scores      rules.Map[ScoreSpec]  `yaml:"scores" doc:"the request's score on each criterion of the evaluation, with its justification"`
+	Commitments rules.Map[EffectSpec] `yaml:"commitments" doc:"the request's effect on commitments of the evaluation (Numérique Responsable indicators), per year"`
 }
 
 // ProjectHeader names and describes a project request.
@@ -36,6 +39,12 @@ type ProjectHeader struct {
 	Assumption  rules.Text       `yaml:"assumption" doc:"what is estimated or illustrative"`
 	Source      rules.Text       `yaml:"source" doc:"where the figures come from"`
 	Years       *rules.YearRange `yaml:"years" required:"true" doc:"years the project runs"`
+	// The constraints of a selection: see projects_plan.go.
+	Mandatory       *rules.Bool       `yaml:"mandatory" doc:"true: in every selected portfolio (security, a legal obligation)"`
+	MandatoryReason rules.Text        `yaml:"mandatory_reason" doc:"why it is mandatory"`
+	Start           *rules.YearRange  `yaml:"start" doc:"years it may start in, e.g. {from: 2027, to: 2029}: a selection schedules it; its values move with its start"`
+	Requires        []RequirementSpec `yaml:"requires" doc:"requests that must have started before it"`
+	Excludes        []rules.Text      `yaml:"excludes" doc:"alternatives: requests that cannot be selected with it"`
 }
 
 // ProjectLine is one effort or gain.
@@ -71,6 +80,10 @@ type EvaluationSpec struct {
 	Description  rules.Text       `yaml:"description" doc:"notes on the method"`
 	// Dimensions declares dimensions beyond the three standard ones.
 	Dimensions rules.Map[DimensionSpec] `yaml:"dimensions" doc:"more ways to weigh the requests, by id (e.g. social): unit, label and value"`
+	// Scoring, Commitments and Limits: see projects_plan.go.
+	Scoring     *ScoringSpec              `yaml:"scoring" doc:"criteria beyond money, with their weights and scales"`
+	Commitments rules.Map[CommitmentSpec] `yaml:"commitments" doc:"indicators the service has committed to (Numérique Responsable label), with a target per year"`
+	Limits      *LimitsSpec               `yaml:"limits" doc:"limits of a selection per year, unless the command line gives others"`
 }
 
 // DimensionSpec declares a dimension of its own: what it counts, how it is
@@ -215,6 +228,12 @@ type Compiled struct {
 	Horizon   engine.Horizon
 	// Scenario is the scenario whose values the evaluation reads.
 	Scenario string
+	// Scoring scores the requests (nil without criteria); Commitments
+	// are the indicators they move; Limits bound a selection unless the
+	// command line gives others.
+	Scoring     *engine.Scoring
+	Commitments []engine.Commitment
+	Limits      engine.Limits
 }
 
 var (
@@ -246,6 +265,10 @@ func (ps *Projects) Compile(m *engine.Model, ids []string, opts ...rules.Option)
 	}
 	c.Valuation.DiscountRate = compile(ev.DiscountRate, "the discount rate")
 	c.Valuation.Dimensions = ev.dimensions(compile, &errs)
+	c.Scoring = ev.scoring(&errs)
+	c.Commitments = ev.commitments(c.Horizon, c.Valuation.Dimensions, &errs)
+	c.Limits = ev.limits(c.Horizon, &errs)
+	ps.checkPlan(c, &errs)
 	known := ps.IDs()
 	for _, id := range ids {
 		if !slices.Contains(known, id) {
@@ -277,6 +300,7 @@ func (ps *Projects) Compile(m *engine.Model, ids []string, opts ...rules.Option)
 				p.Lines = append(p.Lines, l)
 			}
 		}
+		planProject(nf.File, &p, c, compile, &errs)
 		c.Projects = append(c.Projects, p)
 	}
 	if err := errs.Err(); err != nil {

@@ -23,6 +23,8 @@ type Portfolio struct {
 	Key       rules.Text   `yaml:"key" required:"true" doc:"per-member rule sharing the projects' net financial cost"`
 	StaffPool rules.Text   `yaml:"staff_pool" required:"true" doc:"pool whose key and fees share the projects' net staff cost"`
 	Label     rules.Text   `yaml:"label" doc:"name of the portfolio in reports"`
+	// Starts gives the start year of scheduled requests.
+	Starts rules.Map[rules.Int] `yaml:"starts" doc:"start year of adopted requests that may start in several years, by id (their first year when left out)"`
 }
 
 // Header names and describes a scenario.

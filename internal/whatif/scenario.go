@@ -121,6 +121,19 @@ func (s *Simulator) file(st State) ([]byte, []string, error) {
 		spec.add("key", str(key))
 		spec.add("staff_pool", str(pool))
 		spec.add("projects", projects)
+		if p := b.Portfolio; p != nil {
+			// The starts the scenario gives its requests hold for those
+			// still adopted.
+			starts := mapping()
+			for _, e := range p.Starts.Entries {
+				if slices.Contains(st.Projects, e.Key) {
+					starts.add(e.Key, num(decimal.NewFromInt(int64(e.Value.Value))))
+				}
+			}
+			if len(starts.Content) > 0 {
+				spec.add("starts", starts)
+			}
+		}
 		body.add("portfolio", spec)
 		if len(st.Projects) == 0 {
 			changes = append(changes, "Aucun projet adopté.")
