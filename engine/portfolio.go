@@ -25,6 +25,9 @@ type Limits struct {
 	// CarbonByYear caps, per year, the projects' net emissions of the
 	// year, in kgCO2e.
 	CarbonByYear map[int]decimal.Decimal
+	// Commitments, when set, must meet their targets: each year with a
+	// target, the baseline moved by the chosen requests reaches it.
+	Commitments []Commitment
 }
 
 // Constraint kinds.
@@ -33,16 +36,23 @@ const (
 	KindStaff      = "staff"       // HR efforts of a year
 	KindCarbon     = "carbon"      // net emissions over the horizon
 	KindCarbonYear = "carbon-year" // net emissions of a year
+	KindCommitment = "commitment"  // a commitment's target of a year
 )
 
 // Constraint is one limit of a selection and how much of it is used.
 type Constraint struct {
-	Kind string // KindBudget, KindStaff, KindCarbon or KindCarbonYear
-	// Dim is the dimension limited: Money, Staff or Carbon.
-	Dim   int
-	Year  int // 0 for carbon over the horizon
-	Limit decimal.Decimal
-	Used  decimal.Decimal
+	Kind string // KindBudget, KindStaff, KindCarbon, KindCarbonYear or KindCommitment
+	// Dim is the dimension limited: Money, Staff or Carbon; -1 for a
+	// commitment.
+	Dim int
+	// Commitment is, for KindCommitment, the commitment whose target of
+	// Year must be met. Its Limit and Used are what the requests must
+	// move the indicator by, and move it by, counted the good way
+	// negative: Used ≤ Limit is the target met.
+	Commitment *Commitment
+	Year       int // 0 for carbon over the horizon
+	Limit      decimal.Decimal
+	Used       decimal.Decimal
 	// Binding is true when a worthwhile project left out would fit every
 	// other limit but not this one.
 	Binding bool
@@ -53,12 +63,26 @@ type Constraint struct {
 // Name words a constraint for messages: "budget 2027", "carbon".
 func (c *Constraint) Name() string {
 	switch c.Kind {
+	case KindCommitment:
+		return fmt.Sprintf("commitment %s %d", c.Commitment.ID, c.Year)
 	case KindCarbonYear:
 		return fmt.Sprintf("carbon %d", c.Year)
 	case KindCarbon:
 		return "carbon over the horizon"
 	}
 	return fmt.Sprintf("%s %d", c.Kind, c.Year)
+}
+
+// unit is the unit of the limited dimension, after a space.
+func (c *Constraint) unit() string {
+	if c.Commitment != nil {
+		return " " + c.Commitment.Unit
+	}
+	dims := StandardDimensions()
+	if c.Dim >= 0 && c.Dim < len(dims) {
+		return " " + dims[c.Dim].Unit
+	}
+	return ""
 }
 
 // Relief is the effect of raising one limit by ReliefStep.
@@ -216,7 +240,8 @@ type Infeasible struct {
 	// the least the requests must use of each.
 	Short []Shortfall
 	// Least gives, when each limit can be met on its own but not all
-	// together, the least every limit needs.
+	// together, the limits that cannot be met with every other one met,
+	// with the least each then needs.
 	Least []Shortfall
 	// Rules is set when no set keeps the requests' own rules, whatever
 	// the limits: their mandatory requests, requirements and alternatives.
@@ -238,26 +263,55 @@ func (e *Infeasible) Error() string {
 		return "no set of the requests keeps their rules: every mandatory request in, each started after those it requires, at most one of alternatives"
 	}
 	var b strings.Builder
-	b.WriteString("no selection meets the limits")
-	if len(e.Short) > 0 {
-		for i, s := range e.Short {
-			sep := ": "
-			if i > 0 {
-				sep = "; "
-			}
-			fmt.Fprintf(&b, "%s%s is limited to %s, but no allowed set uses less than %s (%s): %s over", sep, s.Constraint.Name(), s.Constraint.Limit, s.Least, listOrNone(s.Set), s.Over)
-		}
-		return b.String()
+	list := e.Short
+	if len(list) > 0 {
+		b.WriteString("no selection meets the limits")
+	} else {
+		b.WriteString("no selection meets all the limits together; these conflict, each with the others met")
+		list = e.Least
 	}
-	b.WriteString(": each limit can be met on its own, not all together; the least each needs")
-	for i, s := range e.Least {
+	for i, s := range list {
 		sep := ": "
 		if i > 0 {
-			sep = ", "
+			sep = "; "
 		}
-		fmt.Fprintf(&b, "%s%s %s of %s", sep, s.Constraint.Name(), s.Least, s.Constraint.Limit)
+		b.WriteString(sep + s.text())
+	}
+	if len(list) == 0 {
+		b.WriteString(", each limit could be met on its own")
 	}
 	return b.String()
+}
+
+// text words a shortfall: the limit, the least the requests need, by how
+// much it is over.
+func (s *Shortfall) text() string {
+	u := s.Constraint.unit()
+	if cm := s.Constraint.Commitment; cm != nil {
+		yi := slices.Index(cm.Years, s.Constraint.Year)
+		best := cm.Baseline[yi].Sub(s.Least)
+		if cm.Better == Lower {
+			best = cm.Baseline[yi].Add(s.Least)
+		}
+		p := cm.Decimals
+		return fmt.Sprintf("%s: the target is %s%s, but the requests reach at best %s%s (%s): %s%s short", s.Constraint.Name(),
+			amount(cm.Target[yi], p), u, amount(best, p), u, listOrNone(s.Set), amount(s.Over, p), u)
+	}
+	p := int32(2)
+	if dims := StandardDimensions(); s.Constraint.Dim >= 0 && s.Constraint.Dim < len(dims) {
+		p = dims[s.Constraint.Dim].Decimals
+	}
+	return fmt.Sprintf("%s is limited to %s%s, but no allowed set uses less than %s%s (%s): %s%s over", s.Constraint.Name(),
+		amount(s.Constraint.Limit, p), u, amount(s.Least, p), u, listOrNone(s.Set), amount(s.Over, p), u)
+}
+
+// amount writes a figure of a message to the places its unit is shown
+// with, or in full when that would round it to zero.
+func amount(v decimal.Decimal, places int32) string {
+	if r := v.Round(places); !r.IsZero() || v.IsZero() {
+		return r.String()
+	}
+	return v.String()
 }
 
 func listOrNone(ids []string) string {
@@ -273,6 +327,10 @@ type constraintSpec struct {
 	dim   int
 	year  int
 	limit decimal.Decimal
+	// commitment is the index, in the limits' commitments, of a
+	// commitment's target; cm the commitment.
+	commitment int
+	cm         *Commitment
 }
 
 func limitSpecs(years []int, lim Limits) []constraintSpec {
@@ -295,10 +353,37 @@ func limitSpecs(years []int, lim Limits) []constraintSpec {
 	if lim.Carbon != nil {
 		specs = append(specs, constraintSpec{kind: KindCarbon, dim: Carbon, limit: *lim.Carbon})
 	}
+	for ci := range lim.Commitments {
+		c := &lim.Commitments[ci]
+		for yi, y := range c.Years {
+			if yi >= len(c.HasTarget) || !c.HasTarget[yi] {
+				continue
+			}
+			// Higher is better: Σ contribution ≥ target − baseline, that
+			// is Σ −contribution ≤ baseline − target; lower is better:
+			// Σ contribution ≤ target − baseline.
+			limit := c.Baseline[yi].Sub(c.Target[yi])
+			if c.Better == Lower {
+				limit = limit.Neg()
+			}
+			specs = append(specs, constraintSpec{kind: KindCommitment, dim: -1, year: y, limit: limit, commitment: ci, cm: c})
+		}
+	}
 	return specs
 }
 
-func weightOf(ind *Indicators, c constraintSpec) decimal.Decimal {
+func weightOf(a *Assessed, ind *Indicators, c constraintSpec, commitments []Commitment) decimal.Decimal {
+	if c.kind == KindCommitment {
+		yi := slices.Index(a.Years, c.year)
+		if yi < 0 {
+			return decimal.Zero
+		}
+		v := Contribution(commitments, c.commitment, a)[yi]
+		if c.cm.Better == Higher {
+			return v.Neg()
+		}
+		return v
+	}
 	df := ind.Dimensions[c.dim]
 	switch c.kind {
 	case KindCarbon:
@@ -336,13 +421,25 @@ func Select(ctx context.Context, cands []Candidate, opt SelectOptions) (*Selecti
 		}
 		return nil, pr.infeasible(ctx, maxNodes)
 	}
+	if opt.Objective.Kind == ByScore {
+		// A score does not depend on the start: among the selections of
+		// the best score, take the one of highest value.
+		best, err := pr.valueAmong(ctx, res, maxNodes)
+		if err != nil {
+			return nil, err
+		}
+		if best.found {
+			res.choice, res.exact = best.choice, res.exact && best.exact
+		}
+		res.nodes += best.nodes
+	}
 	sel := pr.selection(res)
 	// Binding limits and what 10 % more of each would bring.
 	for k := range sel.Constraints {
 		c := &sel.Constraints[k]
 		c.Binding = pr.binding(res.choice, k)
-		if !c.Binding {
-			continue
+		if !c.Binding || c.Kind == KindCommitment {
+			continue // a target is not a limit to raise
 		}
 		raised := slices.Clone(pr.limits)
 		raised[k] = c.Limit.Add(c.Limit.Abs().Mul(ReliefStep)).Round(2)
@@ -465,7 +562,7 @@ func newProblem(cands []Candidate, opt SelectOptions) (*problem, error) {
 			ind := Figures([]Assessed{*a})
 			o := selOption{a: a, start: cmp.Or(a.Start, p.FirstYear), value: ind.Monetized, euros: ind.Dimensions[Money].TotalEfforts}
 			for _, spec := range pr.specs {
-				w := weightOf(&ind, spec)
+				w := weightOf(a, &ind, spec, opt.Limits.Commitments)
 				o.w, o.wf = append(o.w, w), append(o.wf, w.InexactFloat64())
 			}
 			maxAbs = decimal.Max(maxAbs, o.value.Abs())
@@ -531,6 +628,25 @@ func newProblem(cands []Candidate, opt SelectOptions) (*problem, error) {
 	}
 	pr.unit = decimal.New(1, -places)
 	return pr, nil
+}
+
+// valueAmong finds, among the choices whose objective is at least res's,
+// the one of highest monetized value: the same search, maximizing the
+// value under one more limit, Σ −objective ≤ −res.total.
+func (pr *problem) valueAmong(ctx context.Context, res result, maxNodes int) (result, error) {
+	c := pr.clone()
+	for i := range c.items {
+		for oi := range c.items[i].opts {
+			o := &c.items[i].opts[oi]
+			floor := o.obj.Neg()
+			o.w = append(slices.Clone(o.w), floor)
+			o.wf = append(slices.Clone(o.wf), floor.InexactFloat64())
+			o.obj, o.objF = o.value, o.value.InexactFloat64()
+		}
+	}
+	c.unit = decimal.New(1, -objectivePlaces[ByValue])
+	limits := append(slices.Clone(pr.limits), res.total.Neg())
+	return c.solve(ctx, limits, maxNodes, res.choice)
 }
 
 // result is a solved problem: the option chosen per item (-1: left out).
@@ -599,7 +715,7 @@ func (pr *problem) selection(res result) *Selection {
 				used = used.Add(it.opts[o].w[k])
 			}
 		}
-		sel.Constraints = append(sel.Constraints, Constraint{Kind: c.kind, Dim: c.dim, Year: c.year, Limit: c.limit, Used: used})
+		sel.Constraints = append(sel.Constraints, Constraint{Kind: c.kind, Dim: c.dim, Year: c.year, Limit: c.limit, Used: used, Commitment: c.cm})
 	}
 	return sel
 }
@@ -717,44 +833,132 @@ func (pr *problem) binding(choice []int, k int) bool {
 	return false
 }
 
-// infeasible explains why no set meets the limits: for each limit, the
-// least the allowed sets use of it, found by the same search minimizing
-// that use with no limit at all.
+// infeasible explains why no set meets the limits. First, for each limit,
+// the least the allowed sets use of it with no other limit: a limit below
+// it cannot be met at all. When each can, for each limit the least it
+// needs with every other limit met: those above theirs conflict with the
+// others, by that much. Each least is found by the same search,
+// minimizing the use of the limit.
 func (pr *problem) infeasible(ctx context.Context, maxNodes int) error {
 	e := &Infeasible{}
-	for k, spec := range pr.specs {
-		least := pr.clone()
-		least.limits, least.specs = nil, nil
-		for i := range least.items {
-			for oi := range least.items[i].opts {
-				o := &least.items[i].opts[oi]
-				o.obj = pr.items[i].opts[oi].w[k].Neg()
-				o.objF = o.obj.InexactFloat64()
-				o.w, o.wf = nil, nil
-			}
-		}
-		least.unit = coefficientUnit(least.items)
-		res, err := least.solve(ctx, nil, maxNodes, nil)
+	for k := range pr.specs {
+		s, found, err := pr.least(ctx, k, nil, maxNodes)
 		if err != nil {
 			return err
 		}
-		if !res.found {
+		if !found {
 			return &Infeasible{Rules: true}
-		}
-		s := Shortfall{Constraint: Constraint{Kind: spec.kind, Dim: spec.dim, Year: spec.year, Limit: spec.limit},
-			Least: res.total.Neg()}
-		s.Over = s.Least.Sub(spec.limit)
-		for i, it := range pr.items {
-			if res.choice[i] >= 0 && !it.opts[res.choice[i]].w[k].IsZero() {
-				s.Set = append(s.Set, it.id)
-			}
 		}
 		if s.Over.IsPositive() {
 			e.Short = append(e.Short, s)
 		}
-		e.Least = append(e.Least, s)
+	}
+	if len(e.Short) > 0 {
+		return e
+	}
+	// The limits in conflict: drop each limit in turn while what remains
+	// is still infeasible, so that those kept conflict and every one of
+	// them is needed for the conflict; then the least each needs with
+	// the others of the conflict met.
+	keep := make([]bool, len(pr.specs))
+	for k := range keep {
+		keep[k] = true
+	}
+	for k := range pr.specs {
+		keep[k] = false
+		ok, err := pr.feasibleWithin(ctx, keep, maxNodes)
+		if err != nil {
+			return err
+		}
+		if ok {
+			keep[k] = true
+		}
+	}
+	for k := range pr.specs {
+		if !keep[k] {
+			continue
+		}
+		others := slices.Clone(keep)
+		others[k] = false
+		s, found, err := pr.least(ctx, k, others, maxNodes)
+		if err != nil {
+			return err
+		}
+		if found && s.Over.IsPositive() {
+			e.Least = append(e.Least, s)
+		}
 	}
 	return e
+}
+
+// feasibleWithin reports whether some allowed set meets the limits kept.
+func (pr *problem) feasibleWithin(ctx context.Context, keep []bool, maxNodes int) (bool, error) {
+	c := pr.clone()
+	var limits []decimal.Decimal
+	for k, l := range pr.limits {
+		if keep[k] {
+			limits = append(limits, l)
+		}
+	}
+	for i := range c.items {
+		for oi := range c.items[i].opts {
+			o := &c.items[i].opts[oi]
+			o.obj, o.objF = decimal.Zero, 0
+			o.w, o.wf = keepOnly(o.w, keep), keepOnly(o.wf, keep)
+		}
+	}
+	c.unit = decimal.NewFromInt(1)
+	res, err := c.solve(ctx, limits, maxNodes, nil)
+	return res.found, err
+}
+
+func keepOnly[T any](xs []T, keep []bool) []T {
+	var out []T
+	for k, x := range xs {
+		if keep[k] {
+			out = append(out, x)
+		}
+	}
+	return out
+}
+
+// least finds the least any allowed set uses of limit k, within the
+// limits kept when keep is not nil.
+func (pr *problem) least(ctx context.Context, k int, keep []bool, maxNodes int) (Shortfall, bool, error) {
+	spec := pr.specs[k]
+	c := pr.clone()
+	if keep == nil {
+		keep = make([]bool, len(pr.specs))
+	}
+	var limits []decimal.Decimal
+	for j, l := range pr.limits {
+		if keep[j] {
+			limits = append(limits, l)
+		}
+	}
+	for i := range c.items {
+		for oi := range c.items[i].opts {
+			o := &c.items[i].opts[oi]
+			w := pr.items[i].opts[oi].w
+			o.obj = w[k].Neg()
+			o.objF = o.obj.InexactFloat64()
+			o.w, o.wf = keepOnly(w, keep), keepOnly(pr.items[i].opts[oi].wf, keep)
+		}
+	}
+	c.unit = coefficientUnit(c.items)
+	res, err := c.solve(ctx, limits, maxNodes, nil)
+	if err != nil || !res.found {
+		return Shortfall{}, false, err
+	}
+	s := Shortfall{Constraint: Constraint{Kind: spec.kind, Dim: spec.dim, Year: spec.year, Limit: spec.limit, Commitment: spec.cm},
+		Least: res.total.Neg()}
+	s.Over = s.Least.Sub(spec.limit)
+	for i, it := range pr.items {
+		if res.choice[i] >= 0 && !it.opts[res.choice[i]].w[k].IsZero() {
+			s.Set = append(s.Set, it.id)
+		}
+	}
+	return s, true, nil
 }
 
 // clone copies the problem's items deeply enough to change their

@@ -26,6 +26,9 @@ type schedRaw struct {
 	excludes            []string
 	scores              []decimal.Decimal
 	firstYear, lastYear int
+	// effect is the request's effect on the "duree" commitment per year
+	// of its run.
+	effect []decimal.Decimal
 }
 
 // schedInstance is a scheduling instance with its valuation, limits,
@@ -36,6 +39,21 @@ type schedInstance struct {
 	lim     engine.Limits
 	scoring *engine.Scoring
 	obj     engine.Objective
+}
+
+// shifted returns a run's per-year values at a start, over the horizon.
+func (in *schedInstance) shifted(run []decimal.Decimal, start int) []decimal.Decimal {
+	n := len(in.v.discount)
+	out := make([]decimal.Decimal, n)
+	for y := range out {
+		out[y] = decimal.Zero
+	}
+	for k, v := range run {
+		if yi := start - 2027 + k; yi < n {
+			out[yi] = v
+		}
+	}
+	return out
 }
 
 // profile returns the raw request's values at a start, per horizon year:
@@ -68,6 +86,9 @@ func (in *schedInstance) candidates() []engine.Candidate {
 		for _, s := range r.scores {
 			p.Scores = append(p.Scores, engine.Score{Value: s})
 		}
+		if r.effect != nil {
+			p.Effects = []engine.Effect{{Commitment: 0, CommitmentID: "duree"}}
+		}
 		for d := range 3 {
 			p.Lines = append(p.Lines, engine.Line{Label: "effort", Dim: d, Side: engine.Effort}, engine.Line{Label: "gain", Dim: d, Side: engine.Gain})
 		}
@@ -81,6 +102,9 @@ func (in *schedInstance) candidates() []engine.Candidate {
 			effort, gain := in.profile(r, s)
 			for d := range 3 {
 				a.Values = append(a.Values, effort[d], gain[d])
+			}
+			if r.effect != nil {
+				a.Effects = [][]decimal.Decimal{in.shifted(r.effect, s)}
 			}
 			c.Options = append(c.Options, a)
 		}
@@ -173,6 +197,34 @@ func (in *schedInstance) uses(starts []int) (used, limits []decimal.Decimal) {
 		}
 		used, limits = append(used, net), append(limits, *in.lim.Carbon)
 	}
+	// Commitments: "duree" (higher is better) moves by the requests'
+	// effects, "carbone" (lower is better) by their net emissions.
+	for _, c := range in.lim.Commitments {
+		for yi := range c.Years {
+			if !c.HasTarget[yi] {
+				continue
+			}
+			moved := decimal.Zero
+			for i, s := range starts {
+				if s == 0 {
+					continue
+				}
+				if c.ID == "duree" && in.raws[i].effect != nil {
+					moved = moved.Add(in.shifted(in.raws[i].effect, s)[yi])
+				}
+				if c.ID == "carbone" {
+					e, g := in.profile(&in.raws[i], s)
+					moved = moved.Add(e[engine.Carbon][yi]).Sub(g[engine.Carbon][yi])
+				}
+			}
+			// The target reached, written as a limit.
+			if c.Better == engine.Higher {
+				used, limits = append(used, moved.Neg()), append(limits, c.Baseline[yi].Sub(c.Target[yi]))
+			} else {
+				used, limits = append(used, moved), append(limits, c.Target[yi].Sub(c.Baseline[yi]))
+			}
+		}
+	}
 	return used, limits
 }
 
@@ -206,8 +258,10 @@ func (in *schedInstance) allowed(starts []int) bool {
 	return true
 }
 
-// bruteForce tries every choice of a start or none for each request.
-func (in *schedInstance) bruteForce() (best decimal.Decimal, found bool) {
+// bruteForce tries every choice of a start or none for each request; it
+// returns the best objective and the highest value among the choices
+// that reach it.
+func (in *schedInstance) bruteForce() (best, value decimal.Decimal, found bool) {
 	starts := make([]int, len(in.raws))
 	var walk func(i int)
 	walk = func(i int) {
@@ -219,14 +273,18 @@ func (in *schedInstance) bruteForce() (best decimal.Decimal, found bool) {
 			if !projFeasible(used, limits) {
 				return
 			}
-			total := decimal.Zero
+			total, v := decimal.Zero, decimal.Zero
 			for j, s := range starts {
 				if s != 0 {
 					total = total.Add(in.objective(&in.raws[j], s))
+					v = v.Add(in.value(&in.raws[j], s))
 				}
 			}
-			if !found || total.GreaterThan(best) {
-				best, found = total, true
+			switch {
+			case !found || total.GreaterThan(best):
+				best, value, found = total, v, true
+			case total.Equal(best) && v.GreaterThan(value):
+				value = v
 			}
 			return
 		}
@@ -238,7 +296,7 @@ func (in *schedInstance) bruteForce() (best decimal.Decimal, found bool) {
 		starts[i] = 0
 	}
 	walk(0)
-	return best, found
+	return best, value, found
 }
 
 func seq(from, to int) []int {
@@ -300,7 +358,26 @@ func schedDraw(t *rapid.T) *schedInstance {
 		for c := range in.scoring.Criteria {
 			r.scores = append(r.scores, decimal.NewFromInt(int64(rapid.IntRange(0, 3).Draw(t, fmt.Sprintf("score %d %d", i, c)))))
 		}
+		if rapid.Bool().Draw(t, fmt.Sprint("effect? ", i)) {
+			for k := range run {
+				r.effect = append(r.effect, decimal.NewFromInt(int64(rapid.IntRange(0, 2).Draw(t, fmt.Sprintf("effect %d %d", i, k)))))
+			}
+		}
 		in.raws = append(in.raws, r)
+	}
+	var horizon []int
+	for y := range years {
+		horizon = append(horizon, 2027+y)
+	}
+	commitment := func(id string, better engine.Direction, dim int, baseline, lo, hi int) engine.Commitment {
+		c := engine.Commitment{ID: id, Years: horizon, Better: better, Dim: dim, Scale: decimal.NewFromInt(1)}
+		for y := range years {
+			c.Baseline = append(c.Baseline, decimal.NewFromInt(int64(baseline)))
+			has := rapid.Bool().Draw(t, fmt.Sprintf("%s target? %d", id, y))
+			c.HasTarget = append(c.HasTarget, has)
+			c.Target = append(c.Target, decimal.NewFromInt(int64(baseline+rapid.IntRange(lo, hi).Draw(t, fmt.Sprintf("%s target %d", id, y)))))
+		}
+		return c
 	}
 	in.lim = engine.Limits{Budget: map[int]decimal.Decimal{}, Staff: map[int]decimal.Decimal{}, CarbonByYear: map[int]decimal.Decimal{}}
 	for y := range years {
@@ -318,6 +395,14 @@ func schedDraw(t *rapid.T) *schedInstance {
 		c := decimal.NewFromInt(int64(rapid.IntRange(-50*n*years, 150*n*years).Draw(t, "carbon cap")))
 		in.lim.Carbon = &c
 	}
+	// Sometimes commitments whose targets the selection must meet; the
+	// "duree" commitment is the first, as the requests' effects name it.
+	if rapid.IntRange(0, 2).Draw(t, "commitments?") == 0 {
+		in.lim.Commitments = []engine.Commitment{
+			commitment("duree", engine.Higher, -1, 5, 0, 3),
+			commitment("carbone", engine.Lower, engine.Carbon, 1000, -100, 300*n),
+		}
+	}
 	switch rapid.IntRange(0, 2).Draw(t, "objective") {
 	case 1:
 		in.obj = engine.Objective{Kind: engine.ByScore}
@@ -328,12 +413,13 @@ func schedDraw(t *rapid.T) *schedInstance {
 }
 
 // Select schedules as well as trying every start of every request: the
-// same objective, a choice that keeps every rule and limit in exact
-// decimals, and an Infeasible error exactly when nothing is allowed.
+// same objective (by score, the highest value among the best scores), a
+// choice that keeps every rule and limit in exact decimals, and an
+// Infeasible error exactly when nothing is allowed.
 func TestScheduleMatchesBruteForce(t *testing.T) {
 	rapid.Check(t, func(t *rapid.T) {
 		in := schedDraw(t)
-		best, found := in.bruteForce()
+		best, bestValue, found := in.bruteForce()
 		sel, err := engine.Select(context.Background(), in.candidates(), engine.SelectOptions{Limits: in.lim, Scoring: in.scoring, Objective: in.obj})
 		if !found {
 			var inf *engine.Infeasible
@@ -350,6 +436,11 @@ func TestScheduleMatchesBruteForce(t *testing.T) {
 		}
 		if !sel.Total.Equal(best) {
 			t.Fatalf("Select's objective %s (chose %v at %v), brute force %s", sel.Total, sel.Chosen, sel.Starts, best)
+		}
+		// By score, the starts are chosen for the highest value among the
+		// selections of the best score.
+		if in.obj.Kind == engine.ByScore && !sel.Value.Equal(bestValue) {
+			t.Fatalf("score %s: value %s (chose %v), brute force %s", best, sel.Value, sel.Starts, bestValue)
 		}
 		starts := make([]int, len(in.raws))
 		total, value := decimal.Zero, decimal.Zero
@@ -546,7 +637,7 @@ func TestSelectInfeasibleNamesTheLimit(t *testing.T) {
 		!s.Over.Equal(decimal.NewFromInt(50000)) || !slices.Equal(s.Set, []string{"a", "b"}) {
 		t.Errorf("shortfall %+v", s)
 	}
-	if want := "no selection meets the limits: budget 2027 is limited to 400000, but no allowed set uses less than 450000 (a, b): 50000 over"; err.Error() != want {
+	if want := "no selection meets the limits: budget 2027 is limited to 400000 EUR, but no allowed set uses less than 450000 EUR (a, b): 50000 EUR over"; err.Error() != want {
 		t.Errorf("message\n%s\nwant\n%s", err, want)
 	}
 	// Raised to 450,000, the two mandatory requests fit, and c beside them.

@@ -30,6 +30,19 @@ type Evaluation struct {
 	Seed         uint64
 	Selection    *engine.Selection
 	Provenance   Provenance
+	// Scoring scores the requests (nil without criteria).
+	Scoring *engine.Scoring
+	// Trajectories are the commitments' trajectories with every request
+	// shown, each at its first start.
+	Trajectories []engine.Trajectory
+	// Selected holds the figures and trajectories of the selection.
+	Selected *SelectedPortfolio
+}
+
+// SelectedPortfolio is the selected requests, at their starts, together.
+type SelectedPortfolio struct {
+	Figures      engine.Indicators
+	Trajectories []engine.Trajectory
 }
 
 // all returns the requests shown, then the portfolio of them all.
@@ -112,140 +125,134 @@ func share(v float64, lang Lang) string {
 	return Percent(decimal.NewFromFloat(v).Round(4), lang)
 }
 
+// evalText writes the evaluation as a table for a terminal or Markdown.
+type evalText struct {
+	b    strings.Builder
+	f    Format
+	lang Lang
+	ew   evalWords
+	e    *Evaluation
+}
+
+func (t *evalText) heading(level int, s string) {
+	if t.f == Markdown {
+		fmt.Fprintf(&t.b, "%s %s\n\n", strings.Repeat("#", level+1), escapeMarkdown(s))
+	} else {
+		t.b.WriteString(SafeText(s) + "\n")
+	}
+}
+
+func (t *evalText) table(rows [][]string, right []bool) {
+	if t.f == Markdown {
+		for i, r := range rows {
+			cells := make([]string, len(r))
+			for j, c := range r {
+				cells[j] = escapeMarkdown(c)
+			}
+			fmt.Fprintf(&t.b, "| %s |\n", strings.Join(cells, " | "))
+			if i == 0 {
+				seps := make([]string, len(r))
+				for j := range r {
+					seps[j] = "---"
+					if right[j] {
+						seps[j] = "---:"
+					}
+				}
+				fmt.Fprintf(&t.b, "|%s|\n", strings.Join(seps, "|"))
+			}
+		}
+		t.b.WriteString("\n")
+		return
+	}
+	writeColumns(&t.b, "  ", rows, right)
+}
+
+func (t *evalText) line(s string) { writeLine(&t.b, t.f, s) }
+
+// figures writes the table of a request's (or a set's) efforts, gains and
+// nets per dimension and year.
+func (t *evalText) figures(fig engine.Indicators) {
+	ew, lang := t.ew, t.lang
+	head := []string{"", ""}
+	for _, y := range fig.Years {
+		head = append(head, strconv.Itoa(y))
+	}
+	head = append(head, ew.total, ew.ratio, ew.payback)
+	rows := [][]string{head}
+	for _, df := range fig.Dimensions {
+		d := df.Dimension
+		for k, series := range [][]decimal.Decimal{df.Efforts, df.Gains, df.Net} {
+			name := []string{ew.efforts, ew.gains, ew.net}[k]
+			label := ""
+			if k == 0 {
+				label = dimensionLabel(d, lang)
+			}
+			row := []string{label, name}
+			for _, v := range series {
+				row = append(row, dimensionNumber(d, v, lang))
+			}
+			total := []decimal.Decimal{df.TotalEfforts, df.TotalGains, df.TotalNet}[k]
+			ratio, payback := "", ""
+			if k == 2 {
+				ratio = "—"
+				if df.HasRatio {
+					ratio = Number(df.Ratio, 2, lang)
+				}
+				payback = "—"
+				if df.Payback > 0 {
+					payback = strconv.Itoa(df.Payback)
+				}
+			}
+			rows = append(rows, append(row, dimensionNumber(d, total, lang), ratio, payback))
+		}
+	}
+	right := make([]bool, len(head))
+	for j := 2; j < len(right); j++ {
+		right[j] = true
+	}
+	t.table(rows, right)
+}
+
 func evaluationText(w io.Writer, f Format, lang Lang, e *Evaluation) error {
 	ew := evalVocabulary[English]
 	if lang != English {
 		ew = evalVocabulary[French]
 	}
-	var b strings.Builder
-	heading := func(level int, s string) {
-		if f == Markdown {
-			fmt.Fprintf(&b, "%s %s\n\n", strings.Repeat("#", level+1), escapeMarkdown(s))
-		} else {
-			b.WriteString(SafeText(s) + "\n")
-		}
-	}
-	table := func(rows [][]string, right []bool) {
-		if f == Markdown {
-			for i, r := range rows {
-				cells := make([]string, len(r))
-				for j, c := range r {
-					cells[j] = escapeMarkdown(c)
-				}
-				fmt.Fprintf(&b, "| %s |\n", strings.Join(cells, " | "))
-				if i == 0 {
-					seps := make([]string, len(r))
-					for j := range r {
-						seps[j] = "---"
-						if right[j] {
-							seps[j] = "---:"
-						}
-					}
-					fmt.Fprintf(&b, "|%s|\n", strings.Join(seps, "|"))
-				}
-			}
-			b.WriteString("\n")
-			return
-		}
-		writeColumns(&b, "  ", rows, right)
-	}
+	t := &evalText{f: f, lang: lang, ew: ew, e: e}
+	b := &t.b
 	for i, p := range e.all() {
 		if i > 0 || f == Table {
 			b.WriteString("\n")
 		}
 		if p.Project != nil {
-			heading(1, projectName(p.Project))
-			line := fmt.Sprintf("%s%s %s · %s%s %s · %d–%d", ew.category, ew.colon, p.Project.Category,
-				ew.requestedBy, ew.colon, strings.Join(p.Project.RequestedBy, ", "), p.Project.FirstYear, p.Project.LastYear)
-			if f == Markdown {
-				b.WriteString(escapeMarkdown(line) + "\n\n")
-			} else {
-				b.WriteString("  " + SafeText(line) + "\n")
+			t.heading(1, projectName(p.Project))
+			t.line(fmt.Sprintf("%s%s %s · %s%s %s · %d–%d", ew.category, ew.colon, p.Project.Category,
+				ew.requestedBy, ew.colon, strings.Join(p.Project.RequestedBy, ", "), p.Project.FirstYear, p.Project.LastYear))
+			for _, l := range e.planNotes(p.Project, lang) {
+				t.line(l)
 			}
 		} else {
-			heading(1, ew.portfolio)
+			t.heading(1, ew.portfolio)
 		}
-		head := []string{"", ""}
-		for _, y := range p.Figures.Years {
-			head = append(head, strconv.Itoa(y))
-		}
-		head = append(head, ew.total, ew.ratio, ew.payback)
-		rows := [][]string{head}
-		for _, df := range p.Figures.Dimensions {
-			d := df.Dimension
-			for k, series := range [][]decimal.Decimal{df.Efforts, df.Gains, df.Net} {
-				name := []string{ew.efforts, ew.gains, ew.net}[k]
-				label := ""
-				if k == 0 {
-					label = dimensionLabel(d, lang)
-				}
-				row := []string{label, name}
-				for _, v := range series {
-					row = append(row, dimensionNumber(d, v, lang))
-				}
-				total := []decimal.Decimal{df.TotalEfforts, df.TotalGains, df.TotalNet}[k]
-				ratio, payback := "", ""
-				if k == 2 {
-					ratio = "—"
-					if df.HasRatio {
-						ratio = Number(df.Ratio, 2, lang)
-					}
-					payback = "—"
-					if df.Payback > 0 {
-						payback = strconv.Itoa(df.Payback)
-					}
-				}
-				rows = append(rows, append(row, dimensionNumber(d, total, lang), ratio, payback))
-			}
-		}
-		right := make([]bool, len(head))
-		for j := 2; j < len(right); j++ {
-			right[j] = true
-		}
-		table(rows, right)
+		t.figures(p.Figures)
 		summary := fmt.Sprintf("%s (%s, base %d)%s %s · %s%s %s", ew.npv, Percent(e.DiscountRate, lang), e.BaseYear, ew.colon,
 			Money(p.Figures.NPV, lang), ew.monetized, ew.colon, Money(p.Figures.Monetized, lang))
-		writeLine(&b, f, summary)
+		t.line(summary)
+		if p.Project != nil && e.Scoring.HasCriteria() {
+			t.line(e.scoreLine(p.Project, lang))
+		}
 		if s := p.Spread; s != nil {
-			writeLine(&b, f, fmt.Sprintf("%s (%d %s, %s %d)%s %s P10 %s · P50 %s · P90 %s · P(%s > 0) = %s · %s P50 %s",
+			t.line(fmt.Sprintf("%s (%d %s, %s %d)%s %s P10 %s · P50 %s · P90 %s · P(%s > 0) = %s · %s P50 %s",
 				ew.uncertainty, e.Draws, ew.draws, ew.seed, e.Seed, ew.colon, ew.npv,
 				floatMoney(s.NPV.P10, lang), floatMoney(s.NPV.P50, lang), floatMoney(s.NPV.P90, lang), ew.npv,
 				share(s.NPV.Positive, lang), ew.monetized, floatMoney(s.Monetized.P50, lang)))
 		}
 	}
-	if sel := e.Selection; sel != nil {
-		b.WriteString("\n")
-		heading(1, fmt.Sprintf("%s%s %s", ew.selection, ew.colon, Money(sel.Value, lang)))
-		rows := [][]string{{ew.rank, ew.project, ew.monetized, ew.perEuro, ew.chosen}}
-		for i, r := range sel.Ranking {
-			chosen := ew.no
-			if r.Chosen {
-				chosen = ew.yes
-			} else if r.Reason != "" {
-				chosen += " (" + ew.reason(r.Reason) + ")"
-			}
-			rows = append(rows, []string{strconv.Itoa(i + 1), e.projectTitle(r.ID), Money(r.Value, lang), Number(r.PerEuro, 2, lang), chosen})
-		}
-		table(rows, []bool{true, false, true, true, false})
-		rows = [][]string{{"", ew.limit, ew.used, ew.binding, ew.relief}}
-		for _, c := range sel.Constraints {
-			name := map[string]string{"budget": ew.budget, "staff": ew.staff, "carbon": ew.carbon}[c.Kind]
-			if c.Year > 0 {
-				name += " " + strconv.Itoa(c.Year)
-			}
-			unit := e.dimensions()[c.Dim]
-			bind, relief := ew.no, ""
-			if c.Binding {
-				bind = ew.yes
-				if r := c.Relief; r != nil {
-					relief = fmt.Sprintf("+%s ; %s %s ; %s %s", Money(r.Gain, lang), ew.entering, listOr(r.Entering, ew.none), ew.leaving, listOr(r.Leaving, ew.none))
-				}
-			}
-			rows = append(rows, []string{name, dimensionNumber(unit, c.Limit, lang), dimensionNumber(unit, c.Used, lang), bind, relief})
-		}
-		if len(sel.Constraints) > 0 {
-			table(rows, []bool{false, true, true, false, false})
-		}
+	if len(e.Trajectories) > 0 {
+		t.trajectories(planWordsFor(lang).commitmentsAll, e.Trajectories)
+	}
+	if e.Selection != nil {
+		t.selection()
 	}
 	_, err := io.WriteString(w, b.String())
 	return err
@@ -278,6 +285,9 @@ type (
 		Projects     []projectDoc   `json:"projects"`
 		Portfolio    projectDoc     `json:"portfolio"`
 		Selection    *selectionDoc  `json:"selection,omitempty"`
+		// See evaluate_plan_json.go.
+		Scoring     *scoringDoc     `json:"scoring,omitempty"`
+		Commitments []trajectoryDoc `json:"commitments,omitempty"`
 	}
 	projectDoc struct {
 		ID          string         `json:"id"`
@@ -289,6 +299,7 @@ type (
 		NPV         string         `json:"npv"`
 		Monetized   string         `json:"monetized"`
 		Spread      *spreadsDoc    `json:"uncertainty,omitempty"`
+		planDoc
 	}
 	dimensionDoc struct {
 		Dimension  string   `json:"dimension"`
@@ -318,6 +329,7 @@ type (
 		Chosen      []string        `json:"chosen"`
 		Ranking     []rankedDoc     `json:"ranking"`
 		Constraints []constraintDoc `json:"constraints"`
+		selectionPlanDoc
 	}
 	rankedDoc struct {
 		ID      string `json:"id"`
@@ -325,6 +337,7 @@ type (
 		PerEuro string `json:"value_per_euro"`
 		Chosen  bool   `json:"chosen"`
 		Reason  string `json:"reason,omitempty"`
+		rankedPlanDoc
 	}
 	constraintDoc struct {
 		Kind    string     `json:"kind"`
@@ -333,12 +346,16 @@ type (
 		Used    string     `json:"used"`
 		Binding bool       `json:"binding"`
 		Relief  *reliefDoc `json:"relief,omitempty"`
+		// Commitment names the commitment of a target (kind commitment).
+		Commitment string `json:"commitment,omitempty"`
 	}
 	reliefDoc struct {
 		Limit    string   `json:"limit"`
 		Gain     string   `json:"gain"`
 		Entering []string `json:"entering"`
 		Leaving  []string `json:"leaving"`
+		// ValueGain is the monetized value gained, EUR.
+		ValueGain string `json:"value_gain"`
 	}
 )
 
@@ -394,22 +411,31 @@ func evaluationJSON(w io.Writer, e *Evaluation) error {
 	doc := evalDoc{Schema: EvaluateSchema, Provenance: e.Provenance.JSON(false), Scenario: e.Scenario, BaseYear: e.BaseYear, DiscountRate: e.DiscountRate.String(),
 		Draws: e.Draws, Seed: e.Seed, Projects: []projectDoc{}, Portfolio: projectJSON(e.Portfolio)}
 	for _, p := range e.Projects {
-		doc.Projects = append(doc.Projects, projectJSON(p))
+		pd := projectJSON(p)
+		pd.planDoc = e.planJSON(p)
+		doc.Projects = append(doc.Projects, pd)
 	}
 	if sel := e.Selection; sel != nil {
 		sd := &selectionDoc{Value: Cents(sel.Value), Chosen: append([]string{}, sel.Chosen...), Ranking: []rankedDoc{}, Constraints: []constraintDoc{}}
 		for _, r := range sel.Ranking {
-			sd.Ranking = append(sd.Ranking, rankedDoc{ID: r.ID, Value: Cents(r.Value), PerEuro: r.PerEuro.String(), Chosen: r.Chosen, Reason: r.Reason})
+			sd.Ranking = append(sd.Ranking, rankedDoc{ID: r.ID, Value: Cents(r.Value), PerEuro: r.PerEuro.String(), Chosen: r.Chosen, Reason: r.Reason,
+				rankedPlanDoc: rankedPlanJSON(r)})
 		}
 		for _, c := range sel.Constraints {
 			cd := constraintDoc{Kind: c.Kind, Year: c.Year, Limit: c.Limit.String(), Used: c.Used.String(), Binding: c.Binding}
+			if c.Commitment != nil {
+				cd.Commitment = c.Commitment.ID
+			}
 			if r := c.Relief; r != nil {
-				cd.Relief = &reliefDoc{Limit: r.Limit.String(), Gain: Cents(r.Gain), Entering: append([]string{}, r.Entering...), Leaving: append([]string{}, r.Leaving...)}
+				cd.Relief = &reliefDoc{Limit: r.Limit.String(), Gain: objectiveJSON(sel.Objective, r.Gain), Entering: append([]string{}, r.Entering...),
+					Leaving: append([]string{}, r.Leaving...), ValueGain: Cents(r.Value)}
 			}
 			sd.Constraints = append(sd.Constraints, cd)
 		}
+		sd.selectionPlanDoc = e.selectionPlanJSON()
 		doc.Selection = sd
 	}
+	doc.Scoring, doc.Commitments = e.scoringJSON(), trajectoriesJSON(e.Trajectories)
 	return WriteJSON(w, doc)
 }
 

@@ -253,3 +253,67 @@ func TestPortfolioCheckPlan(t *testing.T) {
 		}
 	}
 }
+
+// The shipped requests carry what a committee decides: security and
+// identity mandatory, a requirement, a pair of alternatives, windows to
+// schedule in, every request scored with a justification on every
+// criterion, and commitments that requests move.
+func TestDefaultProjectsPlan(t *testing.T) {
+	ps, err := scenarios.LoadProjects(scenarios.Defaults(), scenarios.ProjectsDir, scenarios.DefaultDir+"/"+scenarios.ProjectsDir)
+	if err != nil {
+		t.Fatal(diag.Flatten(err).Detail())
+	}
+	c, err := ps.Compile(projectsDefaultModel(t), nil)
+	if err != nil {
+		t.Fatal(diag.Flatten(err).Detail())
+	}
+	byID := map[string]engine.Project{}
+	requirements, alternatives, scheduled := 0, 0, 0
+	for _, p := range c.Projects {
+		byID[p.ID] = p
+		requirements += len(p.Requires)
+		alternatives += len(p.Excludes)
+		if p.Scheduled() {
+			scheduled++
+		}
+		if len(p.Scores) != len(c.Scoring.Criteria) {
+			t.Errorf("%s: %d scores for %d criteria", p.ID, len(p.Scores), len(c.Scoring.Criteria))
+		}
+		for i, s := range p.Scores {
+			if strings.TrimSpace(s.Justification) == "" {
+				t.Errorf("%s: no justification of its score on %s", p.ID, c.Scoring.Criteria[i].ID)
+			}
+		}
+	}
+	for _, id := range []string{"soc-mutualise", "identite-mfa"} {
+		if p := byID[id]; !p.Mandatory || p.MandatoryReason == "" {
+			t.Errorf("%s: mandatory %v, reason %q", id, p.Mandatory, p.MandatoryReason)
+		}
+	}
+	if requirements == 0 || alternatives == 0 || scheduled < 5 {
+		t.Errorf("%d requirements, %d alternatives, %d requests with a window", requirements, alternatives, scheduled)
+	}
+	if c.Scoring == nil || !c.Scoring.OutOf.IsPositive() || len(c.Scoring.Criteria) < 3 {
+		t.Errorf("scoring %+v", c.Scoring)
+	}
+	moved := map[string]bool{}
+	for _, p := range c.Projects {
+		for _, e := range p.Effects {
+			moved[e.CommitmentID] = true
+		}
+	}
+	for _, cm := range c.Commitments {
+		if !moved[cm.ID] && cm.Dim < 0 {
+			t.Errorf("commitment %s: no request moves it", cm.ID)
+		}
+		if cm.Source == "" && cm.Assumption == "" {
+			t.Errorf("commitment %s: neither source nor assumption", cm.ID)
+		}
+		if !slices.Contains(cm.HasTarget, true) {
+			t.Errorf("commitment %s: no target", cm.ID)
+		}
+	}
+	if len(c.Commitments) < 3 || len(c.Limits.Budget) != 4 || len(c.Limits.Staff) != 4 {
+		t.Errorf("%d commitments, limits %+v", len(c.Commitments), c.Limits)
+	}
+}

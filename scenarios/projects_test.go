@@ -38,7 +38,7 @@ func projectsAssess(tb testing.TB, m *engine.Model, c *scenarios.Compiled) ([]en
 // independently of the code that reads them.
 var shippedProjects = []string{
 	"abonnements-periodiques", "allongement-duree-vie", "consolidation-serveurs",
-	"ged-archives", "identite-mfa", "label-numerique-responsable",
+	"ged-archives", "hebergement-externalise", "identite-mfa", "label-numerique-responsable",
 	"outil-portefeuille-pmo", "portail-ccas", "rationalisation-impression",
 	"soc-mutualise",
 }

@@ -168,7 +168,11 @@ func TestPortfolioFlowsIntoBills(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	a, err := ws.AssessRequests(ctx, sdsi.Portfolio().IDs())
+	values, err := ws.ValuesJob(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, err := ws.AssessAt(ctx, values, sdsi.Portfolio().IDs(), sdsi.Portfolio().StartYears())
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -21,6 +21,9 @@ type Assessment struct {
 	Set      []engine.Assessed
 	// DiscountRate is the rate in the base year, for display.
 	DiscountRate decimal.Decimal
+	// Env gives the values of each year, to assess the requests at other
+	// starts.
+	Env engine.YearEnv
 }
 
 // HasProjects reports whether the workspace has project requests with
@@ -48,8 +51,14 @@ func (ws *Workspace) ValuesJob(ctx context.Context) (*Job, error) {
 }
 
 // Assess compiles the projects ids (all when empty) against job j, runs j
-// over the evaluation's years and evaluates every line of every project.
+// over the evaluation's years and evaluates every line of every project,
+// each starting in the first year it may.
 func (ws *Workspace) Assess(ctx context.Context, j *Job, ids []string) (*Assessment, error) {
+	return ws.AssessAt(ctx, j, ids, nil)
+}
+
+// AssessAt is Assess with the start years starts gives, by project id.
+func (ws *Workspace) AssessAt(ctx context.Context, j *Job, ids []string, starts map[string]int) (*Assessment, error) {
 	if !ws.HasProjects() {
 		return nil, errNoProjects()
 	}
@@ -62,7 +71,7 @@ func (ws *Workspace) Assess(ctx context.Context, j *Job, ids []string) (*Assessm
 		return nil, err
 	}
 	env := engine.EnvFromResult(res)
-	set, err := engine.AssessContext(ctx, compiled.Projects, compiled.Valuation, compiled.Horizon, env)
+	set, err := engine.AssessAt(ctx, compiled.Projects, starts, compiled.Valuation, compiled.Horizon, env)
 	if err != nil {
 		return nil, err
 	}
@@ -70,7 +79,7 @@ func (ws *Workspace) Assess(ctx context.Context, j *Job, ids []string) (*Assessm
 	if err != nil {
 		return nil, err
 	}
-	return &Assessment{Compiled: compiled, Set: set, DiscountRate: rate}, nil
+	return &Assessment{Compiled: compiled, Set: set, DiscountRate: rate, Env: env}, nil
 }
 
 // AssessRequests assesses the projects ids (all when empty) on the job the
@@ -90,7 +99,7 @@ func (ws *Workspace) Adopted(ctx context.Context, j *Job) (*Assessment, error) {
 	if p == nil || !ws.HasProjects() {
 		return nil, nil
 	}
-	return ws.Assess(ctx, j, p.IDs())
+	return ws.AssessAt(ctx, j, p.IDs(), p.StartYears())
 }
 
 // Simulation says how many Monte Carlo draws to make and with which seed;
@@ -139,10 +148,12 @@ func (y Yearly) perYear(flag string, h engine.Horizon) (map[int]decimal.Decimal,
 }
 
 // Limits bound a portfolio selection: yearly financial and HR efforts, and
-// the net emissions over the horizon.
+// the net emissions over the horizon or per year. A kind of limit given
+// here replaces the evaluation settings' limits of that kind.
 type Limits struct {
 	Budget, Staff Yearly
 	Carbon        *decimal.Decimal
+	CarbonByYear  map[int]decimal.Decimal
 }
 
 // EvaluateOptions choose what Evaluate does.
@@ -150,9 +161,13 @@ type EvaluateOptions struct {
 	// Projects are the ids evaluated; all when empty.
 	Projects []string
 	Simulation
-	// Select asks for the portfolio of highest value within Limits.
-	Select bool
-	Limits Limits
+	// Select asks for the portfolio that maximizes Objective within
+	// Limits (the evaluation settings' limits for a kind not given).
+	Select    bool
+	Limits    Limits
+	Objective engine.Objective
+	// Commitments asks the selection to meet every commitment's targets.
+	Commitments bool
 }
 
 // Evaluate weighs project requests on the job the evaluation reads its
@@ -168,16 +183,7 @@ func (ws *Workspace) Evaluate(ctx context.Context, opt EvaluateOptions) (*report
 		return nil, err
 	}
 	if opt.Select {
-		var lim engine.Limits
-		h := a.Compiled.Horizon
-		if lim.Budget, err = opt.Limits.Budget.perYear("--budget", h); err != nil {
-			return nil, err
-		}
-		if lim.Staff, err = opt.Limits.Staff.perYear("--etc", h); err != nil {
-			return nil, err
-		}
-		lim.Carbon = opt.Limits.Carbon
-		if ev.Selection, err = engine.Select(ctx, engine.Fixed(a.Set), engine.SelectOptions{Limits: lim}); err != nil {
+		if err := ws.selectPortfolio(ctx, a, opt, ev); err != nil {
 			return nil, err
 		}
 	}
@@ -185,11 +191,66 @@ func (ws *Workspace) Evaluate(ctx context.Context, opt EvaluateOptions) (*report
 	return ev, nil
 }
 
+// selectPortfolio chooses the portfolio within the limits, each request
+// assessed at every start of its window, and gives its figures and
+// trajectories.
+func (ws *Workspace) selectPortfolio(ctx context.Context, a *Assessment, opt EvaluateOptions, ev *reports.Evaluation) error {
+	c := a.Compiled
+	lim, err := opt.Limits.engine(c.Horizon, c.Limits)
+	if err != nil {
+		return err
+	}
+	if opt.Commitments {
+		if len(c.Commitments) == 0 {
+			return diag.Errorf(diag.Pos{}, diag.Invalid, "--commitments: the evaluation settings declare no commitment (commitments:)")
+		}
+		lim.Commitments = c.Commitments
+	}
+	cands, err := engine.AssessStarts(ctx, c.Projects, c.Valuation, c.Horizon, a.Env)
+	if err != nil {
+		return err
+	}
+	sel, err := engine.Select(ctx, cands, engine.SelectOptions{Limits: lim, Objective: opt.Objective, Scoring: c.Scoring})
+	if err != nil {
+		return err
+	}
+	ev.Selection = sel
+	ev.Selected = &reports.SelectedPortfolio{Figures: engine.Figures(sel.Set), Trajectories: engine.Trajectories(c.Commitments, sel.Set)}
+	return nil
+}
+
+// engine merges the limits given with those of the evaluation settings,
+// kind by kind, over the horizon.
+func (l Limits) engine(h engine.Horizon, file engine.Limits) (engine.Limits, error) {
+	lim := file
+	var err error
+	if l.Budget.IsSet() {
+		if lim.Budget, err = l.Budget.perYear("--budget", h); err != nil {
+			return lim, err
+		}
+	}
+	if l.Staff.IsSet() {
+		if lim.Staff, err = l.Staff.perYear("--etc", h); err != nil {
+			return lim, err
+		}
+	}
+	if l.Carbon != nil || len(l.CarbonByYear) > 0 {
+		lim.Carbon, lim.CarbonByYear = l.Carbon, nil
+		if len(l.CarbonByYear) > 0 {
+			if lim.CarbonByYear, err = (Yearly{ByYear: l.CarbonByYear}).perYear("--carbon", h); err != nil {
+				return lim, err
+			}
+		}
+	}
+	return lim, nil
+}
+
 // evaluation gives the figures of each assessed request and of them all,
 // with their Monte Carlo spread when draws are asked for.
 func evaluation(ctx context.Context, a *Assessment, sim Simulation) (*reports.Evaluation, error) {
 	ev := &reports.Evaluation{Scenario: a.Compiled.Scenario, BaseYear: a.Compiled.Valuation.BaseYear, DiscountRate: a.DiscountRate,
-		Portfolio: reports.EvaluatedProject{Figures: engine.Figures(a.Set)}}
+		Portfolio: reports.EvaluatedProject{Figures: engine.Figures(a.Set)}, Scoring: a.Compiled.Scoring,
+		Trajectories: engine.Trajectories(a.Compiled.Commitments, a.Set)}
 	for i := range a.Set {
 		ev.Projects = append(ev.Projects, reports.EvaluatedProject{Project: a.Set[i].Project, Figures: engine.Figures(a.Set[i : i+1])})
 	}

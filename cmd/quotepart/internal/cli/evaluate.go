@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/mattn/go-isatty"
+	"github.com/quotepart/quotepart/engine"
 	"github.com/quotepart/quotepart/internal/app"
 	"github.com/quotepart/quotepart/reports"
 	"github.com/schollz/progressbar/v3"
@@ -16,9 +17,9 @@ import (
 
 func (p *program) evaluateCommand() *cobra.Command {
 	var (
-		opt                   app.EvaluateOptions
-		quiet                 bool
-		budget, staff, carbon string
+		opt                              app.EvaluateOptions
+		quiet                            bool
+		budget, staff, carbon, objective string
 	)
 	cmd := &cobra.Command{
 		Use:   "evaluate [PROJECT...]",
@@ -42,11 +43,14 @@ Limits are a single amount for every year (--budget 400000) or per year
 			if opt.Draws < 0 {
 				return fmt.Errorf("--draws must be 0 (no simulation) or more, found %d", opt.Draws)
 			}
-			if !opt.Select && (budget != "" || staff != "" || carbon != "") {
-				return fmt.Errorf("--budget, --etc and --carbon limit a selection: add --select")
+			if !opt.Select && (budget != "" || staff != "" || carbon != "" || objective != "" || opt.Commitments) {
+				return fmt.Errorf("--budget, --etc, --carbon, --objective and --commitments shape a selection: add --select")
 			}
 			var err error
 			if opt.Limits, err = parseLimits(budget, staff, carbon); err != nil {
+				return err
+			}
+			if opt.Objective, err = parseObjective(objective); err != nil {
 				return err
 			}
 			opt.Projects, opt.Progress = args, p.progress(quiet, opt.Draws)
@@ -63,7 +67,9 @@ Limits are a single amount for every year (--budget 400000) or per year
 	f.BoolVar(&opt.Select, "select", false, "select the portfolio of highest value within the limits")
 	f.StringVar(&budget, "budget", "", "yearly limit of financial efforts, EUR: 400000 or 2027=500000,2028=300000")
 	f.StringVar(&staff, "etc", "", "yearly limit of HR efforts, ETC: 3 or 2027=4,2028=2.5")
-	f.StringVar(&carbon, "carbon", "", "limit of the net emissions over the horizon, kgCO2e (negative: a reduction)")
+	f.StringVar(&carbon, "carbon", "", "limit of the net emissions, kgCO2e (negative: a reduction): over the horizon (-5000), or per year (2027=0,2028=-500)")
+	f.BoolVar(&opt.Commitments, "commitments", false, "the selection meets the targets of every commitment (Numérique Responsable indicators), each year that has one")
+	f.StringVar(&objective, "objective", "", "what the selection maximizes: value (the monetized value, the default), score (the weighted score of the criteria) or mixed:ALPHA (ALPHA × value + (1 − ALPHA) × score, each brought to its largest)")
 	addOutputFlags(cmd, reports.EvaluateOutput)
 	return cmd
 }
@@ -90,14 +96,59 @@ func parseLimits(budget, staff, carbon string) (app.Limits, error) {
 	if lim.Staff, err = parseYearly("--etc", staff); err != nil {
 		return lim, err
 	}
-	if carbon != "" {
+	switch {
+	case strings.Contains(carbon, "="):
+		y, err := parseYearlySigned("--carbon", carbon)
+		if err != nil {
+			return lim, err
+		}
+		lim.CarbonByYear = y
+	case strings.TrimSpace(carbon) != "":
 		c, err := decimal.NewFromString(strings.TrimSpace(carbon))
 		if err != nil {
-			return lim, fmt.Errorf("--carbon: expected a number of kgCO2e, found %q", carbon)
+			return lim, fmt.Errorf("--carbon: expected a number of kgCO2e over the horizon, or YEAR=KGCO2E pairs, found %q", carbon)
 		}
 		lim.Carbon = &c
 	}
 	return lim, nil
+}
+
+// parseYearlySigned reads "2027=0,2028=-500": amounts that may be
+// negative (a reduction).
+func parseYearlySigned(flag, s string) (map[int]decimal.Decimal, error) {
+	out := map[int]decimal.Decimal{}
+	for _, part := range strings.Split(s, ",") {
+		ys, vs, _ := strings.Cut(strings.TrimSpace(part), "=")
+		year, err := strconv.Atoi(ys)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %q is not a year", flag, ys)
+		}
+		v, err := decimal.NewFromString(vs)
+		if err != nil {
+			return nil, fmt.Errorf("%s: expected a number for %d, found %q", flag, year, vs)
+		}
+		out[year] = v
+	}
+	return out, nil
+}
+
+// parseObjective reads --objective: value, score or mixed:ALPHA, ALPHA
+// the weight of the value from 0 to 1.
+func parseObjective(s string) (engine.Objective, error) {
+	s = strings.TrimSpace(s)
+	switch {
+	case s == "" || s == "value":
+		return engine.Objective{Kind: engine.ByValue}, nil
+	case s == "score":
+		return engine.Objective{Kind: engine.ByScore}, nil
+	case strings.HasPrefix(s, "mixed:"):
+		a, err := decimal.NewFromString(strings.TrimPrefix(s, "mixed:"))
+		if err != nil || a.IsNegative() || a.GreaterThan(decimal.NewFromInt(1)) {
+			return engine.Objective{}, fmt.Errorf("--objective: mixed takes the weight of the value, from 0 to 1 (mixed:0.7), found %q", s)
+		}
+		return engine.Objective{Kind: engine.Mixed, Alpha: a}, nil
+	}
+	return engine.Objective{}, fmt.Errorf("--objective: expected value, score or mixed:ALPHA (mixed:0.7), found %q", s)
 }
 
 // parseYearly reads "400000" (every year) or "2027=500000,2028=300000";

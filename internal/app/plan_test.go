@@ -1,0 +1,124 @@
+package app
+
+import (
+	"context"
+	"errors"
+	"maps"
+	"slices"
+	"testing"
+
+	"github.com/quotepart/quotepart/engine"
+	"github.com/shopspring/decimal"
+)
+
+// The acceptance: with the shipped requests, a selection under
+// 400,000 EUR and 3 ETC a year keeps the mandatory requests and schedules
+// the rest, each in its window, within every yearly limit, exactly.
+func TestSelectKeepsMandatoryAndSchedules(t *testing.T) {
+	ws, err := OpenDefaults()
+	if err != nil {
+		t.Fatal(err)
+	}
+	every := func(v int64) Yearly { d := decimal.NewFromInt(v); return Yearly{Every: &d} }
+	ev, err := ws.Evaluate(context.Background(), EvaluateOptions{Select: true, Limits: Limits{Budget: every(400000), Staff: every(3)}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sel := ev.Selection
+	if !sel.Exact {
+		t.Errorf("not exact after %d nodes", sel.Nodes)
+	}
+	projects := map[string]*engine.Project{}
+	for _, p := range ev.Projects {
+		projects[p.Project.ID] = p.Project
+	}
+	for _, p := range projects {
+		if p.Mandatory && !slices.Contains(sel.Chosen, p.ID) {
+			t.Errorf("mandatory %s left out", p.ID)
+		}
+	}
+	for id, start := range sel.Starts {
+		if !slices.Contains(projects[id].Starts(), start) {
+			t.Errorf("%s starts in %d, outside its window %v", id, start, projects[id].Starts())
+		}
+	}
+	if len(sel.Constraints) != 8 {
+		t.Errorf("%d constraints, want 4 budgets and 4 staff limits", len(sel.Constraints))
+	}
+	for _, c := range sel.Constraints {
+		if c.Used.GreaterThan(c.Limit) {
+			t.Errorf("%s: %s used of %s", c.Name(), c.Used, c.Limit)
+		}
+	}
+	t.Logf("chosen %v, value %s", sel.Starts, sel.Value)
+}
+
+// The SDSI scenario adopts the committee's selection: the command its
+// comment gives chooses exactly its requests and starts, and the
+// trajectories of the commitments meet every target.
+func TestSDSIIsTheCommitteeSelection(t *testing.T) {
+	ctx := context.Background()
+	ws, err := OpenDefaults()
+	if err != nil {
+		t.Fatal(err)
+	}
+	ev, err := ws.Evaluate(ctx, EvaluateOptions{Select: true, Commitments: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sdsi, err := ws.Job(ctx, "sdsi-2027-2030")
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := sdsi.Portfolio()
+	want := map[string]int{}
+	for _, id := range p.IDs() {
+		want[id] = 0
+	}
+	got := maps.Clone(ev.Selection.Starts)
+	for id, start := range p.StartYears() {
+		want[id] = start
+	}
+	for id := range want {
+		if want[id] == 0 {
+			want[id] = got[id] // the first year it may start in
+			if ws.isScheduled(id) {
+				t.Errorf("%s may start in several years: the scenario should say when", id)
+			}
+		}
+	}
+	if !maps.Equal(got, want) {
+		t.Errorf("selection %v, the scenario adopts %v", got, want)
+	}
+	for _, tr := range ev.Selected.Trajectories {
+		if missed := tr.Missed(); len(missed) > 0 {
+			t.Errorf("%s: targets missed in %v", tr.Commitment.ID, missed)
+		}
+	}
+}
+
+func (ws *Workspace) isScheduled(id string) bool {
+	for _, f := range ws.Projects.Files {
+		if f.File.Project.ID.Value == id {
+			s := f.File.Project.Start
+			return s != nil && s.From.Value != s.To.Value
+		}
+	}
+	return false
+}
+
+// Limits no selection can meet are an error that names the limit and by
+// how much.
+func TestSelectInfeasibleLimits(t *testing.T) {
+	ws, err := OpenDefaults()
+	if err != nil {
+		t.Fatal(err)
+	}
+	budget := decimal.NewFromInt(100000)
+	_, err = ws.Evaluate(context.Background(), EvaluateOptions{Select: true, Limits: Limits{Budget: Yearly{Every: &budget}}})
+	var inf *engine.Infeasible
+	if !errors.As(err, &inf) || len(inf.Short) == 0 || inf.Short[0].Constraint.Kind != engine.KindBudget {
+		t.Fatalf("error %v", err)
+	}
+	t.Log(err)
+}
