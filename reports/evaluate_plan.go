@@ -22,6 +22,7 @@ type planWords struct {
 	reasonNoScore, reasonNoObjective, reasonAlternative, reasonNeeds, followsDimension, noTarget     string
 	criterion, weight, scale, justification, effect, better, higher, lower, framework, source        string
 	assumption, description, scoring, scoringOutOf, scoringRaw, startIn, neededBy, alternatives      string
+	indicator                                                                                        string
 }
 
 var planVocabulary = map[Lang]planWords{
@@ -40,7 +41,7 @@ var planVocabulary = map[Lang]planWords{
 		assumption: "Hypothèse", description: "Description", scoring: "Critères et pondérations",
 		scoringOutOf: "Chaque critère compte la part de son échelle atteinte (1 au bon bout), pondérée ; les poids font 1 et le score est sur %s points.",
 		scoringRaw:   "Le score est la somme pondérée des points au-dessus du plus mauvais bout de chaque échelle.",
-		startIn:      "démarre en", neededBy: "nécessaire à", alternatives: "alternatives"},
+		startIn:      "démarre en", neededBy: "nécessaire à", alternatives: "alternatives", indicator: "indicateur"},
 	English: {mandatory: "mandatory", window: "may start", requires: "requires", excludes: "alternative to",
 		lagYear: "year before", lagYears: "years before", score: "weighted score", outOf: "out of", points: "points", start: "start",
 		objective: "objective", objValue: "monetized value", objScore: "weighted score", objMixed: "mixed, %s value",
@@ -56,7 +57,7 @@ var planVocabulary = map[Lang]planWords{
 		assumption: "Assumption", description: "Description", scoring: "Criteria and weights",
 		scoringOutOf: "Each criterion counts the share of its scale reached (1 at the good end), weighted; the weights sum to 1 and the score is out of %s points.",
 		scoringRaw:   "The score is the weighted sum of the points above the worst end of each scale.",
-		startIn:      "starts in", neededBy: "needed by", alternatives: "alternatives"},
+		startIn:      "starts in", neededBy: "needed by", alternatives: "alternatives", indicator: "indicator"},
 }
 
 func planWordsFor(lang Lang) planWords {
@@ -163,7 +164,7 @@ func signedNumber(v decimal.Decimal, places int32, lang Lang) string {
 func trajectoryRows(t *engine.Trajectory, lang Lang, name func(id string) string) [][]string {
 	pw := planWordsFor(lang)
 	c := t.Commitment
-	head := []string{""}
+	head := []string{capitalize(pw.indicator)}
 	for _, y := range t.Years {
 		head = append(head, strconv.Itoa(y))
 	}

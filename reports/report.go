@@ -61,6 +61,10 @@ type AdoptedPortfolio struct {
 	Projects []string
 	Figures  engine.Indicators
 	Spread   *engine.Simulated // nil without simulation
+	// Starts gives each request's start year; Trajectories the
+	// commitments' trajectories with the portfolio.
+	Starts       map[string]int
+	Trajectories []engine.Trajectory
 }
 
 // ParamEntry is a parameter as a report lists it.

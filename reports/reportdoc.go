@@ -143,6 +143,7 @@ func (r *Report) document(lang Lang, charts bool) (*document, error) {
 				pf.addChart(c)
 			}
 		}
+		r.planSections(d, lang, names)
 		for _, p := range ev.Projects {
 			if p.Project == nil {
 				continue
@@ -164,6 +165,7 @@ func (r *Report) document(lang Lang, charts bool) (*document, error) {
 				defs = append(defs, [2]string{w.assumption, oneLine(p.Project.Assumption)})
 			}
 			ps.defs(defs)
+			r.projectPlan(ps, p, lang)
 			ps.add(projectYearsTable(p, lang, w, ew))
 			ps.note(projectFiguresLine(ev, p, lang, w, ew))
 		}

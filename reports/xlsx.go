@@ -427,7 +427,7 @@ func (r *Report) sheets(lang Lang) []*table {
 		}
 	}
 	out = append(out, pa, me, ru)
-	return out
+	return append(out, r.planSheets(lang)...)
 }
 
 func memberIDs(res *engine.Result) []string {

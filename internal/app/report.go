@@ -107,7 +107,8 @@ func (ws *Workspace) adoptedPortfolio(ctx context.Context, j *Job, sim Simulatio
 		return nil, nil, err
 	}
 	spec := j.Portfolio()
-	p := &reports.AdoptedPortfolio{Label: spec.Label.Value, Projects: spec.IDs(), Figures: engine.Figures(a.Set)}
+	p := &reports.AdoptedPortfolio{Label: spec.Label.Value, Projects: spec.IDs(), Figures: engine.Figures(a.Set),
+		Starts: spec.StartYears(), Trajectories: engine.Trajectories(a.Compiled.Commitments, a.Set)}
 	spread, err := sim.run(ctx, a.Set)
 	if err != nil {
 		return nil, nil, err
