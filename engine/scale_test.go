@@ -5,9 +5,11 @@ package engine_test
 // (BenchmarkRouenFederation), and every French EPCI run as a shared service
 // of its member communes (BenchmarkNationalBatch, TestNationalBatch).
 //
-// Data: engine/testdata/data, extracted from Etalab — découpage
-// administratif, édition 2026, d'après INSEE et DGCL (Licence Ouverte /
-// Open Licence); see engine/testdata/data/README.md.
+// Data: engine/testdata/data and, for the national batch, the copy that
+// internal/territory embeds for quotepart init (one file for both),
+// extracted from Etalab — découpage administratif, édition 2026, d'après
+// INSEE et DGCL (Licence Ouverte / Open Licence); see
+// engine/testdata/data/README.md.
 //
 // Each benchmark runs the engine and, in the same run, a hand-written Go
 // reference doing the same decimal arithmetic for the same inputs, checks
@@ -413,7 +415,7 @@ func TestRouenFederationReference(t *testing.T) {
 }
 
 func nationalInputs(tb testing.TB) []scaleInput {
-	order, groups := readCommunes(tb, "testdata/data/epci-membres-2026.csv.gz", "epci_siren")
+	order, groups := readCommunes(tb, "../internal/territory/data/epci-membres-2026.csv.gz", "epci_siren")
 	if len(order) != 1255 {
 		tb.Fatalf("%d EPCI, want 1255", len(order))
 	}
