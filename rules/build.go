@@ -72,6 +72,9 @@ func Load(fsys fs.FS, dir, display string, opts ...Option) (*Set, error) {
 		}
 		f, err := DecodeFile(src.Path, src.Data)
 		errs.Add(err)
+		if f != nil {
+			errs.Add(f.ReadData(FSDataReader(fsys, dir, display)))
+		}
 		files = append(files, NamedFile{Path: src.Path, File: f})
 	}
 	if len(files) == 0 {
@@ -369,6 +372,8 @@ func (b *builder) parameters() {
 				Description: p.Description.Value, Source: p.Source.Value, Assumption: p.Assumption.Value,
 				URL: b.sourceURL(p.URL, "parameter "+e.Key)}
 			switch {
+			case p.CSV != nil && !p.CSV.read:
+				b.errorf(p.CSV.File.Pos, "parameter %s: %v", e.Key, errNotRead)
 			case p.Value != nil && p.Values.Set:
 				b.errorf(p.Value.Pos, "parameter %s: give value or values, not both", e.Key)
 			case p.Value != nil:

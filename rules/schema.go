@@ -63,6 +63,7 @@ type Parameter struct {
 	Assumption  Text        `yaml:"assumption" doc:"why the value is an estimate, when it is one"`
 	Value       *Number     `yaml:"value" doc:"a single value, in force from the service's start"`
 	Values      Map[Number] `yaml:"values" doc:"values by effective date (YYYY-MM-DD), each in force until the next"`
+	CSV         *CSVSource  `yaml:"csv" doc:"values read from a column of a CSV file in the rules folder, instead of value or values"`
 	Min         *Number     `yaml:"min" doc:"lowest acceptable value (0 by default for the ETC unit)"`
 	Max         *Number     `yaml:"max" doc:"highest acceptable value"`
 }

@@ -147,6 +147,9 @@ func RulesAtRevision(ctx context.Context, dir, rev string, opts ...rules.Option)
 	// The folder at rev is read as a folder on disk is, under the same
 	// rules and limits: the size of each file is known before it is read.
 	tree := newGitTree(list, func(id string) ([]byte, error) { return run("cat-file", "blob", id) })
+	tree.deep = func(name string) ([]byte, error) {
+		return run("--literal-pathspecs", "ls-tree", "-z", "-l", rev, "--", name)
+	}
 	display := filepath.ToSlash(filepath.Clean(dir))
 	if len(tree.names) == 0 {
 		return nil, fmt.Errorf("--against-rev: no rule file in %s at %s", display, rev)

@@ -21,6 +21,10 @@ type gitTree struct {
 	names   []string // in the order git lists them (by name)
 	// read returns the content of a blob.
 	read func(id string) ([]byte, error)
+	// deep, when set, lists a path below the folder (git ls-tree -z -l
+	// rev -- path), for the data files rule files name in a sub-folder
+	// (csv: file: donnees/populations.csv).
+	deep func(name string) ([]byte, error)
 }
 
 type gitEntry struct {
@@ -62,6 +66,9 @@ func (t *gitTree) Open(name string) (fs.File, error) {
 		return &gitDir{tree: t}, nil
 	}
 	e, ok := t.entries[name]
+	if !ok && strings.Contains(name, "/") && fs.ValidPath(name) && t.deep != nil {
+		e, ok = t.below(name)
+	}
 	if !ok || !fs.ValidPath(name) {
 		return nil, &fs.PathError{Op: "open", Path: name, Err: fs.ErrNotExist}
 	}
@@ -140,3 +147,27 @@ var _ fs.ReadDirFile = (*gitDir)(nil)
 
 // gitPath joins a folder and a name as messages show a file of a revision.
 func gitPath(rev, display string) string { return rev + ":" + path.Clean(display) }
+
+// below finds a blob in a sub-folder, with its size, and remembers it; the
+// folder's own listing is unchanged.
+func (t *gitTree) below(name string) (gitEntry, bool) {
+	list, err := t.deep(name)
+	if err != nil {
+		return gitEntry{}, false
+	}
+	for _, entry := range strings.Split(string(list), "\x00") {
+		meta, p, ok := strings.Cut(entry, "\t")
+		fields := strings.Fields(meta)
+		if !ok || p != name || len(fields) != 4 || fields[1] != "blob" {
+			continue
+		}
+		e := gitEntry{id: fields[2]}
+		e.size, _ = strconv.ParseInt(fields[3], 10, 64)
+		if fields[0] == "120000" {
+			e.mode = fs.ModeSymlink
+		}
+		t.entries[name] = e
+		return e, true
+	}
+	return gitEntry{}, false
+}

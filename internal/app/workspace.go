@@ -185,6 +185,10 @@ func LoadRuleFiles(paths []string, opts ...rules.Option) (*rules.Set, error) {
 		}
 		f, err := rules.DecodeFile(src.Path, src.Data)
 		errs.Add(err)
+		if f != nil {
+			dir := filepath.Dir(p)
+			errs.Add(f.ReadData(rules.FSDataReader(os.DirFS(dir), ".", filepath.ToSlash(dir))))
+		}
 		files = append(files, rules.NamedFile{Path: src.Path, File: f})
 	}
 	if len(files) == 0 {
