@@ -38,10 +38,14 @@ type NamedFile struct {
 
 // IsRuleFile reports whether a file name is one Load reads: YAML, JSON or
 // TOML, except test-case files (*.test.yaml), which sit beside the rules,
-// and hidden files (.name), such as editors' lock files.
+// hidden files (.name), such as editors' lock files, and the project file
+// quotepart.yaml (or .yml), which holds settings and may sit in the rules
+// folder, as quotepart init writes it.
 func IsRuleFile(name string) bool {
 	lower := strings.ToLower(name)
-	if strings.HasPrefix(path.Base(strings.ReplaceAll(name, `\`, "/")), ".") || strings.HasSuffix(lower, ".test.yaml") || strings.HasSuffix(lower, ".test.yml") {
+	base := path.Base(strings.ReplaceAll(lower, `\`, "/"))
+	if strings.HasPrefix(base, ".") || strings.HasSuffix(lower, ".test.yaml") || strings.HasSuffix(lower, ".test.yml") ||
+		base == "quotepart.yaml" || base == "quotepart.yml" {
 		return false
 	}
 	switch path.Ext(lower) {

@@ -321,6 +321,7 @@ func TestIsRuleFile(t *testing.T) {
 		"regles.yaml": true, "regles.yml": true, "R.YAML": true, "r.json": true, "r.toml": true,
 		"cas.test.yaml": false, "cas.test.yml": false, "README.md": false, "regles.yaml.bak": false, "yaml": false,
 		".regles.yaml": false, ".#regles.yaml": false, "dir/.hidden.yaml": false, "../rouen/regles.yaml": true,
+		"quotepart.yaml": false, "Quotepart.YML": false, "ccf/quotepart.yaml": false, "quotepart.json": true,
 	} {
 		if got := rules.IsRuleFile(name); got != want {
 			t.Errorf("IsRuleFile(%q) = %v, want %v", name, got, want)

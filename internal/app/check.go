@@ -115,6 +115,13 @@ func checkWorkspace(ctx context.Context, folders Folders, opt CheckOptions) ([]r
 		}
 		return []reports.CheckTarget{{Name: "scenarios", Kind: "scenarios", Errors: diag.Flatten(err)}}, ruleInputs(set)
 	}
+	return checkLoaded(ctx, ws, name, opt)
+}
+
+// checkLoaded checks a workspace already loaded: its rules, named name,
+// each of its scenarios, then its project requests; it returns the files
+// read.
+func checkLoaded(ctx context.Context, ws *Workspace, name string, opt CheckOptions) ([]reports.CheckTarget, []reports.InputFile) {
 	out := []reports.CheckTarget{checkRules(ctx, name, ws.Rules, nil, opt)}
 	// The outputs of quotepart skipped in the scenarios and projects
 	// folders are warnings of the workspace (the rules' own are the set's).

@@ -28,7 +28,7 @@ const (
 	// Attribution is the credit the Licence Ouverte asks for.
 	Attribution = "Etalab — découpage administratif, édition 2026, d'après INSEE et DGCL"
 	// Licence is the licence of the data.
-	Licence = "Licence Ouverte / Open Licence (Etalab)"
+	Licence = "Licence Ouverte / Open Licence"
 	// Population names the figure Commune.Population holds.
 	Population = "population totale (populations légales publiées avec l'édition 2026)"
 )
