@@ -85,7 +85,7 @@ func csvFS(t *testing.T, over map[string]string) fstest.MapFS {
 		t.Fatal(err)
 	}
 	fsys := fstest.MapFS{
-		"regles/regles.yaml":              {Data: []byte(csvRules)},
+		"regles/regles.yaml":             {Data: []byte(csvRules)},
 		"regles/donnees/populations.csv": {Data: []byte(latin1)},
 		"regles/donnees/budget.csv":      {Data: []byte(budgetCSV)},
 	}
