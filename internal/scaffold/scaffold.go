@@ -594,27 +594,32 @@ func (w *writer) example() []byte {
 // ciExample is the CI job of docs/ci.md, for GitLab.
 var ciExample = []byte(`# Intégration continue (GitLab) : à chaque demande de fusion, les règles sont
 # vérifiées, leurs cas de test passés, et l'effet de la modification sur la
-# facture de chaque membre est écrit dans quotepart-diff.md (docs/ci.md de
-# quotepart, qui donne aussi l'équivalent pour GitHub Actions).
+# facture de chaque membre est écrit dans quotepart-diff.md (voir docs/ci.md
+# de quotepart, qui donne aussi l'équivalent pour GitHub Actions).
 quotepart:
   image: golang:1.26
   rules:
     - if: $CI_PIPELINE_SOURCE == "merge_request_event"
   variables:
-    GIT_DEPTH: "0"
+    QUOTEPART_VERSION: v1.0.0                        # la version avec laquelle les règles sont vérifiées
+    GIT_DEPTH: "0"                                   # diff lit les règles de la branche cible
     BASE_REV: $CI_MERGE_REQUEST_DIFF_BASE_SHA
+    QUOTEPART_FAIL_OVER: "1000"                      # échoue si une facture bouge de plus de 1 000 EUR
+    QUOTEPART_FAIL_OVER_PCT: "0.5"                   # ou de plus de 0,5 % dans une année
   before_script:
-    - go install github.com/quotepart/quotepart/cmd/quotepart@latest
+    - go install github.com/quotepart/quotepart/cmd/quotepart@$QUOTEPART_VERSION
     - export PATH="$PATH:$(go env GOPATH)/bin"
+    - quotepart version
   script:
-    - quotepart check --strict
+    - quotepart check --strict --format sarif -o quotepart-check.sarif
     - quotepart test --format junit -o quotepart-tests.xml
     - quotepart diff --against-rev "$BASE_REV" --format md -o quotepart-diff.md
   artifacts:
     when: always
     reports:
-      junit: quotepart-tests.xml
+      junit: quotepart-tests.xml                     # les cas en échec s'affichent dans la demande de fusion
     paths:
+      - quotepart-check.sarif
       - quotepart-diff.md
 `)
 
