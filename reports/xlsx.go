@@ -40,6 +40,9 @@ func reportXLSX(w io.Writer, lang Lang, r *Report) error {
 			return fmt.Errorf("sheet %s: %w", t.Sheet, err)
 		}
 	}
+	if err := x.calcSheets(r); err != nil {
+		return fmt.Errorf("formula sheets: %w", err)
+	}
 	f.SetActiveSheet(0)
 	props := &excelize.DocProperties{Title: r.titleText(lang), Creator: "quotepart", LastModifiedBy: "quotepart",
 		Language: string(lang), Created: "2000-01-01T00:00:00Z", Modified: "2000-01-01T00:00:00Z"}
