@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 
-	"github.com/quotepart/quotepart/engine"
 	"github.com/quotepart/quotepart/reports"
 )
 
@@ -50,13 +49,5 @@ func (ws *Workspace) Explain(ctx context.Context, name, member string, year int)
 	if err != nil {
 		return reports.Explained{}, err
 	}
-	res, err := j.Run(ctx, year, year)
-	if err != nil {
-		return reports.Explained{}, err
-	}
-	trace, err := engine.Explain(j.Model(), &res.Years[0], member)
-	if err != nil {
-		return reports.Explained{}, err
-	}
-	return reports.Explained{ScenarioID: j.ID, ScenarioTitle: j.Title, Trace: trace, Provenance: ws.Provenance(j)}, nil
+	return ws.ExplainJob(ctx, j, member, year)
 }

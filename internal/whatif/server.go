@@ -179,6 +179,7 @@ func NewHandler(sim *Simulator, opt Options) *Handler {
 	h.mux.HandleFunc("GET /favicon.ico", func(w http.ResponseWriter, r *http.Request) {
 		http.Redirect(w, r, "/static/icone.svg", http.StatusMovedPermanently)
 	})
+	h.routeAPI()
 	return h
 }
 
@@ -256,30 +257,47 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	hd.Set("X-Content-Type-Options", "nosniff")
 	hd.Set("Referrer-Policy", "no-referrer")
 	hd.Set("X-Frame-Options", "DENY")
+	// The API answers its errors in JSON, the page in text.
+	fail := plain
+	if isAPI(r) {
+		fail = func(w http.ResponseWriter, status int, msg string) { apiError(w, status, msg, nil) }
+	}
 	if !h.hosts.allow(r) {
 		if h.hostLog.allow() {
 			h.logf("refused Host %q from %s: neither a loopback name nor the host of --addr (--allow-host accepts another name); other refusals in the next minute are not logged", r.Host, clientOf(r))
 		}
-		plain(w, http.StatusMisdirectedRequest, "Adresse non reconnue : ouvrez la page à l'adresse qu'affiche quotepart serve au démarrage.")
+		fail(w, http.StatusMisdirectedRequest, "Adresse non reconnue : ouvrez la page à l'adresse qu'affiche quotepart serve au démarrage.")
 		return
 	}
-	if r.Method != http.MethodGet && r.Method != http.MethodHead {
+	// Everything is read (GET), but a run of the API, which is sent a
+	// what-if or a scenario file (POST).
+	post := r.URL.Path == "/api/v1/run"
+	switch {
+	case post && r.Method != http.MethodPost:
+		hd.Set("Allow", "POST")
+		fail(w, http.StatusMethodNotAllowed, "Méthode non acceptée : envoyez la simulation ou le fichier de scénario en POST.")
+		return
+	case !post && r.Method != http.MethodGet && r.Method != http.MethodHead:
 		hd.Set("Allow", "GET, HEAD")
-		plain(w, http.StatusMethodNotAllowed, "Méthode non acceptée : la page ne fait que des lectures (GET).")
+		fail(w, http.StatusMethodNotAllowed, "Méthode non acceptée : la page ne fait que des lectures (GET).")
 		return
 	}
-	if r.ContentLength > MaxBodyBytes {
-		plain(w, http.StatusRequestEntityTooLarge, "Requête trop volumineuse.")
+	limit := int64(MaxBodyBytes)
+	if post {
+		limit = MaxAPIBodyBytes
+	}
+	if r.ContentLength > limit {
+		fail(w, http.StatusRequestEntityTooLarge, fmt.Sprintf("Requête trop volumineuse : au plus %d octets.", limit))
 		return
 	}
-	r.Body = http.MaxBytesReader(w, r.Body, MaxBodyBytes)
+	r.Body = http.MaxBytesReader(w, r.Body, limit)
 	if len(r.URL.RawQuery) > MaxQueryBytes {
-		plain(w, http.StatusRequestURITooLong, fmt.Sprintf("Adresse trop longue : %d octets de paramètres, au plus %d.", len(r.URL.RawQuery), MaxQueryBytes))
+		fail(w, http.StatusRequestURITooLong, fmt.Sprintf("Adresse trop longue : %d octets de paramètres, au plus %d.", len(r.URL.RawQuery), MaxQueryBytes))
 		return
 	}
 	if ok, wait := h.limiter.allow(clientOf(r)); !ok {
 		hd.Set("Retry-After", strconv.Itoa(max(1, int(wait.Round(time.Second)/time.Second))))
-		plain(w, http.StatusTooManyRequests, "Trop de requêtes en peu de temps : patientez un instant.")
+		fail(w, http.StatusTooManyRequests, "Trop de requêtes en peu de temps : patientez un instant.")
 		return
 	}
 	h.mux.ServeHTTP(w, r)

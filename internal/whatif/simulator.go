@@ -226,6 +226,9 @@ type Outcome struct {
 	// Baseline is the result the what-if is compared with.
 	Baseline   *engine.Result
 	Comparison *reports.Comparison
+	// Job is the what-if built on its scenario's chain, as run builds the
+	// file: what the API explains and records the files of.
+	Job *app.Job
 	// Elapsed is the time taken to build and run the what-if.
 	Elapsed time.Duration
 }
@@ -245,9 +248,9 @@ func (s *Simulator) Evaluate(ctx context.Context, st State) (*Outcome, error) {
 		return nil, err
 	}
 	name := s.FileName(st)
-	job, err := s.ws.Extend(ctx, b.Job, name, data)
+	job, err := s.extend(ctx, b, name, data)
 	if err != nil {
-		return nil, &ComputeError{Err: err}
+		return nil, err
 	}
 	res, err := job.Run(ctx, 0, 0)
 	if err != nil {
@@ -258,7 +261,7 @@ func (s *Simulator) Evaluate(ctx context.Context, st State) (*Outcome, error) {
 		baseline = c.Result
 	}
 	return &Outcome{State: st, File: data, FileName: name, Changes: changes, Result: res, Baseline: baseline,
-		Comparison: reports.Compare(baseline, res), Elapsed: time.Since(start)}, nil
+		Comparison: reports.Compare(baseline, res), Job: job, Elapsed: time.Since(start)}, nil
 }
 
 // FileName is the name a state's scenario file is downloaded under.
@@ -273,3 +276,26 @@ type ComputeError struct{ Err error }
 
 func (e *ComputeError) Error() string { return e.Err.Error() }
 func (e *ComputeError) Unwrap() error { return e.Err }
+
+// job builds the what-if of a valid state on its scenario's chain, as
+// Evaluate does, without running it.
+func (s *Simulator) job(ctx context.Context, st State) (*app.Job, error) {
+	b := s.byID[st.Scenario]
+	if b == nil {
+		return nil, Problems{{Field: "scenario", Message: fmt.Sprintf("scénario inconnu « %s »", st.Scenario)}}
+	}
+	data, _, err := s.file(st)
+	if err != nil {
+		return nil, err
+	}
+	return s.extend(ctx, b, s.FileName(st), data)
+}
+
+// extend builds the scenario file of a what-if on b's chain.
+func (s *Simulator) extend(ctx context.Context, b *Base, name string, data []byte) (*app.Job, error) {
+	job, err := s.ws.Extend(ctx, b.Job, name, data)
+	if err != nil {
+		return nil, &ComputeError{Err: err}
+	}
+	return job, nil
+}

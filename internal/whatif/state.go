@@ -584,3 +584,8 @@ func (st State) Query(s *Simulator) url.Values {
 	}
 	return q
 }
+
+// isZero tells a state that changes nothing in its scenario.
+func (st State) isZero() bool {
+	return len(st.Staff) == 0 && len(st.Params) == 0 && st.Member == nil && st.Join == nil && !st.ProjectsSet
+}
