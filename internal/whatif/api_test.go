@@ -137,7 +137,9 @@ func TestAPIScenarios(t *testing.T) {
 	if err := json.Unmarshal(get(t, h, "/api/v1/scenarios").Body.Bytes(), &doc); err != nil {
 		t.Fatal(err)
 	}
-	if doc.Schema != ScenariosSchema || len(doc.Scenarios) != 5 || !doc.Scenarios[0].Baseline || doc.Scenarios[0].ID != "convention-2026" || len(doc.Projects) != 10 {
+	s := defaultSimulator(t)
+	if doc.Schema != ScenariosSchema || len(doc.Scenarios) != len(s.bases) || !doc.Scenarios[0].Baseline || doc.Scenarios[0].ID != "convention-2026" ||
+		len(doc.Projects) != len(s.projects) || len(doc.Projects) == 0 {
 		t.Fatalf("scenarios: %+v", doc)
 	}
 	base := doc.Scenarios[0]
@@ -145,9 +147,9 @@ func TestAPIScenarios(t *testing.T) {
 		t.Errorf("the baseline: %+v", base)
 	}
 	// The example of each scenario is a what-if the API runs.
-	for _, s := range doc.Scenarios {
-		if w := do(t, h, http.MethodPost, "/api/v1/run", "application/x-www-form-urlencoded", s.Example.Query); w.Code != http.StatusOK {
-			t.Errorf("%s: the example %q: %d %s", s.ID, s.Example.Query, w.Code, w.Body)
+	for _, sc := range doc.Scenarios {
+		if w := do(t, h, http.MethodPost, "/api/v1/run", "application/x-www-form-urlencoded", sc.Example.Query); w.Code != http.StatusOK {
+			t.Errorf("%s: the example %q: %d %s", sc.ID, sc.Example.Query, w.Code, w.Body)
 		}
 	}
 }
