@@ -766,11 +766,13 @@ func (ev *evaluator) combine(y int, segs []*segmentRun) (*Year, error) {
 		perActiveMonth = perYear
 	}
 	var members []int
+	seen := make([]bool, len(m.Members)) // a set: slices.Contains made combine quadratic in members
 	for _, s := range segs {
 		out.Months += s.Months
 		out.Segments = append(out.Segments, s.Segment)
 		for _, mi := range s.members {
-			if !slices.Contains(members, mi) {
+			if !seen[mi] {
+				seen[mi] = true
 				members = append(members, mi)
 			}
 		}

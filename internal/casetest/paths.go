@@ -25,7 +25,7 @@ type Group struct {
 // path that is a test file runs on the workspace of folders. With an
 // error, it also returns the groups whose files decoded, so that their
 // other mistakes can be reported in the same run.
-func Groups(paths []string, folders app.Folders) ([]Group, error) {
+func Groups(ctx context.Context, paths []string, folders app.Folders) ([]Group, error) {
 	var groups []Group
 	var errs diag.List
 	var single []*Loaded
@@ -35,7 +35,7 @@ func Groups(paths []string, folders app.Folders) ([]Group, error) {
 		case err != nil:
 			errs.Addf(diag.Pos{File: p}, diag.NotFound, "no such test file or folder")
 		case info.IsDir():
-			ws, err := app.Open(app.Folders{Rules: p, Scenarios: folders.Scenarios})
+			ws, err := app.OpenContext(ctx, app.Folders{Rules: p, Scenarios: folders.Scenarios})
 			if err != nil {
 				errs.Add(err)
 				continue
@@ -61,7 +61,7 @@ func Groups(paths []string, folders app.Folders) ([]Group, error) {
 		}
 	}
 	if len(paths) == 0 || len(single) > 0 {
-		ws, err := app.Open(folders)
+		ws, err := app.OpenContext(ctx, folders)
 		if err != nil {
 			errs.Add(err)
 			return groups, errs.Err()
@@ -85,7 +85,7 @@ func Groups(paths []string, folders app.Folders) ([]Group, error) {
 // returned together, with those Validate finds in the files that decoded;
 // finding no case to run is an error too.
 func RunPaths(ctx context.Context, paths []string, folders app.Folders, opt Options) (*Report, error) {
-	groups, err := Groups(paths, folders)
+	groups, err := Groups(ctx, paths, folders)
 	if err != nil {
 		var errs diag.List
 		errs.Add(err)
@@ -100,6 +100,7 @@ func RunPaths(ctx context.Context, paths []string, folders app.Folders, opt Opti
 	var read []reports.InputFile
 	for _, g := range groups {
 		read = append(read, g.Workspace.Inputs()...)
+		report.Skipped = append(report.Skipped, g.Workspace.Skipped()...)
 		for _, f := range g.Files {
 			read = append(read, app.Named(app.RoleTests, f.Input))
 		}
@@ -116,6 +117,7 @@ func RunPaths(ctx context.Context, paths []string, folders app.Folders, opt Opti
 		return nil, err
 	}
 	report.Provenance = app.NewProvenance(read)
+	report.Skipped = report.Skipped.Sort() // once each, when two groups read a folder
 	if found == 0 {
 		if opt.Run != nil {
 			return nil, fmt.Errorf("no test case matches --run %q", opt.Run)

@@ -45,6 +45,9 @@ type Report struct {
 	// Provenance is the version and the files the cases read: the
 	// rules, scenarios and projects they ran on, and the test files.
 	Provenance reports.Provenance
+	// Skipped are the files the loaders passed over (outputs of quotepart
+	// left in a folder they read), for the caller to warn about.
+	Skipped diag.List
 }
 
 // Counts returns the number of cases that passed, failed and errored.

@@ -269,11 +269,16 @@ func (p *program) folders(cmd *cobra.Command) app.Folders {
 func (p *program) workspace(cmd *cobra.Command) (*app.Workspace, error) {
 	ws, err := app.OpenContext(cmd.Context(), p.folders(cmd))
 	if err == nil {
-		for _, w := range ws.Skipped() {
-			fmt.Fprintf(p.stderr, "quotepart: warning: %s\n", reports.SafeLines(w.Error()))
-		}
+		p.warnSkipped(ws.Skipped())
 	}
 	return ws, err
+}
+
+// warnSkipped warns of the files a loader passed over.
+func (p *program) warnSkipped(skipped diag.List) {
+	for _, w := range skipped {
+		fmt.Fprintf(p.stderr, "quotepart: warning: %s\n", reports.SafeLines(w.Error()))
+	}
 }
 
 // formatted is an output kind as its flags see it (reports.Output).
