@@ -554,7 +554,6 @@ func TestNationalBatch(t *testing.T) {
 	}
 }
 
-
 // vmHWM returns the process's peak resident set size in KiB, 0 when
 // unknown.
 func vmHWM() int64 {
