@@ -231,6 +231,28 @@ func portfolioMessage(label string, f engine.Indicators, spread *engine.Simulate
 // glossary explains the words of the report, each with this report's
 // figure when it has one (the discount rate, the fee rate's pools).
 func glossary(r *Report, lang Lang) [][2]string {
+	g := GlossaryFigures{Model: r.Baseline().Model, Projects: r.Evaluation != nil}
+	if ev := r.Evaluation; ev != nil {
+		g.Drawn, g.DiscountRate = ev.Draws > 0, ev.DiscountRate
+	}
+	return Glossary(lang, g)
+}
+
+// GlossaryFigures are what a glossary says of the document it explains:
+// the rules (which pools bear fees), whether projects are evaluated and
+// simulated, and at which discount rate.
+type GlossaryFigures struct {
+	Model           *engine.Model
+	Projects, Drawn bool
+	DiscountRate    decimal.Decimal
+}
+
+// Glossary explains the words of quotepart's outputs for officials: VAN,
+// taux d'actualisation, P10/P50/P90, P(VAN > 0), valeur monétisée, valeur
+// tutélaire du carbone (when projects are evaluated), ETC, clé de
+// répartition and frais de gestion, each with the document's own figure
+// when it has one. The report and the what-if page show it.
+func Glossary(lang Lang, g GlossaryFigures) [][2]string {
 	// project: the term belongs to the evaluation of projects; drawn: to
 	// its simulation.
 	type entry struct {
@@ -239,20 +261,22 @@ func glossary(r *Report, lang Lang) [][2]string {
 	}
 	rate := ""
 	example := ""
-	if ev := r.Evaluation; ev != nil && !ev.DiscountRate.IsZero() {
-		rate = Percent(ev.DiscountRate, lang)
-		v := decimal.NewFromInt(1000).DivRound(decimal.NewFromInt(1).Add(ev.DiscountRate), 0)
+	if g.Projects && !g.DiscountRate.IsZero() {
+		rate = Percent(g.DiscountRate, lang)
+		v := decimal.NewFromInt(1000).DivRound(decimal.NewFromInt(1).Add(g.DiscountRate), 0)
 		example = ApproxMoney(v, lang)
 	}
 	var feePools []string
-	for _, p := range r.Baseline().Model.Pools {
-		if p.Fees {
-			feePools = append(feePools, strings.ToLower(p.Label))
+	fees := false
+	if g.Model != nil {
+		for _, p := range g.Model.Pools {
+			if p.Fees {
+				feePools = append(feePools, strings.ToLower(p.Label))
+			}
 		}
+		fees = g.Model.FeeRate != nil
 	}
-	projects := r.Evaluation != nil
-	drawn := projects && r.Evaluation.Draws > 0
-	fees := r.Baseline().Model.FeeRate != nil
+	projects, drawn := g.Projects, g.Projects && g.Drawn
 	entries := []entry{
 		{"VAN", "Valeur actuelle nette : les gains moins les efforts en euros, année après année, chaque année ramenée à sa valeur d'aujourd'hui par le taux d'actualisation. Positive, le projet rapporte plus qu'il ne coûte.",
 			"Net present value (VAN in French): the gains minus the efforts in euros, year after year, each year brought back to today's value by the discount rate. Positive, the project brings more than it costs.", true, false},

@@ -49,6 +49,8 @@ type pageView struct {
 	// last files did not load, when they did not.
 	Generation int64
 	Reload     string
+	// Glossary explains the words of the page.
+	Glossary [][2]string
 }
 
 // variantTab is one variant in the page's list of variants.
@@ -164,8 +166,11 @@ type detailView struct {
 	Chart      chartView
 	Staff      []staffView
 	Changes    []string
-	Elapsed    string
-	Cached     bool
+	// Messages are one sentence per member: what it would pay over the
+	// years and the change against the base.
+	Messages []string
+	Elapsed  string
+	Cached   bool
 }
 
 type rowView struct {
@@ -270,6 +275,7 @@ func (h *Handler) renderPage(w io.Writer, rawQuery string, ps pageState, print b
 		}
 	}
 	v.Champs = champsOf(s, b, vq, problems)
+	v.Glossary = pageGlossary(b)
 
 	// The variants' tabs, and the addresses that add and remove one.
 	if ps.err == nil && len(ps.variants.States) > 0 {
@@ -636,6 +642,7 @@ func detailOf(s *Simulator, ev evaluation, colours map[string]int) *detailView {
 		row.Sum = deltaCell(m.Member+"-total", m)
 		v.Rows = append(v.Rows, row)
 	}
+	v.Messages = memberMessages(c, baseMembers, managers, v.Period, out.Result)
 	v.Total = rowView{ID: "total", Label: "Total"}
 	for _, y := range c.Years {
 		v.Total.Cells = append(v.Total.Cells, deltaCell(fmt.Sprintf("total-%d", y.Year), y))
@@ -762,4 +769,61 @@ func netsText(nets []engine.DimensionFigures) string {
 		return ""
 	}
 	return "net\u00a0: " + strings.Join(parts, " · ")
+}
+
+// memberMessages are the key messages of a what-if, one sentence per
+// member, as the report writes them: « Ville de Rouen : paierait 10,57 M€
+// sur 2026–2030, soit -71 504 € (-0,67 %) par rapport à « Convention 2026 ». »
+// A new member's sentence gives what it would pay, not a change.
+func memberMessages(c *reports.Comparison, existing, managers map[string]bool, period string, res *engine.Result) []string {
+	var out []string
+	fr := reports.French
+	for _, m := range c.Members {
+		verb := "paierait"
+		if managers[m.Member] {
+			verb = "supporterait"
+		}
+		if !existing[m.Member] {
+			out = append(out, fmt.Sprintf("%s, nouveau membre : paierait %s sur %s.", m.Label, reports.ApproxMoney(m.Other, fr), presentYears(res, m.Member)))
+			continue
+		}
+		if m.Change.IsZero() {
+			out = append(out, fmt.Sprintf("%s : %s %s sur %s, comme dans « %s ».", m.Label, verb, reports.ApproxMoney(m.Other, fr), period, c.Base.Title))
+			continue
+		}
+		change := reports.Signed(reports.ApproxMoney(m.Change, fr), m.Change)
+		if m.HasPct {
+			change += " (" + reports.ChangePercent(m, fr) + ")"
+		}
+		out = append(out, fmt.Sprintf("%s : %s %s sur %s, soit %s par rapport à « %s ».", m.Label, verb, reports.ApproxMoney(m.Other, fr), period, change, c.Base.Title))
+	}
+	return out
+}
+
+// presentYears is the span of years a member is billed in a result.
+func presentYears(res *engine.Result, id string) string {
+	var years []int
+	for _, y := range res.Years {
+		if slices.ContainsFunc(y.Members, func(m engine.MemberYear) bool { return m.ID == id }) {
+			years = append(years, y.Year)
+		}
+	}
+	switch len(years) {
+	case 0:
+		return ""
+	case 1:
+		return strconv.Itoa(years[0])
+	}
+	return fmt.Sprintf("%d–%d", years[0], years[len(years)-1])
+}
+
+// pageGlossary explains the words of the page: its own (écart, variante,
+// gestionnaire), then those it shares with the report.
+func pageGlossary(b *Base) [][2]string {
+	out := [][2]string{
+		{"Écart", "La différence entre ce qu'un membre paierait avec la simulation et ce qu'il paie dans le scénario de comparaison : positive (en rouge), il paierait plus ; négative (en vert), moins."},
+		{"Variante", "Une simulation : un scénario de départ et les chiffres modifiés. Jusqu'à trois variantes se comparent côte à côte, à la même base."},
+		{"Gestionnaire", "Le membre qui porte le service commun et refacture aux autres leur part ; il supporte la sienne sans se la facturer."},
+	}
+	return append(out, reports.Glossary(reports.French, reports.GlossaryFigures{Model: b.Model})...)
 }

@@ -95,6 +95,19 @@ func TestNewMemberApart(t *testing.T) {
 	if regexp.MustCompile(`<rect class="s3"`).MatchString(body) || strings.Contains(body, "<li><span class=\"sw s3\" aria-hidden=\"true\"></span> Darnétal</li>") {
 		t.Error("the new member is drawn on the chart of changes")
 	}
+	// The key messages: a sentence per member, the new member's without a
+	// change; and the words of the page explained.
+	for _, want := range []string{
+		"<h2>Ce qu'il faut retenir</h2>",
+		"<li>Darnétal, nouveau membre : paierait 546\u00a0k€ sur 2028–2030.</li>",
+		"<li>Métropole Rouen Normandie : supporterait 12,26\u00a0M€ sur 2026–2030, soit -83\u00a0k€ (-0,67\u00a0%) par rapport à « Convention 2026 (référence) ».</li>",
+		"<summary>Les mots de la page</summary>",
+		"<dt>Clé de répartition</dt>",
+	} {
+		if !strings.Contains(body, want) {
+			t.Errorf("the page lacks %q", want)
+		}
+	}
 	for _, noise := range []string{"Calculé en", "déjà calculé", "Mis à jour en", " ms."} {
 		if strings.Contains(body, noise) {
 			t.Errorf("the page shows timing: %q", noise)
