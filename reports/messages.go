@@ -43,6 +43,7 @@ func signedApprox(d decimal.Decimal, lang Lang) string { return Signed(ApproxMon
 type messageWords struct {
 	heading, glossary, glossaryIntro string
 	identifier, text, flow           string
+	scenarioID, memberID             string
 	// member sentences: label, amount, span, scenario
 	pays, paysIn, wouldPay, rangeOf, noChange, newMember, against string
 	// portfolio sentences
@@ -53,6 +54,7 @@ type messageWords struct {
 var messageVocabulary = map[Lang]messageWords{
 	French: {
 		heading: "Ce qu'il faut retenir", glossary: "Les mots du rapport", identifier: "Identifiant", text: "Ce que dit le texte", flow: "Flux",
+		scenarioID: "Identifiant du scénario", memberID: "Identifiant du membre",
 		glossaryIntro: "Ce que veulent dire les termes et les sigles des tableaux, avec les chiffres de ce rapport quand il en a.",
 		pays:          "%s : %s sur %s dans le scénario de référence.",
 		paysIn:        "%s : %s sur %s dans le scénario de référence ; selon les autres scénarios, de %s (%s) à %s (%s).",
@@ -72,6 +74,7 @@ var messageVocabulary = map[Lang]messageWords{
 	},
 	English: {
 		heading: "Key messages", glossary: "Words used in this report", identifier: "Identifier", text: "What the text says", flow: "Flow",
+		scenarioID: "Scenario id", memberID: "Member id",
 		glossaryIntro: "What the terms and abbreviations of the tables mean, with this report's figures where it has them.",
 		pays:          "%s: %s over %s in the baseline scenario.",
 		paysIn:        "%s: %s over %s in the baseline scenario; in the other scenarios, from %s (%s) to %s (%s).",

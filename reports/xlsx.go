@@ -232,12 +232,15 @@ func (r *Report) sheets(lang Lang) []*table {
 	years := r.Years()
 	var out []*table
 
-	// Summary: each member's amount per year, its total and its change.
-	sum := &table{Sheet: w.sheetSummary, Head: []string{w.scenario, wd.member, w.label}}
+	// Summary: each member's amount per year, its total and its change;
+	// words first (the scenario's title, the member's label), the ids at
+	// the end for filters and lookups.
+	mw := messageWordsFor(lang)
+	sum := &table{Sheet: w.sheetSummary, Head: []string{w.scenario, wd.member}}
 	for _, y := range years {
 		sum.Head = append(sum.Head, strconv.Itoa(y))
 	}
-	sum.Head = append(sum.Head, w.horizonTotal, wd.delta, wd.deltaPct)
+	sum.Head = append(sum.Head, w.horizonTotal, wd.delta, wd.deltaPct, mw.scenarioID, mw.memberID)
 	for _, p := range r.Parts {
 		t := memberYearTable(p.Result, lang, w)
 		ids := memberIDs(p.Result)
@@ -246,7 +249,7 @@ func (r *Report) sheets(lang Lang) []*table {
 			if i < len(ids) {
 				id = ids[i]
 			}
-			cells := append([]cell{codeC(p.Result.ID), codeC(id)}, row...)
+			cells := append([]cell{textC(cmpOr(p.Result.Title, p.Result.ID))}, row...)
 			change, pct := emptyC(), emptyC()
 			if c := p.Comparison; c != nil {
 				d := c.Total
@@ -257,7 +260,7 @@ func (r *Report) sheets(lang Lang) []*table {
 				}
 				change, pct = signedMoneyC(d.Change), pctC(d)
 			}
-			cells = append(cells, change, pct)
+			cells = append(cells, change, pct, codeC(p.Result.ID), codeC(id))
 			if i == len(ids) {
 				for k := range cells {
 					cells[k].Strong = true

@@ -266,3 +266,58 @@ func TestPagePrintsToPDF(t *testing.T) {
 		t.Logf("%s printed: %d page(s), %d characters of text", path, pages, len(text))
 	}
 }
+
+// TestPageVariants adds, edits, switches and removes variants in the
+// browser: « Ajouter une variante » copies the variant edited into B,
+// which the form then edits; a figure typed in B changes B alone, in the
+// address (v2.) and in the side-by-side table; tab A edits A again; and
+// « Retirer » drops B.
+func TestPageVariants(t *testing.T) {
+	needChromium(t)
+	dir := t.TempDir()
+	srv := httptest.NewServer(newServeHandler(t))
+	defer srv.Close()
+	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
+	defer cancel()
+	tab, closeTab := openPage(t, ctx, dir, srv.URL+"/?etc.etc_dsi.2027=1", 1280, 720)
+	defer closeTab()
+	ready := chromedp.Poll[chromedp.Void](`document.readyState === "complete" && document.body.dataset.etat === "pret"`, chromedp.WithPollingTimeout(10*time.Second))
+
+	if err := chromedp.Do(tab, chromedp.Click(chromedp.CSS("#ajouter")), chromedp.WaitReady(chromedp.CSS(".cote-a-cote")), ready); err != nil {
+		t.Fatalf("adding a variant: %v", err)
+	}
+	loc, err := chromedp.Run(tab, chromedp.Evaluate[string](`location.search`))
+	if err != nil || !strings.Contains(loc, "v2.etc.etc_dsi.2027=1") || !strings.Contains(loc, "variante=2") || !strings.Contains(loc, "v2.scenario=convention-2026") {
+		t.Fatalf("after « Ajouter une variante » the address is %q (%v)", loc, err)
+	}
+	// B gets fees at 4 %: B's column changes, A's does not.
+	cells := `[document.getElementById("montant-a-ville").dataset.valeur, document.getElementById("montant-b-ville").dataset.valeur]`
+	before, err := chromedp.Run(tab, chromedp.Evaluate[[]string](cells))
+	if err != nil || before[0] != before[1] {
+		t.Fatalf("a copy: A and B give %q (%v)", before, err)
+	}
+	fee := chromedp.CSS(`input[name="p.taux_frais_gestion"]`)
+	if err := chromedp.Do(tab, chromedp.Evaluate[chromedp.Void](`document.querySelector('input[name="p.taux_frais_gestion"]').select()`), chromedp.SendKeys(fee, "4")); err != nil {
+		t.Fatal(err)
+	}
+	after, err := chromedp.Run(tab, chromedp.Poll[[]string](`location.search.includes("v2.p.taux_frais_gestion=4") && document.getElementById("montant-b-ville").dataset.valeur !== `+jsString(before[1])+` && `+cells, chromedp.WithPollingTimeout(10*time.Second)))
+	if err != nil || after[0] != before[0] {
+		t.Fatalf("fees at 4 %% in B: A and B give %q, before %q (%v)", after, before, err)
+	}
+	// Tab A: the form edits A, whose fee is the scenario's.
+	if err := chromedp.Do(tab, chromedp.Click(chromedp.CSS(`a.onglet`)), chromedp.WaitReady(chromedp.CSS(".cote-a-cote")), ready); err != nil {
+		t.Fatal(err)
+	}
+	state, err := chromedp.Run(tab, chromedp.Evaluate[[]string](`[location.search, document.querySelector('input[name="p.taux_frais_gestion"]').value, document.getElementById("titre-formulaire").textContent]`))
+	if err != nil || strings.Contains(state[0], "variante=") || state[1] != "3" || !strings.Contains(state[2], "variante A") {
+		t.Errorf("after tab A: %q (%v)", state, err)
+	}
+	// Remove A: B, fees at 4 %, is now the only one.
+	if err := chromedp.Do(tab, chromedp.Click(chromedp.CSS("#retirer")), chromedp.WaitReady(chromedp.CSS("#contenu")), ready); err != nil {
+		t.Fatal(err)
+	}
+	state, err = chromedp.Run(tab, chromedp.Evaluate[[]string](`[location.search, String(document.querySelectorAll(".cote-a-cote").length), document.querySelector('input[name="p.taux_frais_gestion"]').value]`))
+	if err != nil || strings.Contains(state[0], "v2.") || state[1] != "0" || state[2] != "4" {
+		t.Errorf("after removing A: %q (%v)", state, err)
+	}
+}
