@@ -13,6 +13,9 @@ import (
 type Model struct {
 	ID    string
 	Title string
+	// Description says what the service is; Source and URL the text
+	// that founds it (a deliberation, a convention), when the rules say.
+	Description, Source, URL string
 	// Start is the day the shared service took effect; nothing is billed
 	// before the first month that begins on or after it.
 	Start Date
@@ -124,6 +127,12 @@ type Rule struct {
 	// Source is the text the rule implements (a deliberation, an
 	// article) and URL its address, when the file gives them.
 	Source, URL string
+	// Param marks a per-member parameter: dated figures by member (units
+	// of use, populations...), run as a per-member rule whose versions
+	// give each member a constant; Assumption then says why its figures
+	// are estimates, when they are.
+	Param      bool
+	Assumption string
 }
 
 // Version is a rule's formula in force from a date. For a per-member rule,
@@ -147,6 +156,22 @@ type Pool struct {
 	// Fees says whether management fees apply to the pool.
 	Fees bool
 	Pos  diag.Pos
+	// Actuals are the pool's actual amounts of closed years (the
+	// compte administratif), by year: in such a year the amount formula
+	// is not evaluated, and the actual amount, spread evenly over the
+	// months the service ran, is shared month by month with the key in
+	// force. Nil on the budget basis.
+	Actuals map[int]Actual
+}
+
+// Actual is a pool's actual amount for a year, in cents, and where the
+// figure is written.
+type Actual struct {
+	Amount decimal.Decimal
+	Pos    diag.Pos
+	// Source says where the figure comes from ("Compte administratif
+	// 2026, chapitre 012"); Assumption why it is an estimate, when it is.
+	Source, Assumption string
 }
 
 // GlobalEnv returns the names a formula outside any member may read, with

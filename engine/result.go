@@ -22,6 +22,10 @@ type Year struct {
 	// parameters and global rules at the end of the year; nil in the
 	// service's first year.
 	Previous map[string]decimal.Decimal
+	// Settled is the year whose regularisation the members' bills carry
+	// (see MemberYear.Regularisation), 0 when they carry none. Run never
+	// sets it: package billing does, from two runs of that year.
+	Settled int
 }
 
 // PoolYear is a pool's amount and fees for a year and how they were shared.
@@ -57,8 +61,28 @@ type MemberYear struct {
 	// Fees is the part of Amount that is management fees.
 	Fees decimal.Decimal
 	// Billed is what the manager invoices the member: Amount, or zero for
-	// the manager itself.
+	// the manager itself, plus Regularisation.
 	Billed decimal.Decimal
+	// Regularisation is what the member owed on the actual figures of the
+	// year Year.Settled less what it was billed for it, carried into this
+	// year's bill (negative: a credit); zero when nothing is carried.
+	// Package billing sets it; it is part of Billed.
+	Regularisation decimal.Decimal
+	// Imputation is set when the member settles by imputation on its
+	// attribution de compensation instead of paying an invoice (package
+	// billing): Billed is then deducted from its AC, not invoiced.
+	Imputation *Imputation
+}
+
+// Imputation is a member's attribution de compensation (AC) for a year
+// before and after its bill is deducted from it.
+type Imputation struct {
+	// Parameter names the parameter that gives the AC.
+	Parameter string
+	// Before is the AC the parameter gives for the year, After what is
+	// left once Billed is deducted; After below zero means the bill
+	// exceeds the AC.
+	Before, After decimal.Decimal
 }
 
 // Segment is a run of months in which nothing changed, with the values

@@ -79,6 +79,9 @@ type evaluator struct {
 	limits formula.Limits
 	// evals counts evaluations, to check ctx every cancelEvery of them.
 	evals uint
+	// activeMonths is how many months of the year being evaluated the
+	// service runs: an actual pool amount is spread over them.
+	activeMonths int
 
 	// The frame layout: parameter i is Global[i], global rule r is
 	// Global[len(Params)+r]; per-member rule r is Local[r] for the member
@@ -318,6 +321,10 @@ func (ev *evaluator) year(y int) (*Year, error) {
 		segs = append(segs, &segmentRun{Segment: Segment{FromMonth: int(month), Months: 1}, state: ev.cur.clone()})
 	}
 	segs = slices.DeleteFunc(segs, func(s *segmentRun) bool { return !s.state.active })
+	ev.activeMonths = 0
+	for _, s := range segs {
+		ev.activeMonths += s.Months
+	}
 	var errs diag.List
 	for _, s := range segs {
 		if err := ev.segment(y, s); err != nil {
@@ -465,10 +472,16 @@ func (ev *evaluator) segment(y int, s *segmentRun) (err error) {
 	keysOK := map[string]bool{}
 	for pi := range m.Pools {
 		p := &m.Pools[pi]
-		v, err := c.eval(ev.pools[pi], g, nil, -1, func() string { return "pool " + p.ID })
-		if err != nil {
-			errs.Add(err)
-			continue
+		var v decimal.Decimal
+		if a, ok := p.Actuals[y]; ok {
+			v = ev.actualRate(a.Amount)
+		} else {
+			var err error
+			v, err = c.eval(ev.pools[pi], g, nil, -1, func() string { return "pool " + p.ID })
+			if err != nil {
+				errs.Add(err)
+				continue
+			}
 		}
 		s.PoolAmounts[p.ID] = v
 		s.poolAmounts[pi] = v
@@ -486,6 +499,18 @@ func (ev *evaluator) segment(y int, s *segmentRun) (err error) {
 		s.FeeRate = rate
 	}
 	return errs.Err()
+}
+
+// actualRate is the yearly rate at which an actual amount for the year
+// is spread over the months the service ran: the amount itself in a year
+// of twelve months, so that the year's amount is exactly the actual one
+// with no division; amount × 12 / months otherwise, to 40 decimals, which
+// the months weigh back to the amount within far less than a cent.
+func (ev *evaluator) actualRate(amount decimal.Decimal) decimal.Decimal {
+	if ev.activeMonths == 12 || ev.activeMonths == 0 {
+		return amount
+	}
+	return amount.Mul(decimal.NewFromInt(12)).DivRound(decimal.NewFromInt(int64(ev.activeMonths)), 2*formula.DivisionScale)
 }
 
 // memberKey returns member k's value of the per-member rule named key in

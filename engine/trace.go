@@ -47,6 +47,10 @@ type PoolTrace struct {
 	Key  []Evaluation
 	Fees bool
 	Part Part // the member's part: exact, then rounded
+	// Actual is the pool's actual amount for the year when the run was on
+	// actual figures; the Amount evaluations then hold the monthly rate
+	// it was spread at, with no formula.
+	Actual *Actual
 }
 
 // RuleTrace is a rule's evaluations for the traced member (per-member
@@ -116,8 +120,12 @@ func Explain(m *Model, y *Year, member string) (*Trace, error) {
 			}
 		}
 		key := x.rule(p.Key)
+		amount := p.Amount
+		if a, ok := p.Actuals[y.Year]; ok {
+			pt.Actual, amount = &a, nil
+		}
 		for si := range y.Segments {
-			pt.Amount = append(pt.Amount, x.evaluate(si, p.Amount, "", y.Segments[si].PoolAmounts[p.ID]))
+			pt.Amount = append(pt.Amount, x.evaluate(si, amount, "", y.Segments[si].PoolAmounts[p.ID]))
 			if key != nil && y.Segments[si].MemberValues[member] != nil {
 				f := x.formulaFor(key, si, member)
 				pt.Key = append(pt.Key, x.evaluate(si, f, member, y.Segments[si].MemberValues[member][p.Key]))

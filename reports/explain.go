@@ -19,11 +19,17 @@ type Explained struct {
 	ScenarioID, ScenarioTitle string
 	Trace                     *engine.Trace
 	Provenance                Provenance
+	// Basis is "budget" (or empty) or "actuals"; Settled the year whose
+	// regularisation the bill carries (Trace.Member.Regularisation), 0
+	// when none.
+	Basis   string
+	Settled int
 }
 
 type traceWords struct {
 	amount, billed, managerNote, pool, key, exactPart, rounded, extraCent, floorNote, fees, feeRate,
 	rules, params, since, source, assumption, months, reads, sum, colon, open, close string
+	actual, regul, imputed, acBefore, acAfter, basisActuals string
 }
 
 var traceVocabulary = map[Lang]traceWords{
@@ -32,13 +38,17 @@ var traceVocabulary = map[Lang]traceWords{
 		extraCent: "+0,01 € au titre des plus forts restes", floorNote: "arrondi au centime inférieur",
 		fees: "frais de gestion", feeRate: "taux des frais", rules: "Règles (dans l'ordre d'évaluation)",
 		params: "Paramètres", since: "depuis le", source: "source", assumption: "hypothèse", months: "mois",
-		reads: "lit", sum: "Somme des parts", colon: "\u00a0:", open: "«\u00a0", close: "\u00a0»"},
+		reads: "lit", sum: "Somme des parts", colon: "\u00a0:", open: "«\u00a0", close: "\u00a0»",
+		actual: "montant réel", regul: "dont régularisation de %d", imputed: "réglé par imputation sur l'attribution de compensation (%s)",
+		acBefore: "AC avant imputation", acAfter: "AC après imputation", basisActuals: "sur les chiffres réels"},
 	English: {amount: "Amount", billed: "billed", managerNote: "the manager does not bill itself",
 		pool: "Pool", key: "key", exactPart: "exact part", rounded: "rounded to the cent",
 		extraCent: "+€0.01 from the largest remainders", floorNote: "rounded down to the cent",
 		fees: "management fees", feeRate: "fee rate", rules: "Rules (in evaluation order)",
 		params: "Parameters", since: "since", source: "source", assumption: "assumption", months: "months",
-		reads: "reads", sum: "Sum of the parts", colon: ":", open: "“", close: "”"},
+		reads: "reads", sum: "Sum of the parts", colon: ":", open: "“", close: "”",
+		actual: "actual amount", regul: "of which regularisation of %d", imputed: "settled by imputation on the attribution de compensation (%s)",
+		acBefore: "AC before imputation", acAfter: "AC after imputation", basisActuals: "on the actual figures"},
 }
 
 func traceText(w io.Writer, lang Lang, e Explained) error {
@@ -48,12 +58,23 @@ func traceText(w io.Writer, lang Lang, e Explained) error {
 	}
 	t := e.Trace
 	var b strings.Builder
-	fmt.Fprintf(&b, "%s — %d — %s (%s)\n\n", SafeText(t.Member.Label), t.Year, SafeText(e.ScenarioTitle), SafeText(e.ScenarioID))
+	basis := ""
+	if e.Basis == "actuals" {
+		basis = ", " + tw.basisActuals
+	}
+	fmt.Fprintf(&b, "%s — %d%s — %s (%s)\n\n", SafeText(t.Member.Label), t.Year, basis, SafeText(e.ScenarioTitle), SafeText(e.ScenarioID))
 	billed := Money(t.Member.Billed, lang)
 	if t.Member.Manager {
 		billed += " (" + tw.managerNote + ")"
 	}
+	if !t.Member.Regularisation.IsZero() {
+		billed += " (" + fmt.Sprintf(tw.regul, e.Settled) + " " + SignedMoney(t.Member.Regularisation, lang) + ")"
+	}
 	fmt.Fprintf(&b, "%s%s %s, %s %s\n", tw.amount, tw.colon, Money(t.Member.Amount, lang), tw.billed, billed)
+	if im := t.Member.Imputation; im != nil {
+		fmt.Fprintf(&b, "  %s\n  %s%s %s ; %s%s %s\n", fmt.Sprintf(tw.imputed, SafeText(im.Parameter)), tw.acBefore, tw.colon, Money(im.Before, lang),
+			tw.acAfter, tw.colon, Money(im.After, lang))
+	}
 	var terms []string
 	for _, p := range t.Pools {
 		terms = append(terms, Money(p.Part.Amount, lang))
@@ -64,7 +85,22 @@ func traceText(w io.Writer, lang Lang, e Explained) error {
 	fmt.Fprintf(&b, "  = %s\n", strings.Join(terms, " + "))
 	for _, p := range t.Pools {
 		fmt.Fprintf(&b, "\n%s %s%s%s (%s), %s %s\n", tw.pool, tw.open, SafeText(p.Pool.Label), tw.close, SafeText(p.Pool.ID), tw.key, SafeText(p.Pool.Key))
+		if a := p.Actual; a != nil {
+			fmt.Fprintf(&b, "  %s%s %s   [%s]\n", tw.actual, tw.colon, Money(a.Amount, lang), SafeText(a.Pos.String()))
+			if a.Source != "" {
+				fmt.Fprintf(&b, "      %s%s %s\n", tw.source, tw.colon, SafeText(oneLine(a.Source)))
+			}
+			if a.Assumption != "" {
+				fmt.Fprintf(&b, "      %s%s %s\n", tw.assumption, tw.colon, SafeText(oneLine(a.Assumption)))
+			}
+		}
 		for i, ev := range p.Amount {
+			if p.Actual != nil {
+				if i < len(p.Key) {
+					writeEvaluation(&b, "  ", p.Pool.Key+"["+t.Member.ID+"]", p.Key[i], t.Months, len(p.Key), tw.months)
+				}
+				continue
+			}
 			writeEvaluation(&b, "  ", p.Pool.ID, ev, t.Months, len(p.Amount), tw.months)
 			if i < len(p.Key) {
 				writeEvaluation(&b, "  ", p.Pool.Key+"["+t.Member.ID+"]", p.Key[i], t.Months, len(p.Key), tw.months)
@@ -188,8 +224,10 @@ type (
 		Schema     string          `json:"schema"`
 		Provenance *ProvenanceDoc  `json:"provenance,omitempty"`
 		Scenario   scenarioRef     `json:"scenario"`
+		Basis      string          `json:"basis,omitempty"`
 		Member     memberDoc       `json:"member"`
 		Year       int             `json:"year"`
+		Settled    int             `json:"settled,omitempty"`
 		Months     int             `json:"months"`
 		Pools      []poolTraceDoc  `json:"pools"`
 		FeeRate    []evaluationDoc `json:"fee_rate,omitempty"`
@@ -209,6 +247,13 @@ type (
 		Part      string          `json:"part"`
 		ExactFees string          `json:"fees_exact"`
 		PartFees  string          `json:"part_fees"`
+		Actual    *actualDoc      `json:"actual,omitempty"`
+	}
+	actualDoc struct {
+		Amount     string `json:"amount"`
+		Position   string `json:"position"`
+		Source     string `json:"source,omitempty"`
+		Assumption string `json:"assumption,omitempty"`
 	}
 	ruleTraceDoc struct {
 		Name        string          `json:"name"`
@@ -245,6 +290,22 @@ type (
 	}
 )
 
+func newActualDoc(a *engine.Actual) *actualDoc {
+	if a == nil {
+		return nil
+	}
+	return &actualDoc{Amount: Cents(a.Amount), Position: a.Pos.String(), Source: oneLine(a.Source), Assumption: oneLine(a.Assumption)}
+}
+
+// basisDoc is the basis as the JSON contracts write it: left out for the
+// budget.
+func basisDoc(b string) string {
+	if b == "budget" {
+		return ""
+	}
+	return b
+}
+
 func evaluationsJSON(evs []engine.Evaluation) []evaluationDoc {
 	out := []evaluationDoc{}
 	for _, ev := range evs {
@@ -275,7 +336,8 @@ func traceJSON(w io.Writer, e Explained) error {
 	for _, p := range t.Pools {
 		doc.Pools = append(doc.Pools, poolTraceDoc{ID: p.Pool.ID, Label: p.Pool.Label, Key: p.Pool.Key,
 			Amount: Cents(p.Pool.Amount), Fees: Cents(p.Pool.Fees), Formula: evaluationsJSON(p.Amount), KeyValue: evaluationsJSON(p.Key),
-			Exact: p.Part.Exact.String(), Part: Cents(p.Part.Amount), ExactFees: p.Part.ExactFees.String(), PartFees: Cents(p.Part.Fees)})
+			Exact: p.Part.Exact.String(), Part: Cents(p.Part.Amount), ExactFees: p.Part.ExactFees.String(), PartFees: Cents(p.Part.Fees),
+			Actual: newActualDoc(p.Actual)})
 	}
 	for _, r := range t.Rules {
 		doc.Rules = append(doc.Rules, ruleTraceDoc{Name: r.Rule.Name, Label: r.Rule.Label, PerMember: r.Rule.PerMember, Evaluations: evaluationsJSON(r.Evaluations)})

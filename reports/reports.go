@@ -20,6 +20,7 @@ const (
 	HTML     Format = "html"  // one self-contained page
 	XLSX     Format = "xlsx"  // a workbook
 	JUnit    Format = "junit" // JUnit XML, for CI servers
+	PDF      Format = "pdf"   // a printable document, fonts embedded
 )
 
 // Output is what one command writes: the formats it offers, the first
@@ -190,4 +191,22 @@ var (
 		Renderer[*Report]{Markdown, reportMarkdown},
 		Renderer[*Report]{XLSX, reportXLSX},
 	)
+)
+
+// SettleOutput is the regularisation of settle.
+var SettleOutput = NewOutput(
+	"settle", SettleSchema,
+	Renderer[*Settled]{Table, func(w io.Writer, lang Lang, s *Settled) error { return settleText(w, lang, s, false) }},
+	Renderer[*Settled]{JSON, func(w io.Writer, _ Lang, s *Settled) error { return settleJSON(w, s) }},
+	Renderer[*Settled]{CSV, func(w io.Writer, _ Lang, s *Settled) error { return settleCSV(w, s) }},
+	Renderer[*Settled]{Markdown, func(w io.Writer, lang Lang, s *Settled) error { return settleText(w, lang, s, true) }},
+)
+
+// StatementOutput is the per-member statement of statement. PDF is a
+// format of this output only.
+var StatementOutput = NewOutput(
+	"statement", "",
+	Renderer[*Statement]{Markdown, statementMarkdown},
+	Renderer[*Statement]{HTML, statementHTML},
+	Renderer[*Statement]{PDF, statementPDF},
 )

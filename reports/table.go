@@ -27,18 +27,39 @@ func runTable(w io.Writer, lang Lang, results []*engine.Result) error {
 				heading += fmt.Sprintf(" (%d %s)", y.Months, wd.months)
 			}
 			b.WriteString(heading + "\n")
+			regul := y.Settled != 0
 			rows := [][]string{{wd.member, wd.key, wd.amount, wd.fees, wd.billed}}
-			shares, fees, billed := decimal.Zero, decimal.Zero, decimal.Zero
+			if regul {
+				rows[0] = []string{wd.member, wd.key, wd.amount, wd.fees, fmt.Sprintf(wd.regulOf, y.Settled), wd.billed}
+			}
+			shares, fees, billed, regulated := decimal.Zero, decimal.Zero, decimal.Zero, decimal.Zero
+			var notes []string
 			for _, m := range y.Members {
 				label := SafeText(m.Label)
 				if m.Manager {
 					label += " (" + wd.manager + ")"
 				}
-				rows = append(rows, []string{label, Percent(m.Share, lang), Money(m.Amount, lang), Money(m.Fees, lang), Money(m.Billed, lang)})
-				shares, fees, billed = shares.Add(m.Share), fees.Add(m.Fees), billed.Add(m.Billed)
+				row := []string{label, Percent(m.Share, lang), Money(m.Amount, lang), Money(m.Fees, lang), Money(m.Billed, lang)}
+				if regul {
+					row = []string{label, Percent(m.Share, lang), Money(m.Amount, lang), Money(m.Fees, lang), SignedMoney(m.Regularisation, lang), Money(m.Billed, lang)}
+				}
+				rows = append(rows, row)
+				shares, fees, billed, regulated = shares.Add(m.Share), fees.Add(m.Fees), billed.Add(m.Billed), regulated.Add(m.Regularisation)
+				if im := m.Imputation; im != nil {
+					notes = append(notes, fmt.Sprintf(wd.imputed, label, SafeText(im.Parameter), Money(im.Before, lang), Money(im.After, lang)))
+				}
 			}
-			rows = append(rows, []string{wd.total, Percent(shares, lang), Money(y.Total, lang), Money(fees, lang), Money(billed, lang)})
-			writeColumns(&b, "  ", rows, []bool{false, true, true, true, true})
+			total := []string{wd.total, Percent(shares, lang), Money(y.Total, lang), Money(fees, lang), Money(billed, lang)}
+			right := []bool{false, true, true, true, true}
+			if regul {
+				total = []string{wd.total, Percent(shares, lang), Money(y.Total, lang), Money(fees, lang), SignedMoney(regulated, lang), Money(billed, lang)}
+				right = append(right, true)
+			}
+			rows = append(rows, total)
+			writeColumns(&b, "  ", rows, right)
+			for _, n := range notes {
+				fmt.Fprintf(&b, "  %s\n", n)
+			}
 			var costs []string
 			for _, p := range y.Pools {
 				c := SafeText(p.Label) + " " + Money(p.Amount, lang)

@@ -12,6 +12,7 @@ import (
 	"strings"
 	"unicode"
 
+	"github.com/quotepart/quotepart/billing"
 	"github.com/quotepart/quotepart/engine"
 	"github.com/quotepart/quotepart/internal/diag"
 	"github.com/quotepart/quotepart/internal/formula"
@@ -22,7 +23,10 @@ import (
 // from, and warnings that do not stop a run (`check --strict` makes them
 // errors).
 type Set struct {
-	Model    *engine.Model
+	Model *engine.Model
+	// Billing are the billing terms the files declare under billing:
+	// (package billing); never nil, the zero Terms when none are.
+	Billing  *billing.Terms
 	Files    []NamedFile
 	Warnings diag.List
 	// Skipped are the files of the folder not read because quotepart
@@ -143,6 +147,7 @@ func Build(files []NamedFile, opts ...Option) (*Set, error) {
 		return nil, err
 	}
 	b.set.Model = b.m
+	b.set.Billing = b.terms
 	b.set.Warnings = b.warnings.Sort()
 	return b.set, nil
 }
@@ -171,6 +176,17 @@ type builder struct {
 	suggested   int
 	attributes  []string
 	members     map[string]*engine.Member
+	// memberParams are the per-member parameters (by_member), run as
+	// per-member rules ahead of the others.
+	memberParams []memberParam
+	terms        *billing.Terms
+}
+
+// memberParam is a per-member parameter as declared.
+type memberParam struct {
+	name string
+	pos  diag.Pos
+	p    *Parameter
 }
 
 // ruleDraft is a rule before the rules are put in dependency order.
@@ -223,6 +239,7 @@ func (b *builder) build() {
 	b.service(service)
 	b.memberList()
 	b.parameters()
+	b.memberParameters()
 	b.ruleList()
 	b.pools()
 	if fees != nil {
@@ -232,6 +249,7 @@ func (b *builder) build() {
 	}
 	b.referenceKey(service)
 	b.order()
+	b.billingTerms()
 }
 
 // feesWithoutRate reports the pools that ask for fees when no fees:
@@ -249,6 +267,7 @@ func (b *builder) feesWithoutRate() {
 func (b *builder) service(s *Service) {
 	m := b.m
 	m.ID, m.Title, m.Manager = s.ID.Value, s.Title.Value, s.Manager.Value
+	m.Description, m.Source, m.URL = s.Description.Value, s.Source.Value, b.sourceURL(s.URL, "service")
 	m.Start = s.Start.Value
 	if s.Years != nil {
 		m.FirstYear, m.LastYear = s.Years.From.Value, s.Years.To.Value
@@ -372,6 +391,17 @@ func (b *builder) parameters() {
 			if !b.declare(e.Key, e.KeyPos, "parameter") {
 				continue
 			}
+			if p.ByMember.Set {
+				if p.Value != nil || p.Values.Set || p.CSV != nil {
+					b.errorf(p.ByMember.Pos, "parameter %s: give value, values, by_member or csv, only one", e.Key)
+					continue
+				}
+				if !p.Source.Set && !p.Assumption.Set {
+					b.warnings.Addf(e.KeyPos, diag.Invalid, "parameter %s has neither source nor assumption: say where the figure comes from", e.Key)
+				}
+				b.memberParams = append(b.memberParams, memberParam{name: e.Key, pos: e.KeyPos, p: p})
+				continue
+			}
 			ep := engine.Param{Name: e.Key, Label: p.Label.Value, Unit: p.Unit.Value, Pos: e.KeyPos,
 				Description: p.Description.Value, Source: p.Source.Value, Assumption: p.Assumption.Value,
 				URL: b.sourceURL(p.URL, "parameter "+e.Key)}
@@ -491,6 +521,9 @@ func (b *builder) declaredRules() []Entry[Rule] {
 
 func (b *builder) globalEnv() formula.Decls {
 	env := b.baseEnv()
+	for _, mp := range b.memberParams {
+		env[mp.name] = formula.NumberMap
+	}
 	for _, e := range b.declaredRules() {
 		if !usableName(e.Key) {
 			continue
@@ -506,6 +539,9 @@ func (b *builder) globalEnv() formula.Decls {
 
 func (b *builder) memberEnv() formula.Decls {
 	env := b.baseEnv()
+	for _, mp := range b.memberParams {
+		env[mp.name] = formula.Number
+	}
 	for _, e := range b.declaredRules() {
 		if usableName(e.Key) {
 			env[e.Key] = formula.Number

@@ -97,8 +97,8 @@ func (f *File) ReadData(read DataReader) error {
 // once for all the parameters that name it.
 func (f *File) readParam(name string, p *Parameter, tables map[string]*csvTable, read DataReader) (*Rule, error) {
 	c := p.CSV
-	if p.Value != nil || p.Values.Set {
-		return nil, f.errorAt(c.File.Pos, "parameter %s: give value, values or csv, only one", name)
+	if p.Value != nil || p.Values.Set || p.ByMember.Set {
+		return nil, f.errorAt(c.File.Pos, "parameter %s: give value, values, by_member or csv, only one", name)
 	}
 	rel := path.Clean(strings.ReplaceAll(c.File.Value, `\`, "/"))
 	if c.File.Value == "" || path.IsAbs(rel) || !fs.ValidPath(rel) || strings.Contains(rel, ":") {

@@ -191,7 +191,7 @@ regles/donnees/budget.csv:3:1: parameter taux: 2026-01-01 is given twice (first 
    30 |     csv: {file: ../secret.csv, column: taux, date: date}
       |                 ^`},
 		{"value and csv", map[string]string{"regles/regles.yaml": strings.Replace(csvRules, "    assumption: Hypothèse.\n", "    assumption: Hypothèse.\n    value: 0.03\n", 1)},
-			`regles/regles.yaml:30:17: parameter taux: give value, values or csv, only one
+			`regles/regles.yaml:30:17: parameter taux: give value, values, by_member or csv, only one
    30 |     csv: {file: donnees/budget.csv, column: taux, date: date}
       |                 ^`},
 		{"not a member", map[string]string{"regles/donnees/populations.csv": "membre;année;population\nepci;2026;0\ntrouvile;2026;4679\ntouques;2026;3903\n"},

@@ -663,6 +663,16 @@ func (m *Map[T]) decode(d *decoder, n *yaml.Node, what string) {
 	}
 }
 
+func (x *MemberValues) decode(d *decoder, n *yaml.Node, what string) {
+	x.Set, x.Pos = true, d.pos(n)
+	if resolve(n).Kind == yaml.MappingNode {
+		d.value(n, reflect.ValueOf(&x.Values).Elem(), what)
+		return
+	}
+	x.Value = new(Number)
+	d.value(n, reflect.ValueOf(x.Value).Elem(), what)
+}
+
 // PosAt returns the file position of the rune at offset in the expression,
 // and the text of that line. It lines the expression up with the file's
 // text, line by line: a plain, quoted, literal (|) or folded (>) scalar

@@ -97,6 +97,13 @@ const (
 	// MaxPools is how many pools a rule set may declare: 1,000.
 	MaxPools = 1_000
 
+	// MaxMemberValues bounds the per-member parameters (by_member): each
+	// runs as a per-member rule with a version at every date one of its
+	// members' values takes effect, giving every member its value in
+	// force; dates × members, summed over the parameters, may not exceed
+	// 50,000 (36 communes with a value a year for 20 years need 720).
+	MaxMemberValues = 50_000
+
 	// MaxWork bounds the evaluations of one run: 1,000,000. The work of
 	// a rule set is the number of values a run over all its years may
 	// compute: in each month segment (a run of months where nothing
@@ -152,6 +159,7 @@ func (b *builder) checkLimits(s *Service) bool {
 	versions := &counter{max: MaxVersions, what: "rule versions", unit: "versions of rules"}
 	formulas := &counter{max: MaxFormulas, what: "expressions", unit: "expressions"}
 	pools := &counter{max: MaxPools, what: "pools", unit: "pools"}
+	cells := &counter{max: MaxMemberValues, what: "values by member", unit: "dates × members of per-member parameters"}
 	perMember, global := 0, 0
 	var changes []engine.Date // dates from which something changes
 	if s.Start.Set {
@@ -176,6 +184,20 @@ func (b *builder) checkLimits(s *Service) bool {
 				if d, err := engine.ParseDate(v.Key); err == nil {
 					changes = append(changes, d)
 				}
+			}
+			if bm := e.Value.ByMember.Entries; len(bm) > 0 {
+				perMember++
+				dates := map[engine.Date]bool{{}: true}
+				for _, mv := range bm {
+					count(values, max(1, len(mv.Value.Values.Entries)), mv.KeyPos)
+					for _, v := range mv.Value.Values.Entries {
+						if d, err := engine.ParseDate(v.Key); err == nil {
+							changes = append(changes, d)
+							dates[d] = true
+						}
+					}
+				}
+				count(cells, len(dates)*len(bm), e.KeyPos)
 			}
 		}
 		for _, e := range f.Rules.Entries {

@@ -10,15 +10,27 @@ import (
 // Run runs the jobs names resolve to (Resolve) over from–to (zero: each
 // job's own years): what run prints.
 func (ws *Workspace) Run(ctx context.Context, names []string, from, to int) (*reports.Bills, error) {
+	return ws.RunOn(ctx, names, Budget, from, to)
+}
+
+// RunOn is Run on a basis: the bills of each job (see Bill), with the
+// regularisation a budget bill carries and the imputations on the
+// attribution de compensation.
+func (ws *Workspace) RunOn(ctx context.Context, names []string, basis Basis, from, to int) (*reports.Bills, error) {
 	jobs, err := ws.Resolve(ctx, names)
 	if err != nil {
 		return nil, err
 	}
-	results, err := RunAll(ctx, jobs, from, to)
-	if err != nil {
-		return nil, err
+	b := &reports.Bills{Provenance: ws.Provenance(jobs...), Basis: string(basis)}
+	for _, j := range jobs {
+		res, warns, err := ws.Bill(ctx, j, basis, from, to)
+		if err != nil {
+			return nil, inScenario(j.ID, err)
+		}
+		b.Results = append(b.Results, res)
+		b.Warnings = append(b.Warnings, warns...)
 	}
-	return &reports.Bills{Provenance: ws.Provenance(jobs...), Results: results}, nil
+	return b, nil
 }
 
 // Compare runs the first name (the base) and each other one over the same
@@ -45,9 +57,16 @@ func (ws *Workspace) Compare(ctx context.Context, names []string, from, to int) 
 
 // Explain traces how member's amount of year was computed in the job named.
 func (ws *Workspace) Explain(ctx context.Context, name, member string, year int) (reports.Explained, error) {
+	return ws.ExplainOn(ctx, name, member, year, Budget)
+}
+
+// ExplainOn is Explain on a basis: on the actual figures, each pool with
+// an actual amount shows it and its source instead of its formula; on the
+// budget, the member's bill shows the regularisation it carries.
+func (ws *Workspace) ExplainOn(ctx context.Context, name, member string, year int, basis Basis) (reports.Explained, error) {
 	j, err := ws.Job(ctx, name)
 	if err != nil {
 		return reports.Explained{}, err
 	}
-	return ws.ExplainJob(ctx, j, member, year)
+	return ws.ExplainJobOn(ctx, j, member, year, basis)
 }

@@ -21,6 +21,9 @@ type Job struct {
 	// its extends chain to Scenario itself.
 	Scenario *scenarios.Scenario
 	Chain    []*scenarios.Scenario
+	// Basis is what the job runs on: the budget (empty or Budget) or
+	// the actual figures (Workspace.OnActuals).
+	Basis Basis
 }
 
 // Model is the job's compiled model.

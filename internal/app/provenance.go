@@ -20,6 +20,7 @@ const (
 	RoleScenarios = "scenarios"
 	RoleProjects  = "projects"
 	RoleTests     = "tests"
+	RoleActuals   = "actuals"
 )
 
 // Named is a file read as the digest names it: its role and base name
@@ -48,6 +49,9 @@ func (ws *Workspace) Inputs() []reports.InputFile {
 	}
 	if ws.Projects != nil {
 		out = append(out, namedAll(RoleProjects, ws.Projects.Inputs())...)
+	}
+	if ws.Actuals != nil {
+		out = append(out, namedAll(RoleActuals, ws.Actuals.Inputs())...)
 	}
 	return out
 }

@@ -7,6 +7,7 @@ import (
 	"path"
 	"path/filepath"
 
+	"github.com/quotepart/quotepart/actuals"
 	"github.com/quotepart/quotepart/internal/diag"
 	"github.com/quotepart/quotepart/internal/formula"
 	"github.com/quotepart/quotepart/rules"
@@ -25,6 +26,11 @@ type Workspace struct {
 	// RulesDir is the folder (or file) the rules were read from, "" for
 	// the embedded defaults.
 	RulesDir string
+	// Actuals are the actual figures of closed years (package actuals),
+	// read from the actuals folder: ActualsDir, or the comptes folder of
+	// the rules folder; nil when there is none.
+	Actuals    *actuals.Catalog
+	ActualsDir string
 	// Formulas is the environment every expression of the workspace
 	// compiles in: the rules, each scenario built on them, each what-if
 	// and test case, the project requests. They share its cache of
@@ -40,6 +46,9 @@ type Workspace struct {
 // (the embedded scenarios name the Rouen members and parameters).
 type Folders struct {
 	Rules, Scenarios string
+	// Actuals is the folder of actuals files; empty means the comptes
+	// folder of the rules folder (of the embedded rules), when it exists.
+	Actuals string
 }
 
 // Source is a folder of quotepart files inside a file system, and the
@@ -68,7 +77,10 @@ func OpenContext(ctx context.Context, f Folders) (*Workspace, error) {
 	if err != nil {
 		return nil, err
 	}
-	ws := &Workspace{Rules: set, Scenarios: scenarios.NewCatalog(), RulesDir: f.Rules, Formulas: env}
+	ws := &Workspace{Rules: set, Scenarios: scenarios.NewCatalog(), RulesDir: f.Rules, Formulas: env, ActualsDir: f.Actuals}
+	if err := ws.loadActuals(f); err != nil {
+		return nil, err
+	}
 	switch {
 	case f.Scenarios != "":
 		if info, err := os.Stat(f.Scenarios); err != nil || !info.IsDir() {
@@ -94,6 +106,11 @@ func Load(rulesSrc Source, scenariosSrc *Source) (*Workspace, error) {
 		return nil, err
 	}
 	ws := &Workspace{Rules: set, Scenarios: scenarios.NewCatalog(), RulesDir: rulesSrc.Display, Formulas: env}
+	if info, err := fs.Stat(rulesSrc.FS, path.Join(rulesSrc.Dir, actuals.Dir)); err == nil && info.IsDir() {
+		if ws.Actuals, err = actuals.LoadDir(rulesSrc.FS, path.Join(rulesSrc.Dir, actuals.Dir), path.Join(rulesSrc.Display, actuals.Dir)); err != nil {
+			return nil, err
+		}
+	}
 	if scenariosSrc != nil {
 		if err := ws.loadScenarios(*scenariosSrc); err != nil {
 			return nil, err
@@ -117,6 +134,37 @@ func (ws *Workspace) loadScenarios(src Source) error {
 		return err
 	}
 	ws.Scenarios, ws.Projects = catalog, projects
+	return nil
+}
+
+// loadActuals reads the actuals folder of f: the one named, which must
+// exist, or the comptes folder beside the rules files, when there is one.
+func (ws *Workspace) loadActuals(f Folders) error {
+	var src Source
+	switch {
+	case f.Actuals != "":
+		if info, err := os.Stat(f.Actuals); err != nil || !info.IsDir() {
+			return diag.Errorf(diag.Pos{File: f.Actuals}, diag.NotFound, "no such actuals folder")
+		}
+		src = dirSource(f.Actuals)
+	case f.Rules == "":
+		info, err := fs.Stat(rules.Defaults(), actuals.Dir)
+		if err != nil || !info.IsDir() {
+			return nil
+		}
+		src = Source{FS: rules.Defaults(), Dir: actuals.Dir, Display: rules.DefaultDir + "/" + actuals.Dir}
+	default:
+		dir := filepath.Join(f.Rules, actuals.Dir)
+		if info, err := os.Stat(dir); err != nil || !info.IsDir() {
+			return nil
+		}
+		src = dirSource(dir)
+	}
+	c, err := actuals.LoadDir(src.FS, src.Dir, src.Display)
+	if err != nil {
+		return err
+	}
+	ws.Actuals, ws.ActualsDir = c, src.Display
 	return nil
 }
 
@@ -209,6 +257,9 @@ func (ws *Workspace) Skipped() diag.List {
 	var out diag.List
 	out = append(out, ws.Rules.Skipped...)
 	out = append(out, ws.Scenarios.Skipped...)
+	if ws.Actuals != nil {
+		out = append(out, ws.Actuals.Skipped...)
+	}
 	if ws.Projects != nil {
 		out = append(out, ws.Projects.Skipped...)
 	}

@@ -55,7 +55,9 @@ func kindOf(lower string, root *yaml.Node) (fileschema.Kind, error) {
 		name = "scenarios"
 	case keys["project"] || keys["evaluation"] && !keys["service"]:
 		name = "projects"
-	case keys["service"] || keys["members"] || keys["parameters"] || keys["rules"] || keys["pools"] || keys["fees"]:
+	case keys["actuals"]:
+		name = "actuals"
+	case keys["service"] || keys["members"] || keys["parameters"] || keys["rules"] || keys["pools"] || keys["fees"] || keys["billing"]:
 		name = "rules"
 	}
 	if name == "" {

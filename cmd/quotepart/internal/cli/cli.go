@@ -189,6 +189,7 @@ one), 2 a gate that failed (test cases, diff --fail-over).`,
 		p.testCommand(), p.diffCommand(), p.schemaCommand(), p.reportCommand(), p.serveCommand(), p.configCommand())
 	root.AddCommand(p.versionCommand(), p.manCommand(), p.fmtCommand())
 	root.AddCommand(p.initCommand())
+	root.AddCommand(p.settleCommand(), p.statementCommand())
 	setVersion(root)
 	p.complete(root)
 	return root
@@ -261,7 +262,7 @@ func (p *program) lang() reports.Lang {
 
 // folders are the rules and scenarios folders configured.
 func (p *program) folders(cmd *cobra.Command) app.Folders {
-	return app.Folders{Rules: p.path(cmd, "rules"), Scenarios: p.path(cmd, "scenarios")}
+	return app.Folders{Rules: p.path(cmd, "rules"), Scenarios: p.path(cmd, "scenarios"), Actuals: p.path(cmd, "actuals")}
 }
 
 // workspace loads the configured rules and scenarios, and warns of the
@@ -352,6 +353,30 @@ func emit[T any](p *program, cmd *cobra.Command, out *reports.Output[T], f repor
 // "" or "-", a regular file atomically, a device or FIFO written through.
 func (p *program) writeOutput(path string, data []byte) error {
 	return outfile.Write(path, data, p.stdout)
+}
+
+// addActualsFlag declares --actuals, the folder of the actual figures.
+func addActualsFlag(cmd *cobra.Command) {
+	cmd.Flags().String("actuals", "", "folder of actuals files, the closed accounts of years (default: the comptes folder of the rules folder, when there is one)")
+}
+
+// addBasisFlag declares --basis.
+func addBasisFlag(cmd *cobra.Command) {
+	cmd.Flags().String("basis", "budget", "figures to run on: budget (forecasts) or actuals (the closed accounts of --actuals)")
+	_ = cmd.RegisterFlagCompletionFunc("basis", cobra.FixedCompletions([]string{"budget", "actuals"}, cobra.ShellCompDirectiveNoFileComp))
+}
+
+// basis reads --basis.
+func (p *program) basis() (app.Basis, error) {
+	b, err := app.ParseBasis(p.flag("basis"))
+	return b, p.settings["basis"].wrap(err)
+}
+
+// warn prints warnings on standard error.
+func (p *program) warn(list diag.List) {
+	for _, w := range list {
+		fmt.Fprintf(p.stderr, "quotepart: warning: %s\n", reports.SafeLines(w.Error()))
+	}
 }
 
 // years reads --from and --to; zero means "the default".

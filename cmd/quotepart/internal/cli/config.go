@@ -55,7 +55,7 @@ const (
 
 // pathFlags hold paths: written in the project file, a relative path is
 // relative to the file's folder.
-var pathFlags = map[string]bool{"rules": true, "scenarios": true, "output": true, "against": true}
+var pathFlags = map[string]bool{"rules": true, "scenarios": true, "output": true, "against": true, "actuals": true}
 
 // Where a setting comes from, when not from the project file.
 const (

@@ -27,8 +27,12 @@ id, a file path or the rules' own id.`,
 			if member == "" || year == 0 {
 				return errors.New("explain needs --member and --year")
 			}
-			_, err := produce(p, cmd, reports.ExplainOutput, func(ws *app.Workspace) (reports.Explained, error) {
-				return ws.Explain(cmd.Context(), args[0], member, year)
+			basis, err := p.basis()
+			if err != nil {
+				return err
+			}
+			_, err = produce(p, cmd, reports.ExplainOutput, func(ws *app.Workspace) (reports.Explained, error) {
+				return ws.ExplainOn(cmd.Context(), args[0], member, year, basis)
 			})
 			return err
 		},
@@ -36,6 +40,8 @@ id, a file path or the rules' own id.`,
 	f := cmd.Flags()
 	f.StringVar(&member, "member", "", "member id, e.g. ville")
 	f.IntVar(&year, "year", 0, "year, e.g. 2027")
+	addBasisFlag(cmd)
+	addActualsFlag(cmd)
 	addOutputFlags(cmd, reports.ExplainOutput)
 	return cmd
 }
