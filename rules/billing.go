@@ -115,6 +115,7 @@ func (b *builder) schedules(list []InstalmentSchedule) {
 		sum := decimal.Zero
 		ok := true
 		for i, d := range s.Due {
+			sum = sum.Add(d.Fraction.Value)
 			month, day, err := monthDay(d.Date.Value)
 			if err != nil {
 				b.errorf(d.Date.Pos, "instalment schedule from %s, instalment %d: %v", from, i+1, err)
@@ -135,7 +136,6 @@ func (b *builder) schedules(list []InstalmentSchedule) {
 				b.errorf(d.Fraction.Pos, "instalment schedule from %s, instalment %d: fraction %s: expected a share above 0 (0.25 for a quarter)", from, i+1, d.Fraction.Value)
 				ok = false
 			}
-			sum = sum.Add(d.Fraction.Value)
 			sch.Dues = append(sch.Dues, billing.Due{Month: month, Day: day, Fraction: d.Fraction.Value, Label: d.Label.Value, Pos: d.Date.Pos})
 		}
 		if len(s.Due) == 0 {

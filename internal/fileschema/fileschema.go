@@ -7,6 +7,7 @@ import (
 	"reflect"
 	"strings"
 
+	"github.com/quotepart/quotepart/actuals"
 	"github.com/quotepart/quotepart/internal/casetest"
 	"github.com/quotepart/quotepart/rules"
 	"github.com/quotepart/quotepart/scenarios"
@@ -34,6 +35,9 @@ var Kinds = []Kind{
 	{Name: "tests", Title: "quotepart test file",
 		Description: "Test cases run by `quotepart test`: expected values of the rules (docs/tests.md).",
 		Type:        reflect.TypeFor[casetest.File]()},
+	{Name: "actuals", Title: "quotepart actuals file",
+		Description: "The actual figures of a closed year (compte administratif): pools, parameters, instalments issued (docs/cycle.md).",
+		Type:        reflect.TypeFor[actuals.File]()},
 }
 
 // Names returns the names of the kinds.
@@ -129,6 +133,7 @@ var (
 	boolType   = reflect.TypeFor[rules.Bool]()
 	dateType   = reflect.TypeFor[rules.Date]()
 	exprType   = reflect.TypeFor[rules.Expr]()
+	valuesType = reflect.TypeFor[rules.MemberValues]()
 )
 
 type generator struct {
@@ -150,6 +155,10 @@ func leaf(t reflect.Type) (object, bool) {
 		return object{{"type", "string"}, {"pattern", datePattern}}, true
 	case exprType:
 		return object{{"type", []string{"string", "number"}}}, true
+	case valuesType:
+		number, _ := leaf(numberType)
+		dated := object{{"type", "object"}, {"patternProperties", object{{datePattern, number}}}, {"additionalProperties", false}}
+		return object{{"anyOf", []object{number, dated}}}, true
 	}
 	return nil, false
 }
