@@ -61,6 +61,15 @@ func Check(ctx context.Context, folders Folders, paths []string, opt CheckOption
 		set, err := LoadRules(p, formulas)
 		c.Targets = append(c.Targets, checkRules(ctx, DisplayName(p), set, err, opt))
 		read = append(read, ruleInputs(set)...)
+		if err == nil {
+			ws := &Workspace{Rules: set, RulesDir: p, Formulas: rules.Formulas(formulas)}
+			if err := ws.loadActuals(Folders{Rules: p}); err != nil {
+				c.Targets = append(c.Targets, reports.CheckTarget{Name: "actuals", Kind: "actuals", Errors: diag.Flatten(err)})
+			} else if t, ok := checkActuals(ctx, ws, opt); ok {
+				c.Targets = append(c.Targets, t)
+				read = append(read, namedAll(RoleActuals, ws.Actuals.Inputs())...)
+			}
+		}
 	}
 	if len(files) > 0 {
 		set, err := LoadRuleFiles(files, formulas)
@@ -91,6 +100,33 @@ func checkRules(ctx context.Context, name string, set *rules.Set, err error, opt
 		reports.Plural(len(set.Files), "file"), reports.Plural(len(m.Members), "member"), reports.Plural(len(m.Params), "parameter"),
 		reports.Plural(len(m.Rules), "rule"), reports.Plural(len(m.Pools), "pool"), m.FirstYear, m.LastYear)
 	return t
+}
+
+// checkActuals lays the actual figures of the workspace on its rules and
+// runs every year that has some; false when there are none.
+func checkActuals(ctx context.Context, ws *Workspace, opt CheckOptions) (reports.CheckTarget, bool) {
+	years := ws.Actuals.Years()
+	if len(years) == 0 {
+		return reports.CheckTarget{}, false
+	}
+	t := reports.CheckTarget{Name: "actuals", Kind: "actuals"}
+	aj, applied, err := ws.OnActuals(ctx, ws.RulesJob())
+	if err == nil {
+		_, err = engine.Run(ctx, aj.Model(), engine.Options{From: aj.Model().FirstYear, To: years[len(years)-1]})
+	}
+	if err != nil {
+		t.Errors = diag.Flatten(err)
+		return t, true
+	}
+	for _, w := range applied.Warnings {
+		t.Warnings = append(t.Warnings, diag.Finding{Check: rules.CheckWarning, Error: w})
+	}
+	what := "years"
+	if len(years) == 1 {
+		what = "year"
+	}
+	t.Summary = fmt.Sprintf("%d %s with actual figures (%s)", len(years), what, yearList(years))
+	return t, true
 }
 
 // ruleInputs are the files of a rule set that loaded, none when it did
@@ -127,6 +163,9 @@ func checkLoaded(ctx context.Context, ws *Workspace, name string, opt CheckOptio
 	// folders are warnings of the workspace (the rules' own are the set's).
 	for _, w := range ws.Skipped()[len(ws.Rules.Skipped):] {
 		out[0].Warnings = append(out[0].Warnings, diag.Finding{Check: rules.CheckWarning, Error: w})
+	}
+	if t, ok := checkActuals(ctx, ws, opt); ok {
+		out = append(out, t)
 	}
 	for _, s := range ws.Scenarios.All() {
 		t := reports.CheckTarget{Name: "scenario " + s.ID, Kind: "scenario"}

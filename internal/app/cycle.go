@@ -164,6 +164,10 @@ func (ws *Workspace) actualRange(j *Job) (int, int) {
 // settleJob compares job j on the budget and on the actual figures of
 // year: the regularisation of that year.
 func (ws *Workspace) settleJob(ctx context.Context, j *Job, year int) (*billing.Settlement, *actuals.Applied, error) {
+	aj, applied, err := ws.OnActuals(ctx, j)
+	if err != nil {
+		return nil, nil, err
+	}
 	if err := ws.needYears(year, year); err != nil {
 		return nil, nil, err
 	}
@@ -172,10 +176,6 @@ func (ws *Workspace) settleJob(ctx context.Context, j *Job, year int) (*billing.
 		return nil, nil, diag.Errorf(diag.Pos{}, diag.Invalid, "%d is outside the years of %s, %d–%d", year, j.ID, max(m.FirstYear, m.Start.Year), m.LastYear)
 	}
 	budget, err := j.Run(ctx, year, year)
-	if err != nil {
-		return nil, nil, err
-	}
-	aj, applied, err := ws.OnActuals(ctx, j)
 	if err != nil {
 		return nil, nil, err
 	}

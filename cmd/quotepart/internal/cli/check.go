@@ -21,9 +21,11 @@ with no value for a year).
 
 Each PATH is a rules folder, or a rule file; files given one by one are checked
 together as one rule set. With no PATH, the --rules folder (or the embedded
-defaults) is checked, then every scenario of the --scenarios folder (or the
-embedded scenarios, with the embedded rules) is applied to it and run over its
-years.
+defaults) is checked, then its actual figures (the actuals files of --actuals, or
+of the comptes folder of the rules folder) are laid on it and the years they
+close are run, then every scenario of the --scenarios folder (or the embedded
+scenarios, with the embedded rules) is applied to it and run over its years. A
+rules folder given as PATH has its comptes folder checked too.
 
 check also warns about what is legal but suspicious: a parameter whose latest
 value took effect more than --stale-years years before a simulated year
@@ -76,6 +78,7 @@ Exit status: 0 when clean, 1 otherwise (with --strict, warnings included).`,
 			return nil
 		},
 	}
+	addActualsFlag(cmd)
 	fl := cmd.Flags()
 	fl.BoolVar(&opt.Strict, "strict", false, "treat warnings as errors: stale or unsourced parameters, unused rules, zero keys")
 	fl.IntVar(&opt.StaleYears, "stale-years", app.DefaultStaleYears, "a parameter is stale when its latest value took effect more than this many years before a simulated year (0 or less: no check)")
