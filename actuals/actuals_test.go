@@ -234,3 +234,75 @@ func TestYearTwice(t *testing.T) {
 		t.Errorf("got %v", err)
 	}
 }
+
+// csvService reads each commune's units from a CSV file (a parameter with
+// a member column, as quotepart init --key units writes it).
+const csvService = `service:
+  id: csv
+  title: Par unité
+  manager: cc
+  start: 2026-01-01
+  years: {from: 2026, to: 2027}
+members:
+  - {id: cc, label: Communauté}
+  - {id: a, label: A}
+  - {id: b, label: B}
+parameters:
+  unites:
+    description: Unités d'œuvre.
+    unit: unités
+    csv: {file: donnees/unites.csv, column: unités, date: année, member: membre}
+    assumption: Essai.
+rules:
+  total:
+    expr: sum(unites)
+  cle:
+    per_member: true
+    expr: unites / total
+pools:
+  p: {label: P, amount: 1000, key: cle}
+`
+
+// TestCSVUnits lays actual units on units read from a CSV file: they hold
+// for their year only, and are checked like any per-member figure.
+func TestCSVUnits(t *testing.T) {
+	fsys := fstest.MapFS{
+		"regles/service.yaml":       {Data: []byte(csvService)},
+		"regles/donnees/unites.csv": {Data: []byte("membre;année;unités\ncc;2026;0\na;2026;1\nb;2026;3\n")},
+	}
+	set, err := rules.Load(fsys, "regles", "regles")
+	if err != nil {
+		t.Fatal(diag.Flatten(err).Detail())
+	}
+	c, err := load(t, map[string]string{"2026.yaml": "actuals: {year: 2026, title: CA, source: Registre}\nparameters:\n  unites:\n    by_member: {cc: 0, a: 2, b: 2}\n"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, err := actuals.Apply(set.Files, c.All())
+	if err != nil {
+		t.Fatal(diag.Flatten(err).Detail())
+	}
+	built, err := rules.BuildDecoded(a.Files, nil)
+	if err != nil {
+		t.Fatal(diag.Flatten(err).Detail())
+	}
+	res, err := engine.Run(context.Background(), built.Model, engine.Options{From: 2026, To: 2027})
+	if err != nil {
+		t.Fatal(diag.Flatten(err).Detail())
+	}
+	for _, c := range []struct {
+		year engine.Year
+		want string
+	}{{res.Years[0], "2"}, {res.Years[1], "1"}} {
+		if got := value(c.year, "unites", "a"); got != c.want {
+			t.Errorf("%d: a has %s units, want %s", c.year.Year, got, c.want)
+		}
+	}
+	negative, err := load(t, map[string]string{"x.yaml": "actuals: {year: 2026, title: CA, source: R}\nparameters:\n  unites: {by_member: {cc: 0, a: -2, b: 2}}\n"})
+	if err == nil {
+		_, err = actuals.Apply(set.Files, negative.All())
+	}
+	if err == nil || !strings.Contains(err.Error(), "comptes/x.yaml:3:34: parameter unites, member a: -2 unités is below the minimum 0") {
+		t.Errorf("negative units: %v", err)
+	}
+}

@@ -193,6 +193,12 @@ func (a *applier) parameterNames() []string {
 func (a *applier) parameter(y *Year, e rules.Entry[ParameterActual]) {
 	p := a.declared(e.Key)
 	v := e.Value
+	if p == nil {
+		if r := a.dataRule(e.Key); r != nil {
+			a.dataFigures(y, e, r)
+			return
+		}
+	}
 	switch {
 	case p == nil:
 		a.errs = append(a.errs, y.errorf(e.KeyPos, "%q is not a parameter of the rules%s", e.Key, diag.Suggest(e.Key, a.parameterNames())))
@@ -233,39 +239,7 @@ func (a *applier) parameter(y *Year, e rules.Entry[ParameterActual]) {
 		}
 		return
 	}
-	ms := a.members()
-	var ids []string
-	for _, m := range ms {
-		ids = append(ids, m.id)
-	}
-	ok := true
-	given := map[string]rules.Number{}
-	for _, mv := range v.ByMember.Entries {
-		i := slices.IndexFunc(ms, func(m member) bool { return m.id == mv.Key })
-		switch {
-		case i < 0:
-			a.errs = append(a.errs, y.errorf(mv.KeyPos, "parameter %s: %q is not a member%s", e.Key, mv.Key, diag.Suggest(mv.Key, ids)))
-			ok = false
-		case !a.countsIn(ms[i], y.Year):
-			a.errs = append(a.errs, y.errorf(mv.KeyPos, "parameter %s: %s is not a member in %d", e.Key, mv.Key, y.Year))
-			ok = false
-		case !inBounds(mv.Value, "parameter "+e.Key+", member "+mv.Key):
-			ok = false
-		default:
-			given[mv.Key] = mv.Value
-		}
-	}
-	var missing []string
-	for _, m := range ms {
-		if _, has := given[m.id]; !has && a.countsIn(m, y.Year) && !slices.ContainsFunc(v.ByMember.Entries, func(x rules.Entry[rules.Number]) bool { return x.Key == m.id }) {
-			missing = append(missing, m.id)
-		}
-	}
-	if len(missing) > 0 {
-		a.errs = append(a.errs, y.errorf(v.ByMember.Pos, "parameter %s: no actual value for %s, a member in %d: give every member's actual figure (0 if it used none), so that no forecast stands in for it",
-			e.Key, strings.Join(missing, ", "), y.Year))
-		ok = false
-	}
+	given, ok := a.memberFigures(y, e.Key, v.ByMember, p.Unit.Value, lo, hi)
 	if !ok {
 		return
 	}
@@ -284,6 +258,145 @@ func (a *applier) parameter(y *Year, e rules.Entry[ParameterActual]) {
 		}
 		q.ByMember.Entries = entries
 	})
+}
+
+// dataRule finds the per-member rule a parameter read from a CSV file
+// with a member column became (rules.Rule.Data), nil when there is none.
+func (a *applier) dataRule(name string) *rules.Rule {
+	for _, nf := range a.files {
+		for i := range nf.File.Rules.Entries {
+			if e := &nf.File.Rules.Entries[i]; e.Key == name && e.Value.Data() {
+				return &e.Value
+			}
+		}
+	}
+	return nil
+}
+
+// dataFigures gives a per-member parameter read from a CSV file the
+// actual figures of year y: a version from 1 January of y with each
+// member's figure, and from 1 January of the next year the version the
+// budget had in force then.
+func (a *applier) dataFigures(y *Year, e rules.Entry[ParameterActual], r *rules.Rule) {
+	v := e.Value
+	if v.Value != nil || !v.ByMember.Set {
+		at := e.KeyPos
+		if v.Value != nil {
+			at = v.Value.Pos
+		}
+		a.errs = append(a.errs, y.errorf(at, "parameter %s is per member (read from a CSV file with a member column): give each member's actual value under by_member:", e.Key))
+		return
+	}
+	given, ok := a.memberFigures(y, e.Key, v.ByMember, r.Unit.Value, nil, nil)
+	if !ok {
+		return
+	}
+	from := engine.NewDate(y.Year, time.January, 1)
+	next := engine.NewDate(y.Year+1, time.January, 1)
+	a.replaceRule(e.Key, func(q *rules.Rule) {
+		versions := slices.Clone(q.Versions)
+		if len(versions) == 0 {
+			versions = []rules.Version{{From: rules.Date{Node: rules.Node{Set: true, Pos: e.KeyPos}, Value: a.start}, Expr: q.Expr, ByMember: q.ByMember}}
+			q.Expr, q.ByMember = rules.Expr{}, rules.Map[rules.Expr]{}
+		}
+		var out []rules.Version
+		inForce := -1
+		for i, ver := range versions {
+			if ver.From.Value.Before(from) {
+				out = append(out, ver)
+			}
+			if !ver.From.Value.After(next) {
+				inForce = i
+			}
+		}
+		actual := rules.Version{From: rules.Date{Node: rules.Node{Set: true, Pos: y.File.Actuals.Year.Pos}, Value: from},
+			Description: rules.Text{Value: y.Title}, ByMember: rules.Map[rules.Expr]{Node: v.ByMember.Node}}
+		for _, mv := range v.ByMember.Entries {
+			if n, has := given[mv.Key]; has {
+				actual.ByMember.Entries = append(actual.ByMember.Entries, rules.Entry[rules.Expr]{Key: mv.Key, KeyPos: mv.KeyPos,
+					Value: rules.Expr{Node: n.Node, Source: n.Value.String()}})
+			}
+		}
+		out = append(out, actual)
+		if inForce >= 0 {
+			back := versions[inForce]
+			back.From.Value = next
+			out = append(out, back)
+		}
+		for _, ver := range versions {
+			if ver.From.Value.After(next) {
+				out = append(out, ver)
+			}
+		}
+		q.Versions = out
+	})
+}
+
+// replaceRule gives the rule name, in the file that declares it, a copy
+// changed by change.
+func (a *applier) replaceRule(name string, change func(*rules.Rule)) {
+	for i, nf := range a.files {
+		for j := range nf.File.Rules.Entries {
+			if nf.File.Rules.Entries[j].Key == name {
+				f := *nf.File
+				f.Rules.Entries = slices.Clone(f.Rules.Entries)
+				q := f.Rules.Entries[j].Value
+				change(&q)
+				f.Rules.Entries[j].Value = q
+				a.files[i].File = &f
+				return
+			}
+		}
+	}
+}
+
+// memberFigures checks the actual figures of a per-member parameter for
+// year y: every member a member that year, each figure within lo and hi,
+// none missing. It returns the figures by member id, and false after
+// reporting any mistake.
+func (a *applier) memberFigures(y *Year, name string, byMember rules.Map[rules.Number], unit string, lo, hi *decimal.Decimal) (map[string]rules.Number, bool) {
+	if lo == nil {
+		z := decimal.Zero
+		lo = &z
+	}
+	ms := a.members()
+	var ids []string
+	for _, m := range ms {
+		ids = append(ids, m.id)
+	}
+	ok := true
+	given := map[string]rules.Number{}
+	for _, mv := range byMember.Entries {
+		i := slices.IndexFunc(ms, func(m member) bool { return m.id == mv.Key })
+		switch {
+		case i < 0:
+			a.errs = append(a.errs, y.errorf(mv.KeyPos, "parameter %s: %q is not a member%s", name, mv.Key, diag.Suggest(mv.Key, ids)))
+			ok = false
+		case !a.countsIn(ms[i], y.Year):
+			a.errs = append(a.errs, y.errorf(mv.KeyPos, "parameter %s: %s is not a member in %d", name, mv.Key, y.Year))
+			ok = false
+		case mv.Value.Value.LessThan(*lo):
+			a.errs = append(a.errs, y.errorf(mv.Value.Pos, "parameter %s, member %s: %s %s is below the minimum %s", name, mv.Key, mv.Value.Value, unit, lo))
+			ok = false
+		case hi != nil && mv.Value.Value.GreaterThan(*hi):
+			a.errs = append(a.errs, y.errorf(mv.Value.Pos, "parameter %s, member %s: %s %s is above the maximum %s", name, mv.Key, mv.Value.Value, unit, hi))
+			ok = false
+		default:
+			given[mv.Key] = mv.Value
+		}
+	}
+	var missing []string
+	for _, m := range ms {
+		if a.countsIn(m, y.Year) && !slices.ContainsFunc(byMember.Entries, func(x rules.Entry[rules.Number]) bool { return x.Key == m.id }) {
+			missing = append(missing, m.id)
+		}
+	}
+	if len(missing) > 0 {
+		a.errs = append(a.errs, y.errorf(byMember.Pos, "parameter %s: no actual value for %s, a member in %d: give every member's actual figure (0 if it used none), so that no forecast stands in for it",
+			name, strings.Join(missing, ", "), y.Year))
+		ok = false
+	}
+	return given, ok
 }
 
 // bounds are a parameter's minimum and maximum as the build checks them:

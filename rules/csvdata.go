@@ -332,7 +332,7 @@ func (f *File) csvRule(p *Parameter, t *csvTable, rows []csvRow, dated bool) *Ru
 		descr.Value = strings.TrimSpace(descr.Value + " Hypothèse : " + p.Assumption.Value)
 	}
 	r := &Rule{Label: p.Label, Description: descr, Unit: p.Unit, Source: p.Source,
-		PerMember: Bool{Node: Node{Set: true, Pos: p.CSV.Member.Pos}, Value: true}}
+		PerMember: Bool{Node: Node{Set: true, Pos: p.CSV.Member.Pos}, Value: true}, data: true}
 	if p.Source.Set {
 		r.Source.Value = strings.TrimSpace(p.Source.Value + " (" + t.table.Name + ")")
 	} else {

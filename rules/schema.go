@@ -83,7 +83,16 @@ type Rule struct {
 	Versions    []Version `yaml:"versions" doc:"dated formulas, each in force from its date until the next"`
 	Source      Text      `yaml:"source" doc:"text the rule implements, e.g. a deliberation"`
 	URL         Text      `yaml:"url" doc:"address of that text (http or https), linked from reports"`
+
+	// data marks the rule a parameter read from a CSV file with a member
+	// column became (ReadData): figures by member, not a formula.
+	data bool
 }
+
+// Data reports whether the rule holds figures by member read from a CSV
+// file (a parameter with csv: member:) rather than formulas: the actual
+// figures of a closed year may replace them (package actuals).
+func (r *Rule) Data() bool { return r.data }
 
 // Version is a rule's formula in force from a date.
 type Version struct {
