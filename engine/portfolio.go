@@ -161,8 +161,8 @@ type SelectOptions struct {
 }
 
 // DefaultMaxNodes is the exact range of a selection: the nodes the search
-// may explore before it stops with the best set found and its gap. About
-// 10 s on the reference machine for the hardest instances measured.
+// may explore before it stops with the best set found and its gap, about
+// 2 to 4 s on the reference machine (docs/performance.md).
 const DefaultMaxNodes = 3_000_000
 
 // Size limits of a selection: beyond them it is refused.
@@ -246,6 +246,9 @@ type Infeasible struct {
 	// Rules is set when no set keeps the requests' own rules, whatever
 	// the limits: their mandatory requests, requirements and alternatives.
 	Rules bool
+	// Unexplained is set when the searches that explain which limits
+	// conflict did not end within their budget.
+	Unexplained bool
 }
 
 // Shortfall is a limit and the least the requests must use of it.
@@ -261,6 +264,9 @@ type Shortfall struct {
 func (e *Infeasible) Error() string {
 	if e.Rules {
 		return "no set of the requests keeps their rules: every mandatory request in, each started after those it requires, at most one of alternatives"
+	}
+	if e.Unexplained {
+		return "no selection meets the limits; which of them conflict could not be worked out within the search's budget"
 	}
 	var b strings.Builder
 	list := e.Short
@@ -419,7 +425,8 @@ func Select(ctx context.Context, cands []Candidate, opt SelectOptions) (*Selecti
 		if !res.exact {
 			return nil, fmt.Errorf("no selection found within %d nodes of search", maxNodes)
 		}
-		return nil, pr.infeasible(ctx, maxNodes)
+		// Each search of the explanation is smaller than the selection.
+		return nil, pr.infeasible(ctx, max(maxNodes/10, 10_000))
 	}
 	if opt.Objective.Kind == ByScore {
 		// A score does not depend on the start: among the selections of
@@ -438,8 +445,10 @@ func Select(ctx context.Context, cands []Candidate, opt SelectOptions) (*Selecti
 	for k := range sel.Constraints {
 		c := &sel.Constraints[k]
 		c.Binding = pr.binding(res.choice, k)
-		if !c.Binding || c.Kind == KindCommitment {
-			continue // a target is not a limit to raise
+		if !c.Binding || c.Kind == KindCommitment || !res.exact {
+			// A target is not a limit to raise; beyond the exact range,
+			// what a raised limit brings would not be exact either.
+			continue
 		}
 		raised := slices.Clone(pr.limits)
 		raised[k] = c.Limit.Add(c.Limit.Abs().Mul(ReliefStep)).Round(2)
@@ -842,9 +851,12 @@ func (pr *problem) binding(choice []int, k int) bool {
 func (pr *problem) infeasible(ctx context.Context, maxNodes int) error {
 	e := &Infeasible{}
 	for k := range pr.specs {
-		s, found, err := pr.least(ctx, k, nil, maxNodes)
+		s, found, exact, err := pr.least(ctx, k, nil, maxNodes)
 		if err != nil {
 			return err
+		}
+		if !exact {
+			return &Infeasible{Unexplained: true}
 		}
 		if !found {
 			return &Infeasible{Rules: true}
@@ -866,9 +878,12 @@ func (pr *problem) infeasible(ctx context.Context, maxNodes int) error {
 	}
 	for k := range pr.specs {
 		keep[k] = false
-		ok, err := pr.feasibleWithin(ctx, keep, maxNodes)
+		ok, exact, err := pr.feasibleWithin(ctx, keep, maxNodes)
 		if err != nil {
 			return err
+		}
+		if !exact {
+			return &Infeasible{Unexplained: true}
 		}
 		if ok {
 			keep[k] = true
@@ -880,9 +895,12 @@ func (pr *problem) infeasible(ctx context.Context, maxNodes int) error {
 		}
 		others := slices.Clone(keep)
 		others[k] = false
-		s, found, err := pr.least(ctx, k, others, maxNodes)
+		s, found, exact, err := pr.least(ctx, k, others, maxNodes)
 		if err != nil {
 			return err
+		}
+		if !exact {
+			return &Infeasible{Unexplained: true}
 		}
 		if found && s.Over.IsPositive() {
 			e.Least = append(e.Least, s)
@@ -892,7 +910,7 @@ func (pr *problem) infeasible(ctx context.Context, maxNodes int) error {
 }
 
 // feasibleWithin reports whether some allowed set meets the limits kept.
-func (pr *problem) feasibleWithin(ctx context.Context, keep []bool, maxNodes int) (bool, error) {
+func (pr *problem) feasibleWithin(ctx context.Context, keep []bool, maxNodes int) (ok, exact bool, err error) {
 	c := pr.clone()
 	var limits []decimal.Decimal
 	for k, l := range pr.limits {
@@ -909,7 +927,7 @@ func (pr *problem) feasibleWithin(ctx context.Context, keep []bool, maxNodes int
 	}
 	c.unit = decimal.NewFromInt(1)
 	res, err := c.solve(ctx, limits, maxNodes, nil)
-	return res.found, err
+	return res.found, res.found || res.exact, err
 }
 
 func keepOnly[T any](xs []T, keep []bool) []T {
@@ -924,7 +942,7 @@ func keepOnly[T any](xs []T, keep []bool) []T {
 
 // least finds the least any allowed set uses of limit k, within the
 // limits kept when keep is not nil.
-func (pr *problem) least(ctx context.Context, k int, keep []bool, maxNodes int) (Shortfall, bool, error) {
+func (pr *problem) least(ctx context.Context, k int, keep []bool, maxNodes int) (s Shortfall, found, exact bool, err error) {
 	spec := pr.specs[k]
 	c := pr.clone()
 	if keep == nil {
@@ -948,9 +966,9 @@ func (pr *problem) least(ctx context.Context, k int, keep []bool, maxNodes int) 
 	c.unit = coefficientUnit(c.items)
 	res, err := c.solve(ctx, limits, maxNodes, nil)
 	if err != nil || !res.found {
-		return Shortfall{}, false, err
+		return Shortfall{}, false, res.exact, err
 	}
-	s := Shortfall{Constraint: Constraint{Kind: spec.kind, Dim: spec.dim, Year: spec.year, Limit: spec.limit, Commitment: spec.cm},
+	s = Shortfall{Constraint: Constraint{Kind: spec.kind, Dim: spec.dim, Year: spec.year, Limit: spec.limit, Commitment: spec.cm},
 		Least: res.total.Neg()}
 	s.Over = s.Least.Sub(spec.limit)
 	for i, it := range pr.items {
@@ -958,7 +976,7 @@ func (pr *problem) least(ctx context.Context, k int, keep []bool, maxNodes int) 
 			s.Set = append(s.Set, it.id)
 		}
 	}
-	return s, true, nil
+	return s, true, res.exact, nil
 }
 
 // clone copies the problem's items deeply enough to change their

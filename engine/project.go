@@ -261,11 +261,13 @@ type assessor struct {
 	envs     []map[string]any
 	prices   [][]decimal.Decimal
 	discount []decimal.Decimal
-	// evals counts evaluations, to check ctx every cancelEvery; cur and
-	// curWhat are the formula being evaluated, for a panic.
+	// evals counts evaluations, to check ctx every cancelEvery; cur,
+	// curWhat and curYear are the formula being evaluated, for a panic
+	// (the message is made only then).
 	evals   int
 	cur     *Formula
 	curWhat string
+	curYear int
 }
 
 // recover turns a panic while evaluating — in the decimal library or in
@@ -276,7 +278,7 @@ func (as *assessor) recover(err *error) {
 		return
 	}
 	if as.cur != nil {
-		e := as.cur.runtimeError(nil, as.curWhat+": internal error: the evaluation failed: "+formula.Words(fmt.Sprint(r)))
+		e := as.cur.runtimeError(nil, fmt.Sprintf("%s, year %d: internal error: the evaluation failed: %s", as.curWhat, as.curYear, formula.Words(fmt.Sprint(r))))
 		e.Code = diag.Internal
 		*err = e
 		return
@@ -354,7 +356,7 @@ func (as *assessor) eval(f *Formula, yi int, what string) (decimal.Decimal, erro
 			return decimal.Decimal{}, err
 		}
 	}
-	as.cur, as.curWhat = f, fmt.Sprintf("%s, year %d", what, as.years[yi])
+	as.cur, as.curWhat, as.curYear = f, what, as.years[yi]
 	v, err := as.vm.Number(f.Program, as.envs[yi])
 	if err != nil {
 		return v, f.runtimeError(err, fmt.Sprintf("%s, year %d: %v", what, as.years[yi], err))

@@ -90,7 +90,7 @@ func (e *Evaluation) planNotes(p *engine.Project, lang Lang) []string {
 		if p.MandatoryReason != "" {
 			s += colon + " " + oneLine(p.MandatoryReason)
 		}
-		parts = append(parts, capitalize(s))
+		parts = append(parts, s)
 	}
 	if starts := p.Starts(); len(starts) > 1 {
 		parts = append(parts, fmt.Sprintf("%s%s %d–%d", pw.window, colon, starts[0], starts[len(starts)-1]))
@@ -112,7 +112,7 @@ func (e *Evaluation) planNotes(p *engine.Project, lang Lang) []string {
 	if len(parts) == 0 {
 		return nil
 	}
-	return []string{strings.Join(parts, " · ")}
+	return []string{capitalize(strings.Join(parts, " · "))}
 }
 
 // scoreText formats a weighted score: "66,67 sur 100" or "2,30 points".

@@ -36,6 +36,11 @@ func reportHTML(w io.Writer, lang Lang, r *Report) error {
 	if err != nil {
 		return err
 	}
+	return documentHTML(w, lang, d)
+}
+
+// documentHTML writes a document as one self-contained page.
+func documentHTML(w io.Writer, lang Lang, d *document) error {
 	t, err := reportTemplate.Clone()
 	if err != nil {
 		return err

@@ -14,20 +14,28 @@ func reportMarkdown(w io.Writer, lang Lang, r *Report) error {
 	if err != nil {
 		return err
 	}
+	return documentMarkdown(w, lang, d)
+}
+
+// documentMarkdown writes a document as Markdown; a document without a
+// table of contents (Contents "") gets none.
+func documentMarkdown(w io.Writer, lang Lang, d *document) error {
 	var b strings.Builder
 	fmt.Fprintf(&b, "# %s\n\n", escapeMarkdown(d.Title))
 	for _, m := range d.Meta {
 		fmt.Fprintf(&b, "%s\n\n", escapeMarkdown(m))
 	}
-	fmt.Fprintf(&b, "**%s**\n\n", escapeMarkdown(d.Contents))
-	n := 0
-	for _, s := range d.Sections {
-		if s.Level == 1 {
-			n++
-			fmt.Fprintf(&b, "%d. [%s](#%s)\n", n, escapeMarkdown(s.Title), s.ID)
+	if d.Contents != "" {
+		fmt.Fprintf(&b, "**%s**\n\n", escapeMarkdown(d.Contents))
+		n := 0
+		for _, s := range d.Sections {
+			if s.Level == 1 {
+				n++
+				fmt.Fprintf(&b, "%d. [%s](#%s)\n", n, escapeMarkdown(s.Title), s.ID)
+			}
 		}
+		b.WriteString("\n")
 	}
-	b.WriteString("\n")
 	for _, s := range d.Sections {
 		fmt.Fprintf(&b, "<a id=\"%s\"></a>\n\n%s %s\n\n", s.ID, strings.Repeat("#", s.Level+1), escapeMarkdown(s.Title))
 		for _, bl := range s.Blocks {
@@ -54,7 +62,7 @@ func reportMarkdown(w io.Writer, lang Lang, r *Report) error {
 			}
 		}
 	}
-	_, err = io.WriteString(w, b.String())
+	_, err := io.WriteString(w, b.String())
 	return err
 }
 

@@ -5,9 +5,11 @@ import (
 	"errors"
 	"maps"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/quotepart/quotepart/engine"
+	"github.com/quotepart/quotepart/reports"
 	"github.com/shopspring/decimal"
 )
 
@@ -121,4 +123,72 @@ func TestSelectInfeasibleLimits(t *testing.T) {
 		t.Fatalf("error %v", err)
 	}
 	t.Log(err)
+}
+
+// The sheet of a request shows each member's bills with and without it,
+// through the portfolio pools: the request enters with what it requires,
+// its alternatives leave, and without it what requires it leaves too.
+func TestRequestSheet(t *testing.T) {
+	ctx := context.Background()
+	ws, err := OpenDefaults()
+	if err != nil {
+		t.Fatal(err)
+	}
+	sum := func(s *reports.RequestSheet) decimal.Decimal {
+		total := decimal.Zero
+		for _, d := range s.Bills.Comparison.Members {
+			total = total.Add(d.Change)
+		}
+		return total
+	}
+	// Not adopted by the SDSI, which adopts the identity it requires a
+	// year before: it starts in 2028, and the bills move from 2028 on.
+	s, err := ws.RequestSheet(ctx, SheetOptions{ID: "portail-ccas"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := s.Bills.Comparison
+	if s.Start != 2028 || s.Bills.Adopted || s.Bills.Scenario != "sdsi-2027-2030" || len(s.Bills.Added)+len(s.Bills.Replaced)+len(s.Bills.Dependents) != 0 {
+		t.Errorf("start %d, bills %+v", s.Start, s.Bills)
+	}
+	if !sum(s).Equal(c.Total.Change) || c.Total.Change.IsZero() {
+		t.Errorf("members' changes %s, total %s", sum(s), c.Total.Change)
+	}
+	for _, d := range c.Years {
+		if moved := !d.Change.IsZero(); moved != (d.Year >= 2028) {
+			t.Errorf("%d: change %s", d.Year, d.Change)
+		}
+	}
+	// With the rules alone as bills, the identity enters with it.
+	s, err = ws.RequestSheet(ctx, SheetOptions{ID: "portail-ccas", Bills: "convention-2026"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s.Start != 2028 || !slices.Equal(s.Bills.Added, []string{"identite-mfa"}) {
+		t.Errorf("on the convention: start %d, added %v", s.Start, s.Bills.Added)
+	}
+	// Consolidation replaces its alternative, adopted by the SDSI.
+	s, err = ws.RequestSheet(ctx, SheetOptions{ID: "consolidation-serveurs"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(s.Bills.Replaced, []string{"hebergement-externalise"}) || len(s.Alternatives) != 1 {
+		t.Errorf("replaced %v, alternatives %v", s.Bills.Replaced, s.Alternatives)
+	}
+	// The identity, adopted in 2027, moved to 2028: what requires it
+	// (the portal) is not adopted, so nothing else leaves.
+	s, err = ws.RequestSheet(ctx, SheetOptions{ID: "identite-mfa", Start: 2028})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !s.Bills.Adopted || s.Bills.AdoptedStart != 2027 || s.Start != 2028 || !slices.Equal(s.RequiredBy, []string{"portail-ccas"}) {
+		t.Errorf("identity: %+v, start %d, required by %v", s.Bills, s.Start, s.RequiredBy)
+	}
+	if _, err := ws.RequestSheet(ctx, SheetOptions{ID: "portail-cca"}); err == nil || !strings.Contains(err.Error(), `unknown project "portail-cca" (did you mean "portail-ccas"?)`) {
+		t.Errorf("unknown request: %v", err)
+	}
+	if _, err := ws.RequestSheet(ctx, SheetOptions{ID: "portail-ccas", Start: 2027}); err == nil ||
+		!strings.Contains(err.Error(), "cannot start in 2027") {
+		t.Errorf("start 2027: %v", err)
+	}
 }

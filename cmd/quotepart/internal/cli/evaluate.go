@@ -9,6 +9,7 @@ import (
 	"github.com/mattn/go-isatty"
 	"github.com/quotepart/quotepart/engine"
 	"github.com/quotepart/quotepart/internal/app"
+	"github.com/quotepart/quotepart/internal/outfile"
 	"github.com/quotepart/quotepart/reports"
 	"github.com/schollz/progressbar/v3"
 	"github.com/shopspring/decimal"
@@ -20,6 +21,7 @@ func (p *program) evaluateCommand() *cobra.Command {
 		opt                              app.EvaluateOptions
 		quiet                            bool
 		budget, staff, carbon, objective string
+		sheet                            app.SheetOptions
 	)
 	cmd := &cobra.Command{
 		Use:   "evaluate [PROJECT...]",
@@ -42,6 +44,16 @@ Limits are a single amount for every year (--budget 400000) or per year
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if opt.Draws < 0 {
 				return fmt.Errorf("--draws must be 0 (no simulation) or more, found %d", opt.Draws)
+			}
+			if sheet.ID != "" {
+				if opt.Select || len(args) > 0 {
+					return fmt.Errorf("--request writes the sheet of one request: give no PROJECT and no --select")
+				}
+				sheet.Simulation = app.Simulation{Draws: opt.Draws, Seed: opt.Seed, Progress: p.progress(quiet, opt.Draws)}
+				return p.requestSheet(cmd, sheet)
+			}
+			if sheet.Start != 0 || sheet.Bills != "" {
+				return fmt.Errorf("--start and --bills shape the sheet of a request: add --request ID")
 			}
 			if !opt.Select && (budget != "" || staff != "" || carbon != "" || objective != "" || opt.Commitments) {
 				return fmt.Errorf("--budget, --etc, --carbon, --objective and --commitments shape a selection: add --select")
@@ -70,8 +82,44 @@ Limits are a single amount for every year (--budget 400000) or per year
 	f.StringVar(&carbon, "carbon", "", "limit of the net emissions, kgCO2e (negative: a reduction): over the horizon (-5000), or per year (2027=0,2028=-500)")
 	f.BoolVar(&opt.Commitments, "commitments", false, "the selection meets the targets of every commitment (Numérique Responsable indicators), each year that has one")
 	f.StringVar(&objective, "objective", "", "what the selection maximizes: value (the monetized value, the default), score (the weighted score of the criteria) or mixed:ALPHA (ALPHA × value + (1 − ALPHA) × score, each brought to its largest)")
+	f.StringVar(&sheet.ID, "request", "", "write the one-page sheet of this request for the committee (-o FILE.html or FILE.md; Markdown on standard output)")
+	f.IntVar(&sheet.Start, "start", 0, "with --request: the year it starts in (default: its start in the bills scenario, else the first its requirements allow)")
+	f.StringVar(&sheet.Bills, "bills", "", "with --request: the scenario whose bills the sheet shows with and without it (default: the first that adopts a portfolio)")
 	addOutputFlags(cmd, reports.EvaluateOutput)
 	return cmd
+}
+
+// requestSheet writes the sheet of one request: HTML or Markdown after
+// the file's extension, or --format when set in any layer.
+func (p *program) requestSheet(cmd *cobra.Command, opt app.SheetOptions) error {
+	out := reports.SheetOutput
+	file := p.path(cmd, "output")
+	explicit := ""
+	if s, ok := p.settings["format"]; ok && s.From != "default" {
+		explicit = s.Value
+	}
+	var f reports.Format
+	var err error
+	if file == "" || file == "-" {
+		f, err = out.Parse(explicit)
+	} else {
+		f, err = out.FromFile(explicit, file)
+	}
+	if err != nil {
+		return fmt.Errorf("--request: %w", err)
+	}
+	if err := outfile.Check(file); err != nil {
+		return err
+	}
+	ws, err := p.workspace(cmd)
+	if err != nil {
+		return err
+	}
+	sheet, err := ws.RequestSheet(cmd.Context(), opt)
+	if err != nil {
+		return err
+	}
+	return emit(p, cmd, out, f, sheet)
 }
 
 // progress returns a progress callback drawing a bar on standard error when
