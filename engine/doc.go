@@ -16,4 +16,14 @@
 // remainder method (see Allocate), so the members' parts always sum exactly
 // to the pool total. The manager's part is computed like any other but
 // billed 0: the manager does not invoice itself.
+//
+// Project requests are weighed apart from the bills (Assess, Figures,
+// MonteCarlo) and selected by Select: the requests, each assessed at every
+// year it may start in (AssessStarts), with their mandatory requests,
+// requirements and alternatives, under yearly limits and the targets of
+// commitments, maximizing their monetized value, their weighted score
+// (Scoring) or a mix of both. The selection is an exact branch and bound
+// whose bounds are Lagrangian relaxations of the limits (solver.go); it
+// says when it stops short of proving its choice best, and explains limits
+// that no selection meets (Infeasible).
 package engine

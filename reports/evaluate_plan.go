@@ -18,10 +18,10 @@ import (
 type planWords struct {
 	mandatory, window, requires, excludes, lagYear, lagYears, score, outOf, points, start, objective string
 	objValue, objScore, objMixed, mandatoryMark, approx, commitmentsAll, commitmentsSel, baseline    string
-	trajectory, target, margin, met, higherBetter, lowerBetter, selectedBalance, valueOf, scoreOf    string
+	trajectory, target, met, higherBetter, lowerBetter, selectedBalance, valueOf, scoreOf            string
 	reasonNoScore, reasonNoObjective, reasonAlternative, reasonNeeds, followsDimension, noTarget     string
-	criterion, weight, scale, justification, effect, better, higher, lower, framework, source        string
-	assumption, description, scoring, scoringOutOf, scoringRaw, startIn, neededBy, alternatives      string
+	criterion, weight, scale, justification, better, higher, lower, source                           string
+	assumption, description, scoringOutOf, scoringRaw                                                string
 	indicator                                                                                        string
 }
 
@@ -32,32 +32,28 @@ var planVocabulary = map[Lang]planWords{
 		mandatoryMark:  "obligatoire",
 		approx:         "Sélection approchée : la recherche s'est arrêtée après %d nœuds sans prouver l'optimum ; aucune sélection ne dépasse %s (écart au plus %s).",
 		commitmentsAll: "Engagements Numérique Responsable — ensemble des demandes", commitmentsSel: "Engagements Numérique Responsable — portefeuille retenu",
-		baseline: "sans les demandes", trajectory: "trajectoire", target: "cible", margin: "marge", met: "atteinte",
+		baseline: "sans les demandes", trajectory: "trajectoire", target: "cible", met: "atteinte",
 		higherBetter: "plus haut est mieux", lowerBetter: "plus bas est mieux", selectedBalance: "Bilan du portefeuille retenu",
 		valueOf: "valeur monétisée", scoreOf: "score", reasonNoScore: "score nul", reasonNoObjective: "apport nul à l'objectif",
 		reasonAlternative: "alternative retenue", reasonNeeds: "nécessite", followsDimension: "suit la dimension",
-		noTarget: "—", criterion: "Critère", weight: "Poids", scale: "Échelle", justification: "Justification", effect: "Effet",
-		better: "Sens", higher: "plus haut est mieux", lower: "plus bas est mieux", framework: "Référentiel", source: "Source",
-		assumption: "Hypothèse", description: "Description", scoring: "Critères et pondérations",
-		scoringOutOf: "Chaque critère compte la part de son échelle atteinte (1 au bon bout), pondérée ; les poids font 1 et le score est sur %s points.",
-		scoringRaw:   "Le score est la somme pondérée des points au-dessus du plus mauvais bout de chaque échelle.",
-		startIn:      "démarre en", neededBy: "nécessaire à", alternatives: "alternatives", indicator: "indicateur"},
+		noTarget: "—", criterion: "Critère", weight: "Poids", scale: "Échelle", justification: "Justification", better: "Sens", higher: "plus haut est mieux", lower: "plus bas est mieux", source: "Source",
+		assumption: "Hypothèse", description: "Description", scoringOutOf: "Chaque critère compte la part de son échelle atteinte (1 au bon bout), pondérée ; les poids font 1 et le score est sur %s points.",
+		scoringRaw: "Le score est la somme pondérée des points au-dessus du plus mauvais bout de chaque échelle.",
+		indicator:  "indicateur"},
 	English: {mandatory: "mandatory", window: "may start", requires: "requires", excludes: "alternative to",
 		lagYear: "year before", lagYears: "years before", score: "weighted score", outOf: "out of", points: "points", start: "start",
 		objective: "objective", objValue: "monetized value", objScore: "weighted score", objMixed: "mixed, %s value",
 		mandatoryMark:  "mandatory",
 		approx:         "Approximate selection: the search stopped after %d nodes without proving the optimum; no selection exceeds %s (gap at most %s).",
 		commitmentsAll: "Numérique Responsable commitments — all the requests", commitmentsSel: "Numérique Responsable commitments — selected portfolio",
-		baseline: "without the requests", trajectory: "trajectory", target: "target", margin: "margin", met: "met",
+		baseline: "without the requests", trajectory: "trajectory", target: "target", met: "met",
 		higherBetter: "higher is better", lowerBetter: "lower is better", selectedBalance: "Balance of the selected portfolio",
 		valueOf: "monetized value", scoreOf: "score", reasonNoScore: "no score", reasonNoObjective: "adds nothing to the objective",
 		reasonAlternative: "alternative chosen", reasonNeeds: "requires", followsDimension: "follows the dimension",
-		noTarget: "—", criterion: "Criterion", weight: "Weight", scale: "Scale", justification: "Justification", effect: "Effect",
-		better: "Direction", higher: "higher is better", lower: "lower is better", framework: "Framework", source: "Source",
-		assumption: "Assumption", description: "Description", scoring: "Criteria and weights",
-		scoringOutOf: "Each criterion counts the share of its scale reached (1 at the good end), weighted; the weights sum to 1 and the score is out of %s points.",
-		scoringRaw:   "The score is the weighted sum of the points above the worst end of each scale.",
-		startIn:      "starts in", neededBy: "needed by", alternatives: "alternatives", indicator: "indicator"},
+		noTarget: "—", criterion: "Criterion", weight: "Weight", scale: "Scale", justification: "Justification", better: "Direction", higher: "higher is better", lower: "lower is better", source: "Source",
+		assumption: "Assumption", description: "Description", scoringOutOf: "Each criterion counts the share of its scale reached (1 at the good end), weighted; the weights sum to 1 and the score is out of %s points.",
+		scoringRaw: "The score is the weighted sum of the points above the worst end of each scale.",
+		indicator:  "indicator"},
 }
 
 func planWordsFor(lang Lang) planWords {

@@ -16,8 +16,8 @@ import (
 // reportPlanWords are the words of these parts of the report.
 type reportPlanWords struct {
 	criteria, criteriaIntro, scoresT, weighted, commitments, commitmentsIntro, adoptedIn, allRequests string
-	framework, movers, constraints, scoresOf, effects, noEffect, sheetScores, sheetCommitments        string
-	commitment, year, value, scenario                                                                 string
+	framework, constraints, scoresOf, effects, noEffect, sheetScores, sheetCommitments                string
+	commitment, year, scenario                                                                        string
 }
 
 var reportPlanVocabulary = map[Lang]reportPlanWords{
@@ -28,9 +28,9 @@ var reportPlanVocabulary = map[Lang]reportPlanWords{
 		commitments:      "Engagements Numérique Responsable",
 		commitmentsIntro: "Les engagements mesurables du plan d'action du label Numérique Responsable niveau 2 : pour chacun, la valeur sans aucun projet, l'effet de chaque projet, la trajectoire obtenue et la cible de chaque année. Le label ne fixe pas de chiffres : les cibles sont celles que le service se donne, avec leur source ou l'hypothèse qui les fonde.",
 		adoptedIn:        "portefeuille adopté par", allRequests: "ensemble des demandes, chacune à sa première année de démarrage possible",
-		framework: "Référentiel", movers: "Projets qui la déplacent", constraints: "Contraintes", scoresOf: "Notes",
+		framework: "Référentiel", constraints: "Contraintes", scoresOf: "Notes",
 		effects: "Effets sur les engagements", noEffect: "aucun", sheetScores: "Notes", sheetCommitments: "Engagements",
-		commitment: "Engagement", year: "Année", value: "Valeur", scenario: "Scénario"},
+		commitment: "Engagement", year: "Année", scenario: "Scénario"},
 	English: {criteria: "Criteria and weights",
 		criteriaIntro:    "Beyond the monetized value, the committee scores each request on weighted criteria; each score is justified in the request. The weighted score is read beside the monetized value, never instead of it.",
 		scoresT:          "Scores per criterion, weighted score and monetized value",
@@ -38,9 +38,9 @@ var reportPlanVocabulary = map[Lang]reportPlanWords{
 		commitments:      "Numérique Responsable commitments",
 		commitmentsIntro: "The measurable commitments of the action plan of the Numérique Responsable label, level 2: for each, the value without any project, each project's effect, the trajectory and the target of each year. The label sets no figures: the targets are the service's own, with their source or the assumption behind them.",
 		adoptedIn:        "portfolio adopted by", allRequests: "all the requests, each at its first possible start",
-		framework: "Framework", movers: "Projects that move it", constraints: "Constraints", scoresOf: "Scores",
+		framework: "Framework", constraints: "Constraints", scoresOf: "Scores",
 		effects: "Effects on the commitments", noEffect: "none", sheetScores: "Scores", sheetCommitments: "Commitments",
-		commitment: "Commitment", year: "Year", value: "Value", scenario: "Scenario"},
+		commitment: "Commitment", year: "Year", scenario: "Scenario"},
 }
 
 func reportPlanWordsFor(lang Lang) reportPlanWords {

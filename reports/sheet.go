@@ -67,7 +67,7 @@ var SheetOutput = NewOutput(
 
 type sheetWords struct {
 	title, what, figures, score, commitments, bills, billsIntroAdd, billsIntroAdopted, billsIntroMove, requiredBy string
-	alternatives, added, replaced, dependents, start, none, noScore, noCommitment, effectOf, yes, no              string
+	alternatives, added, replaced, dependents, start, noScore, noCommitment, effectOf, yes                        string
 	without, with, changeByYear                                                                                   string
 }
 
@@ -79,9 +79,8 @@ var sheetVocabulary = map[Lang]sheetWords{
 		billsIntroMove:    "Le scénario « %s » adopte déjà la demande, démarrée en %d : montants de chaque membre sans elle, puis avec elle démarrée en %d.",
 		requiredBy:        "nécessaire à", alternatives: "alternatives", added: "Entrent avec elle (ce qu'elle nécessite)",
 		replaced: "Sortent avec elle (ses alternatives, ce qui en dépendait)", dependents: "Sortent sans elle (ce qui la nécessite)",
-		start: "démarrage", none: "aucun", noScore: "Aucun critère n'est déclaré dans les paramètres d'évaluation.",
-		noCommitment: "La demande ne déplace aucun engagement.", effectOf: "effet de la demande", yes: "oui", no: "non",
-		without: "sans la demande", with: "avec la demande", changeByYear: "Écart de chaque membre par année"},
+		start: "démarrage", noScore: "Aucun critère n'est déclaré dans les paramètres d'évaluation.",
+		noCommitment: "La demande ne déplace aucun engagement.", effectOf: "effet de la demande", yes: "oui", without: "sans la demande", with: "avec la demande", changeByYear: "Écart de chaque membre par année"},
 	English: {title: "Request sheet", what: "The request", figures: "Efforts and gains per year", score: "Score by criterion",
 		commitments: "Effect on the Numérique Responsable commitments", bills: "What each member pays",
 		billsIntroAdd:     "Each member's amounts in the scenario “%s” without the request, then with it, starting in %d: its net cost and net ETC go through the portfolio's two pools, as for an adopted portfolio.",
@@ -89,9 +88,8 @@ var sheetVocabulary = map[Lang]sheetWords{
 		billsIntroMove:    "The scenario “%s” adopts the request already, starting in %d: each member's amounts without it, then with it starting in %d.",
 		requiredBy:        "needed by", alternatives: "alternatives", added: "Entering with it (what it requires)",
 		replaced: "Leaving with it (its alternatives, what depended on them)", dependents: "Leaving without it (what requires it)",
-		start: "start", none: "none", noScore: "The evaluation settings declare no criterion.",
-		noCommitment: "The request moves no commitment.", effectOf: "effect of the request", yes: "yes", no: "no",
-		without: "without the request", with: "with the request", changeByYear: "Change of each member's amount per year"},
+		start: "start", noScore: "The evaluation settings declare no criterion.",
+		noCommitment: "The request moves no commitment.", effectOf: "effect of the request", yes: "yes", without: "without the request", with: "with the request", changeByYear: "Change of each member's amount per year"},
 }
 
 func (s *RequestSheet) title(id string) string {

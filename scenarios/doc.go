@@ -14,4 +14,12 @@
 // file for error messages and explanations. How keys are recomputed when a
 // member joins is written in the rules (or in the scenario's rules), never
 // here.
+//
+// The projects folder beside the scenarios holds project requests and the
+// evaluation settings (projects.go): each request's lines, and what a
+// committee decides of it (projects_plan.go) — whether it is mandatory,
+// its start window, what it requires and excludes, its scores on the
+// criteria, its effects on the commitments — all checked together at
+// their positions. docs/projets.md describes the format. A scenario's
+// portfolio adopts requests at their starts (portfolio.go).
 package scenarios

@@ -35,6 +35,10 @@ func FuzzProjectFile(f *testing.F) {
 		f.Add(data)
 	}
 	f.Add([]byte("project:\n  id: x\nlines: []\n"))
+	f.Add([]byte("project:\n  id: y\n  title: Y\n  requested_by: [ville]\n  category: c\n  years: {from: 2027, to: 2028}\n" +
+		"  mandatory: true\n  start: {from: 2027, to: 2030}\n  requires: [{project: portail-ccas, lag: 2}]\n  excludes: [soc-mutualise]\n" +
+		"lines:\n  - {label: L, dimension: hr, side: effort, values: {2027: 9}}\n" +
+		"scores: {alignement: {score: 3, justification: J}}\ncommitments: {duree_vie_portables: {values: {2028: -1}, justification: J}}\n"))
 	f.Add([]byte("evaluation: {}\n"))
 	base, err := rules.LoadDefaults()
 	if err != nil {
@@ -78,8 +82,30 @@ func FuzzProjectFile(f *testing.F) {
 			return
 		}
 		_ = engine.Figures(set)
+		_ = engine.Trajectories(c.Commitments, set)
 		if _, err := engine.MonteCarlo(context.Background(), set, engine.MonteCarloOptions{Draws: 20, Seed: 1, Workers: 1}); err != nil {
 			check(err)
+		}
+		// The selection, each request at every start, within the
+		// settings' limits and the commitments' targets, by value and by
+		// score: an answer, or an infeasibility explained.
+		cands, err := engine.AssessStarts(context.Background(), c.Projects, c.Valuation, c.Horizon, engine.EnvFromResult(res))
+		if err != nil {
+			check(err)
+			return
+		}
+		lim := c.Limits
+		lim.Commitments = c.Commitments
+		for _, o := range []engine.Objective{{Kind: engine.ByValue}, {Kind: engine.ByScore}} {
+			if o.Kind == engine.ByScore && !c.Scoring.HasCriteria() {
+				continue
+			}
+			sel, err := engine.Select(context.Background(), cands, engine.SelectOptions{Limits: lim, Objective: o, Scoring: c.Scoring, MaxNodes: 20_000})
+			if err != nil {
+				check(err)
+				continue
+			}
+			_ = engine.Trajectories(c.Commitments, sel.Set)
 		}
 	})
 }

@@ -30,17 +30,31 @@ func (p *program) evaluateCommand() *cobra.Command {
 three dimensions — financial (EUR), HR (ETC), environmental (kgCO2e) — with their
 net, cumulative net, gains/efforts ratio and payback year, the NPV of the financial
 net, and a monetized value of the three (ETC at their yearly cost, CO2e at the value
-of carbon) shown beside them. With --draws, a Monte Carlo simulation gives P10, P50
-and P90 and the probability that the NPV is positive; the same seed gives the same
-output. With --select, it chooses the set of requests of highest monetized value
-within the limits, exactly, and says what each binding limit costs.
+of carbon) shown beside them; their weighted score on the committee's criteria; and
+the trajectory of each Numérique Responsable commitment against its target. With
+--draws, a Monte Carlo simulation gives P10, P50 and P90 and the probability that
+the NPV is positive; the same seed gives the same output.
 
-Limits are a single amount for every year (--budget 400000) or per year
-(--budget 2027=500000,2028=300000).`,
+With --select, it chooses exactly the requests and their start years that maximize
+the objective (--objective value, score or mixed:ALPHA) within the limits: mandatory
+requests in, each started after those it requires, at most one of alternatives, each
+yearly limit held; and it says what each binding limit costs. Limits are a single
+amount for every year (--budget 400000) or per year (--budget 2027=500000,2028=300000);
+--carbon is over the horizon (-5000) or per year (2027=0,2028=-500); --commitments
+holds every commitment's target. A kind of limit not given takes the evaluation
+settings' (limits:). Limits that no selection meets are an error that says which and
+by how much.
+
+With --request ID, it writes the sheet of one request for the committee instead:
+HTML or Markdown after -o FILE's extension (Markdown on standard output), with each
+member's bills with and without it in the scenario that adopts a portfolio (--bills
+for another, --start for its start year).`,
 		Example: `  quotepart evaluate
   quotepart evaluate ged-archives allongement-duree-vie --draws 50000 --seed 7
   quotepart evaluate --select --budget 400000 --etc 3
-  quotepart evaluate --select --budget 2027=500000,2028=300000 --etc 3 --carbon 0 --format json -o portefeuille.json`,
+  quotepart evaluate --select --commitments --objective mixed:0.7
+  quotepart evaluate --select --budget 2027=500000,2028=300000 --etc 3 --carbon 0 --format json -o portefeuille.json
+  quotepart evaluate --request portail-ccas -o fiche.html`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if opt.Draws < 0 {
 				return fmt.Errorf("--draws must be 0 (no simulation) or more, found %d", opt.Draws)
