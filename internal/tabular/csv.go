@@ -34,6 +34,9 @@ type Field struct {
 	// Source is the text of the line the field is on (CSV), for the caret
 	// of an error; "" in a workbook.
 	Source string
+	// Problem, when set, says why the cell holds no usable value (a
+	// formula whose result is an error): reading it is that error.
+	Problem string
 }
 
 // Row is a line of a table; Line is its line in the file (CSV) or its row

@@ -188,7 +188,7 @@ one), 2 a gate that failed (test cases, diff --fail-over).`,
 	root.AddCommand(p.runCommand(), p.compareCommand(), p.explainCommand(), p.evaluateCommand(), p.checkCommand(),
 		p.testCommand(), p.diffCommand(), p.schemaCommand(), p.reportCommand(), p.serveCommand(), p.configCommand())
 	root.AddCommand(p.versionCommand(), p.manCommand(), p.fmtCommand())
-	root.AddCommand(p.initCommand())
+	root.AddCommand(p.initCommand(), p.importCommand(), p.templateCommand())
 	root.AddCommand(p.settleCommand(), p.statementCommand())
 	setVersion(root)
 	p.complete(root)

@@ -1,0 +1,380 @@
+package spreadsheet
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/quotepart/quotepart/engine"
+	"github.com/quotepart/quotepart/internal/diag"
+	"github.com/quotepart/quotepart/internal/formula"
+	"github.com/quotepart/quotepart/internal/tabular"
+	"github.com/quotepart/quotepart/internal/territory"
+	"github.com/shopspring/decimal"
+	"github.com/xuri/excelize/v2"
+)
+
+// The columns of a parameters table, by the words a header may use
+// (compared without case or accents).
+var paramColumns = []struct {
+	key      string
+	names    []string
+	required bool
+}{
+	{"name", []string{"parametre", "parameter", "nom", "name"}, true},
+	{"date", []string{"date", "depuis", "since", "from", "annee", "year", "date d effet"}, false},
+	{"value", []string{"valeur", "value"}, true},
+	{"unit", []string{"unite", "unit"}, true},
+	{"description", []string{"description"}, true},
+	{"label", []string{"libelle", "label"}, false},
+	{"source", []string{"source"}, false},
+	{"assumption", []string{"hypothese", "assumption"}, false},
+	{"min", []string{"min", "minimum"}, false},
+	{"max", []string{"max", "maximum"}, false},
+}
+
+// IsParameters reports whether a table's first row is the header of a
+// parameters table: a name, a value and a unit column.
+func IsParameters(t *tabular.Table) bool {
+	if len(t.Rows) == 0 {
+		return false
+	}
+	cols := headerColumns(t.Rows[0])
+	return cols["name"] >= 0 && cols["value"] >= 0 && cols["unit"] >= 0
+}
+
+func headerColumns(row tabular.Row) map[string]int {
+	out := map[string]int{}
+	for _, c := range paramColumns {
+		out[c.key] = -1
+	}
+	for i, f := range row.Fields {
+		h := territory.Fold(f.Text)
+		for _, c := range paramColumns {
+			for _, n := range c.names {
+				if h == n && out[c.key] < 0 {
+					out[c.key] = i
+				}
+			}
+		}
+	}
+	return out
+}
+
+// param is a parameter gathered from the rows that give it.
+type param struct {
+	name                                               tabular.Field
+	unit, description, label, source, assumption, minv tabular.Field
+	maxv                                               tabular.Field
+	values                                             []paramValue
+}
+
+type paramValue struct {
+	date   engine.Date // zero: no date column, in force from the start
+	dateAt tabular.Field
+	value  decimal.Decimal
+	at     tabular.Field
+}
+
+// Parameters reads a parameters table (one row per parameter and date)
+// into a rule file of parameters named name. Every mistake is reported at
+// its cell, all at once.
+func Parameters(t *tabular.Table, name string, lang tabular.Lang) (*File, error) {
+	if len(t.Rows) == 0 {
+		return nil, diag.Errorf(diag.Pos{File: t.Name}, diag.Invalid, "%s", lang.Say("la feuille est vide", "the sheet is empty"))
+	}
+	head := t.Rows[0]
+	cols := headerColumns(head)
+	var errs diag.List
+	var missing []string
+	for _, c := range paramColumns {
+		if c.required && cols[c.key] < 0 {
+			missing = append(missing, c.names[0])
+		}
+	}
+	if len(missing) > 0 {
+		return nil, diag.Errorf(head.Fields[0].Pos, diag.Invalid, "%s", lang.Say(
+			fmt.Sprintf("la première ligne doit nommer les colonnes ; il manque : %s (colonnes reconnues : paramètre, date, valeur, unité, description, libellé, source, hypothèse, min, max)", strings.Join(missing, ", ")),
+			fmt.Sprintf("the first row must name the columns; missing: %s (columns known: parameter, date, value, unit, description, label, source, assumption, min, max)", strings.Join(missing, ", "))))
+	}
+	if len(t.Rows) == 1 {
+		return nil, diag.Errorf(head.Fields[0].Pos, diag.Invalid, "%s", lang.Say("aucune ligne de valeurs sous l'en-tête", "no row of values under the header"))
+	}
+	field := func(r tabular.Row, key string) tabular.Field {
+		i := cols[key]
+		if i < 0 {
+			return tabular.Field{}
+		}
+		if i < len(r.Fields) {
+			f := r.Fields[i]
+			f.Text = strings.TrimSpace(f.Text)
+			return f
+		}
+		pos := head.Fields[i].Pos
+		if pos.Line > 0 { // a CSV line
+			pos = diag.Pos{File: pos.File, Line: r.Line}
+		} else {
+			pos = cellBelow(pos, r.Line)
+		}
+		return tabular.Field{Pos: pos}
+	}
+	byName := map[string]*param{}
+	var order []*param
+	for _, r := range t.Rows[1:] {
+		nf := field(r, "name")
+		if nf.Problem != "" {
+			errs.Add(nf.Errorf("%s", nf.Problem))
+			continue
+		}
+		if nf.Text == "" {
+			errs.Add(nf.Errorf("%s", lang.Say("nom du paramètre manquant", "the parameter's name is missing")))
+			continue
+		}
+		if !formula.ValidName(nf.Text) || formula.Reserved(nf.Text) {
+			errs.Add(nf.Errorf("%s", lang.Say(
+				fmt.Sprintf("%s ne peut pas nommer un paramètre : lettres sans accent, chiffres et _, sans commencer par un chiffre (cout_moyen_etc), et pas un mot réservé", lang.Quote(nf.Text)),
+				fmt.Sprintf("%s cannot name a parameter: ASCII letters, digits and _, not starting with a digit (cout_moyen_etc), and not a reserved word", lang.Quote(nf.Text)))))
+			continue
+		}
+		p := byName[nf.Text]
+		if p == nil {
+			p = &param{name: nf}
+			byName[nf.Text] = p
+			order = append(order, p)
+		}
+		for key, dst := range map[string]*tabular.Field{"unit": &p.unit, "description": &p.description, "label": &p.label,
+			"source": &p.source, "assumption": &p.assumption, "min": &p.minv, "max": &p.maxv} {
+			f := field(r, key)
+			switch {
+			case f.Problem != "":
+				errs.Add(f.Errorf("%s", f.Problem))
+			case f.Text == "":
+			case dst.Text == "":
+				*dst = f
+			case dst.Text != f.Text:
+				errs.Add(f.Errorf("%s", lang.Say(
+					fmt.Sprintf("%s de %s diffère de celle de la ligne précédente (%s) : un paramètre a une seule valeur de cette colonne", key, nf.Text, lang.Quote(dst.Text)),
+					fmt.Sprintf("the %s of %s differs from an earlier row's (%s): a parameter has one", key, nf.Text, lang.Quote(dst.Text)))))
+			}
+		}
+		pv := paramValue{}
+		if cols["date"] >= 0 {
+			df := field(r, "date")
+			if df.Problem != "" {
+				errs.Add(df.Errorf("%s", df.Problem))
+				continue
+			}
+			d, err := tabular.ParseDate(df.Text, true, lang)
+			if err != nil {
+				errs.Add(df.Errorf("%v", err))
+				continue
+			}
+			pv.date, pv.dateAt = d, df
+		}
+		vf := field(r, "value")
+		if vf.Problem != "" {
+			errs.Add(vf.Errorf("%s", vf.Problem))
+			continue
+		}
+		v, err := tabular.ParseNumber(vf.Text, lang)
+		if err != nil {
+			errs.Add(vf.Errorf("%v", err))
+			continue
+		}
+		pv.value, pv.at = v, vf
+		for _, prev := range p.values {
+			if prev.date == pv.date {
+				what := lang.Say("une valeur sans date", "a value with no date")
+				if !pv.date.IsZero() {
+					what = pv.date.String()
+				}
+				errs.Add(vf.Errorf("%s", lang.Say(
+					fmt.Sprintf("%s : %s est donnée deux fois (d'abord en %s)", nf.Text, what, prev.at.Pos),
+					fmt.Sprintf("%s: %s is given twice (first at %s)", nf.Text, what, prev.at.Pos))))
+			}
+		}
+		p.values = append(p.values, pv)
+	}
+	for _, p := range order {
+		for _, k := range []struct {
+			key string
+			f   tabular.Field
+		}{{"unit", p.unit}, {"description", p.description}} {
+			key, f := k.key, k.f
+			if f.Text == "" {
+				errs.Add(p.name.Errorf("%s", lang.Say(
+					fmt.Sprintf("%s n'a pas de %s : donnez-la sur une de ses lignes", p.name.Text, map[string]string{"unit": "unité", "description": "description"}[key]),
+					fmt.Sprintf("%s has no %s: give it on one of its rows", p.name.Text, key))))
+			}
+		}
+		if cols["date"] < 0 && len(p.values) > 1 {
+			errs.Add(p.values[1].at.Errorf("%s", lang.Say(
+				fmt.Sprintf("%s a plusieurs valeurs : ajoutez une colonne date pour dire depuis quand chacune est en vigueur", p.name.Text),
+				fmt.Sprintf("%s has several values: add a date column saying from when each is in force", p.name.Text))))
+		}
+		for _, f := range []*tabular.Field{&p.minv, &p.maxv} {
+			if f.Text != "" {
+				if _, err := tabular.ParseNumber(f.Text, lang); err != nil {
+					errs.Add(f.Errorf("%v", err))
+				}
+			}
+		}
+	}
+	if err := Errors(errs); err != nil {
+		return nil, err
+	}
+	w := &yamlWriter{}
+	w.line("# Paramètres importés de " + t.Name + " par quotepart import.")
+	w.line("# Chaque valeur est en vigueur de sa date jusqu'à la suivante.")
+	w.line("parameters:")
+	out := &File{Name: name, Kind: "parametres", From: t.Name}
+	for _, p := range order {
+		out.IDs = append(out.IDs, p.name.Text)
+		w.line("  "+p.name.Text+":", p.name.Pos)
+		if p.label.Text != "" {
+			w.line("    label: "+yamlText(p.label.Text), p.label.Pos)
+		}
+		w.line("    description: "+yamlText(p.description.Text), p.description.Pos)
+		w.line("    unit: "+yamlText(p.unit.Text), p.unit.Pos)
+		if p.source.Text != "" {
+			w.line("    source: "+yamlText(p.source.Text), p.source.Pos)
+		}
+		if p.assumption.Text != "" {
+			w.line("    assumption: "+yamlText(p.assumption.Text), p.assumption.Pos)
+		}
+		if len(p.values) == 1 && p.values[0].date.IsZero() {
+			w.line("    value: "+p.values[0].value.String(), p.values[0].at.Pos)
+		} else {
+			w.line("    values:")
+			for _, v := range sortedValues(p.values) {
+				w.line("      "+v.date.String()+": "+v.value.String(), v.at.Pos)
+			}
+		}
+		if p.minv.Text != "" {
+			v, _ := tabular.ParseNumber(p.minv.Text, lang)
+			w.line("    min: "+v.String(), p.minv.Pos)
+		}
+		if p.maxv.Text != "" {
+			v, _ := tabular.ParseNumber(p.maxv.Text, lang)
+			w.line("    max: "+v.String(), p.maxv.Pos)
+		}
+	}
+	out.Data, out.Origins = w.bytes(), w.origins
+	return out, nil
+}
+
+func sortedValues(vs []paramValue) []paramValue {
+	out := append([]paramValue(nil), vs...)
+	for i := 1; i < len(out); i++ {
+		for j := i; j > 0 && out[j].date.Before(out[j-1].date); j-- {
+			out[j], out[j-1] = out[j-1], out[j]
+		}
+	}
+	return out
+}
+
+// cellBelow is the cell of a workbook position's column on row: the
+// position of an empty cell the table's row does not reach.
+func cellBelow(p diag.Pos, row int) diag.Pos {
+	i := strings.LastIndex(p.File, "!")
+	if i < 0 {
+		return p
+	}
+	ref := p.File[i+1:]
+	col := strings.TrimRight(ref, "0123456789")
+	return diag.Pos{File: fmt.Sprintf("%s!%s%d", p.File[:i], col, row)}
+}
+
+// ParamRow is a dated value of a parameter, for the parameters table.
+type ParamRow struct {
+	Name, Label, Description, Unit, Source, Assumption string
+	Date                                               engine.Date
+	Value                                              decimal.Decimal
+	Min, Max                                           *decimal.Decimal
+}
+
+// ParametersTemplate writes a workbook of one sheet, the parameters table
+// that import reads, filled with rows: the rules' parameters as they are,
+// to change and import back.
+func ParametersTemplate(rows []ParamRow) ([]byte, error) {
+	f := excelize.NewFile()
+	defer f.Close()
+	const s = "Paramètres"
+	if err := f.SetSheetName("Sheet1", s); err != nil {
+		return nil, err
+	}
+	w := &formWriter{f: f, styles: map[string]int{}}
+	heads := []string{"Paramètre", "Date", "Valeur", "Unité", "Description", "Libellé", "Source", "Hypothèse", "Min", "Max"}
+	for c, h := range heads {
+		w.set(s, c+1, 1, h, "head")
+	}
+	dateStyle, err := f.NewStyle(&excelize.Style{CustomNumFmt: ptr("yyyy-mm-dd")})
+	if err != nil {
+		return nil, err
+	}
+	for i, r := range rows {
+		row := i + 2
+		w.set(s, 1, row, r.Name, "")
+		w.set(s, 2, row, time.Date(r.Date.Year, r.Date.Month, r.Date.Day, 0, 0, 0, 0, time.UTC), "")
+		if w.err == nil {
+			ref, _ := excelize.CoordinatesToCellName(2, row)
+			w.err = f.SetCellStyle(s, ref, ref, dateStyle)
+		}
+		if w.err == nil {
+			ref, _ := excelize.CoordinatesToCellName(3, row)
+			// The exact text where a float would round it.
+			if v := r.Value; v.Equal(decimal.NewFromFloat(v.InexactFloat64())) {
+				w.err = f.SetCellFloat(s, ref, v.InexactFloat64(), -1, 64)
+			} else {
+				w.err = f.SetCellStr(s, ref, v.String())
+			}
+		}
+		for c, v := range []string{r.Unit, r.Description, r.Label, r.Source, r.Assumption} {
+			if v != "" {
+				w.set(s, c+4, row, safeText(v), "")
+			}
+		}
+		if r.Min != nil {
+			w.set(s, 9, row, r.Min.String(), "")
+		}
+		if r.Max != nil {
+			w.set(s, 10, row, r.Max.String(), "")
+		}
+	}
+	if w.err != nil {
+		return nil, w.err
+	}
+	for col, wd := range map[string]float64{"A": 32, "B": 12, "C": 14, "D": 10, "E": 50, "F": 30, "G": 50, "H": 50} {
+		if err := f.SetColWidth(s, col, col, wd); err != nil {
+			return nil, err
+		}
+	}
+	if err := f.SetPanes(s, &excelize.Panes{Freeze: true, YSplit: 1, TopLeftCell: "A2", ActivePane: "bottomLeft"}); err != nil {
+		return nil, err
+	}
+	if err := f.AutoFilter(s, fmt.Sprintf("A1:J%d", max(len(rows)+1, 2)), nil); err != nil {
+		return nil, err
+	}
+	if err := f.SetDocProps(&excelize.DocProperties{Title: "Paramètres", Creator: "quotepart", LastModifiedBy: "quotepart",
+		Language: "fr", Created: "2000-01-01T00:00:00Z", Modified: "2000-01-01T00:00:00Z"}); err != nil {
+		return nil, err
+	}
+	buf, err := f.WriteToBuffer()
+	if err != nil {
+		return nil, err
+	}
+	return buf.Bytes(), nil
+}
+
+func ptr[T any](v T) *T { return &v }
+
+// safeText keeps a text from a rule file from reading as a formula in a
+// spreadsheet (=, +, -, @ first): an apostrophe before it, which import
+// takes off again.
+func safeText(s string) string {
+	s = strings.Join(strings.Fields(s), " ")
+	if s != "" && strings.ContainsRune("=+-@", rune(s[0])) {
+		return "'" + s
+	}
+	return s
+}
