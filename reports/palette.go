@@ -81,11 +81,13 @@ func (r *Report) memberColours() map[string]int {
 	for _, p := range r.Parts {
 		results = append(results, p.Result)
 	}
-	base := r.Baseline()
-	// A scenario may declare members the baseline's rules lack: take
-	// them in the order of the scenarios, after the baseline's.
-	colours := MemberColours(base.Model, results...)
-	return colours
+	m := r.Members
+	if m == nil {
+		m = r.Baseline().Model
+	}
+	// A scenario may declare members the rules lack: they come in the
+	// order of the scenarios, after the rules'.
+	return MemberColours(m, results...)
 }
 
 // colourIndexes returns the palette index of each id, in order; an id

@@ -31,6 +31,11 @@ type Report struct {
 	Valuation *engine.Valuation
 	// Adopted lists, per project id, the scenarios adopting it.
 	Adopted map[string][]string
+	// Members, when set, is the model whose members, in their order,
+	// take the first colours of the palette (MemberColours): the rules as
+	// loaded, before any scenario, so that each member has the colour it
+	// has on the what-if page. Nil: the baseline's.
+	Members *engine.Model
 	// Provenance says which quotepart wrote the report from which files;
 	// the report prints it under its title.
 	Provenance Provenance

@@ -82,6 +82,9 @@ func (ws *Workspace) Report(ctx context.Context, opt ReportOptions) (*reports.Re
 		return nil, err
 	}
 	rep.Provenance = ws.Provenance(jobs...)
+	// Each member in the colour it has on the what-if page: from the
+	// rules' own members, whichever scenario is the baseline.
+	rep.Members = ws.Rules.Model
 	return rep, nil
 }
 

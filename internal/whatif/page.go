@@ -560,20 +560,16 @@ func (h *Handler) resultsView(ps pageState) *resultsView {
 }
 
 // memberColours gives each member of the page its colour: the members of
-// the chosen scenarios' rules in their order, then the members the
-// what-ifs add, as the report does.
+// the rules as loaded in their order, then the members the what-ifs add,
+// as the report does.
 func memberColours(s *Simulator, evals []evaluation) map[string]int {
-	var model *engine.Model
 	var results []*engine.Result
 	for _, ev := range evals {
-		if b := s.byID[ev.state.Scenario]; b != nil && model == nil {
-			model = b.Model
-		}
 		if ev.out != nil {
 			results = append(results, ev.out.Baseline, ev.out.Result)
 		}
 	}
-	return reports.MemberColours(model, results...)
+	return reports.MemberColours(s.ws.Rules.Model, results...)
 }
 
 // detailOf is the results of one what-if, year by year.
