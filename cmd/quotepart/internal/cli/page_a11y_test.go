@@ -281,11 +281,26 @@ func TestPageVariants(t *testing.T) {
 	defer cancel()
 	tab, closeTab := openPage(t, ctx, dir, srv.URL+"/?etc.etc_dsi.2027=1", 1280, 720)
 	defer closeTab()
-	ready := chromedp.Poll[chromedp.Void](`document.readyState === "complete" && document.body.dataset.etat === "pret"`, chromedp.WithPollingTimeout(10*time.Second))
-
-	if err := chromedp.Do(tab, chromedp.Click(chromedp.CSS("#ajouter")), chromedp.WaitReady(chromedp.CSS(".cote-a-cote")), ready); err != nil {
-		t.Fatalf("adding a variant: %v", err)
+	// follow clicks a link that loads another page, and waits for the new
+	// page's script to be ready (an evaluation may fail while the old
+	// page goes away: try again).
+	follow := func(sel string) {
+		t.Helper()
+		if err := chromedp.Do(tab, chromedp.Evaluate[chromedp.Void](`window.quotepartAvant = 1`), chromedp.Click(chromedp.CSS(sel))); err != nil {
+			t.Fatalf("clicking %s: %v", sel, err)
+		}
+		for deadline := time.Now().Add(15 * time.Second); ; time.Sleep(50 * time.Millisecond) {
+			ok, err := chromedp.Run(tab, chromedp.Evaluate[bool](`window.quotepartAvant === undefined && document.readyState === "complete" && document.body.dataset.etat === "pret"`))
+			if err == nil && ok {
+				return
+			}
+			if time.Now().After(deadline) {
+				t.Fatalf("after clicking %s the new page is not ready (%v)", sel, err)
+			}
+		}
 	}
+
+	follow("#ajouter")
 	loc, err := chromedp.Run(tab, chromedp.Evaluate[string](`location.search`))
 	if err != nil || !strings.Contains(loc, "v2.etc.etc_dsi.2027=1") || !strings.Contains(loc, "variante=2") || !strings.Contains(loc, "v2.scenario=convention-2026") {
 		t.Fatalf("after « Ajouter une variante » the address is %q (%v)", loc, err)
@@ -305,17 +320,13 @@ func TestPageVariants(t *testing.T) {
 		t.Fatalf("fees at 4 %% in B: A and B give %q, before %q (%v)", after, before, err)
 	}
 	// Tab A: the form edits A, whose fee is the scenario's.
-	if err := chromedp.Do(tab, chromedp.Click(chromedp.CSS(`a.onglet`)), chromedp.WaitReady(chromedp.CSS(".cote-a-cote")), ready); err != nil {
-		t.Fatal(err)
-	}
+	follow("a.onglet")
 	state, err := chromedp.Run(tab, chromedp.Evaluate[[]string](`[location.search, document.querySelector('input[name="p.taux_frais_gestion"]').value, document.getElementById("titre-formulaire").textContent]`))
 	if err != nil || strings.Contains(state[0], "variante=") || state[1] != "3" || !strings.Contains(state[2], "variante A") {
 		t.Errorf("after tab A: %q (%v)", state, err)
 	}
 	// Remove A: B, fees at 4 %, is now the only one.
-	if err := chromedp.Do(tab, chromedp.Click(chromedp.CSS("#retirer")), chromedp.WaitReady(chromedp.CSS("#contenu")), ready); err != nil {
-		t.Fatal(err)
-	}
+	follow("#retirer")
 	state, err = chromedp.Run(tab, chromedp.Evaluate[[]string](`[location.search, String(document.querySelectorAll(".cote-a-cote").length), document.querySelector('input[name="p.taux_frais_gestion"]').value]`))
 	if err != nil || strings.Contains(state[0], "v2.") || state[1] != "0" || state[2] != "4" {
 		t.Errorf("after removing A: %q (%v)", state, err)
