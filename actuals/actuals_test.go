@@ -205,7 +205,7 @@ func TestBad(t *testing.T) {
 		{"mills", "actuals: {year: 2026, title: CA, source: CA}\npools:\n  instruction: {amount: 1.005}\n",
 			"comptes/x.yaml:3:25: pool instruction: 1.005 EUR has more than two decimals: an amount of the accounts is in cents"},
 		{"unknown key", "actuals: {year: 2026, title: CA, source: CA}\npool:\n  instruction: {amount: 1}\n",
-			`comptes/x.yaml:2:1: top level: unknown key "pool" (did you mean "pools"?); expected one of: actuals, pools, parameters, issued`},
+			`comptes/x.yaml:2:1: top level: unknown key "pool" (did you mean "pools"?); expected one of: actuals, pools, parameters, rules, issued`},
 		{"no header", "pools:\n  instruction: {amount: 1}\n",
 			`comptes/x.yaml:1:1: top level: missing key "actuals"`},
 	} {
@@ -304,5 +304,37 @@ func TestCSVUnits(t *testing.T) {
 	}
 	if err == nil || !strings.Contains(err.Error(), "comptes/x.yaml:3:34: parameter unites, member a: -2 unités is below the minimum 0") {
 		t.Errorf("negative units: %v", err)
+	}
+}
+
+// TestRuleFigure gives a global rule (a cost the rules compute from staff)
+// its actual value: the pool that reads it follows, for that year only,
+// with no warning; a per-member rule or an unknown one is an error.
+func TestRuleFigure(t *testing.T) {
+	c, err := load(t, map[string]string{"2026.yaml": "actuals: {year: 2026, title: CA, source: CA}\nrules:\n  cout: {value: 155000.5}\n"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, a := run(t, base(t), c)
+	if got := res.Years[1].Pools[0].Amount.StringFixed(2); got != "155000.50" {
+		t.Errorf("2026 pool amount %s, want the actual cost", got)
+	}
+	if got := res.Years[2].Pools[0].Amount.StringFixed(2); got != "200000.00" {
+		t.Errorf("2027 pool amount %s, want the budget's (4 ETC)", got)
+	}
+	if len(a.Warnings) != 0 {
+		t.Errorf("warnings: %v", a.Warnings)
+	}
+	for text, want := range map[string]string{
+		"actuals: {year: 2026, title: CA, source: CA}\nrules:\n  coute: {value: 1}\n": `comptes/x.yaml:3:3: "coute" is not a rule of the rules (did you mean "cout"?)`,
+		"actuals: {year: 2026, title: CA, source: CA}\nrules:\n  cle: {value: 1}\n":   "comptes/x.yaml:3:3: rule cle is per member",
+	} {
+		cat, err := load(t, map[string]string{"x.yaml": text})
+		if err == nil {
+			_, err = actuals.Apply(base(t).Files, cat.All())
+		}
+		if err == nil || !strings.HasPrefix(err.Error(), want) {
+			t.Errorf("got %v, want %s", err, want)
+		}
 	}
 }

@@ -24,6 +24,8 @@ type Applied struct {
 	pools    map[string]map[int]engine.Actual
 	issued   map[int]map[string][]billing.Issued
 	byYear   map[int]*Year
+	// names are, by year, the parameters and rules given actual figures.
+	names map[int]map[string]bool
 }
 
 // Apply lays the actual figures of years on the decoded rule files files
@@ -31,7 +33,7 @@ type Applied struct {
 // error is returned, positioned in the actuals files.
 func Apply(files []rules.NamedFile, years []*Year) (*Applied, error) {
 	a := &applier{files: cloneFiles(files), out: &Applied{pools: map[string]map[int]engine.Actual{},
-		issued: map[int]map[string][]billing.Issued{}, byYear: map[int]*Year{}}}
+		issued: map[int]map[string][]billing.Issued{}, byYear: map[int]*Year{}, names: map[int]map[string]bool{}}}
 	svc := a.service()
 	if svc == nil {
 		return nil, diag.Errorf(diag.Pos{}, diag.Invalid, "the rules declare no service")
@@ -49,11 +51,29 @@ func Apply(files []rules.NamedFile, years []*Year) (*Applied, error) {
 }
 
 // SetPools gives the pools of m, built from Files, their actual amounts.
-// m must be a model of its own: the pools are changed in place.
+// m must be a model of its own: the pools are changed in place. A pool
+// with no actual amount in a year with actual figures, whose amount reads
+// no parameter or rule given an actual figure that year, keeps its budget
+// amount: a warning (in Warnings) says so.
 func (a *Applied) SetPools(m *engine.Model) {
 	for i := range m.Pools {
-		if byYear, ok := a.pools[m.Pools[i].ID]; ok {
-			m.Pools[i].Actuals = byYear
+		p := &m.Pools[i]
+		if byYear, ok := a.pools[p.ID]; ok {
+			p.Actuals = byYear
+		}
+		for _, year := range a.Years {
+			if _, ok := p.Actuals[year]; ok {
+				continue
+			}
+			reads := false
+			if p.Amount != nil {
+				for _, ref := range p.Amount.Program.Refs() {
+					reads = reads || a.names[year][ref.Name]
+				}
+			}
+			if !reads {
+				a.Warnings.Addf(a.byYear[year].File.Actuals.Year.Pos, diag.Invalid, "%d: no actual amount for pool %s: its budget amount stands in for it; give it under pools: (0 if nothing was spent), or the actual value of what its amount reads", year, p.ID)
+			}
 		}
 	}
 }
@@ -157,13 +177,11 @@ func (a *applier) year(y *Year) {
 		}
 		a.out.pools[e.Key][y.Year] = engine.Actual{Amount: e.Value.Amount.Value.Round(2), Pos: e.Value.Amount.Pos, Source: source, Assumption: assumption}
 	}
-	for _, id := range ids {
-		if !given[id] {
-			a.out.Warnings.Addf(h.Year.Pos, diag.Invalid, "%d: no actual amount for pool %s: its budget amount stands in for it; give it under pools: (0 if nothing was spent)", y.Year, id)
-		}
-	}
 	for _, e := range f.Parameters.Entries {
 		a.parameter(y, e)
+	}
+	for _, e := range f.Rules.Entries {
+		a.ruleFigure(y, e)
 	}
 	a.issued(y)
 }
@@ -229,6 +247,7 @@ func (a *applier) parameter(y *Year, e rules.Entry[ParameterActual]) {
 		return true
 	}
 	from := engine.NewDate(y.Year, time.January, 1)
+	a.overridden(y.Year, e.Key)
 	if v.Value != nil {
 		if inBounds(*v.Value, "parameter "+e.Key) {
 			a.replace(e.Key, func(q *rules.Parameter) {
@@ -291,12 +310,71 @@ func (a *applier) dataFigures(y *Year, e rules.Entry[ParameterActual], r *rules.
 	if !ok {
 		return
 	}
+	actual := rules.Version{Description: rules.Text{Value: y.Title}, ByMember: rules.Map[rules.Expr]{Node: v.ByMember.Node}}
+	for _, mv := range v.ByMember.Entries {
+		if n, has := given[mv.Key]; has {
+			actual.ByMember.Entries = append(actual.ByMember.Entries, rules.Entry[rules.Expr]{Key: mv.Key, KeyPos: mv.KeyPos,
+				Value: rules.Expr{Node: n.Node, Source: n.Value.String()}})
+		}
+	}
+	a.overrideRule(y, e.Key, e.KeyPos, actual)
+	a.overridden(y.Year, e.Key)
+}
+
+// ruleFigure gives a global rule the actual value of year y: a cost the
+// rules compute from forecasts (staff × average cost) that the accounts
+// give directly. A pool whose amount reads it, and a key that divides by
+// it, then agree on the actual figure.
+func (a *applier) ruleFigure(y *Year, e rules.Entry[RuleActual]) {
+	var names []string
+	var found *rules.Rule
+	for _, nf := range a.files {
+		for i := range nf.File.Rules.Entries {
+			r := &nf.File.Rules.Entries[i]
+			names = append(names, r.Key)
+			if r.Key == e.Key {
+				found = &r.Value
+			}
+		}
+	}
+	switch {
+	case found == nil:
+		a.errs = append(a.errs, y.errorf(e.KeyPos, "%q is not a rule of the rules%s", e.Key, diag.Suggest(e.Key, names)))
+		return
+	case perMember(found):
+		a.errs = append(a.errs, y.errorf(e.KeyPos, "rule %s is per member: the actual figures give values of global rules (a cost); give per-member figures under parameters:", e.Key))
+		return
+	}
+	n := e.Value.Value
+	a.overrideRule(y, e.Key, e.KeyPos, rules.Version{Description: rules.Text{Value: y.Title}, Expr: rules.Expr{Node: n.Node, Source: n.Value.String()}})
+	a.overridden(y.Year, e.Key)
+}
+
+// perMember reports whether a declared rule is evaluated per member.
+func perMember(r *rules.Rule) bool {
+	if r.PerMember.Value || len(r.ByMember.Entries) > 0 {
+		return true
+	}
+	for _, v := range r.Versions {
+		if len(v.ByMember.Entries) > 0 {
+			return true
+		}
+	}
+	return false
+}
+
+// overrideRule puts version in force for year y in the rule name: the
+// versions before 1 January of y are kept, the version runs the year, and
+// from 1 January of the next year the version the budget had in force
+// then (and every later one) comes back.
+func (a *applier) overrideRule(y *Year, name string, at diag.Pos, version rules.Version) {
 	from := engine.NewDate(y.Year, time.January, 1)
 	next := engine.NewDate(y.Year+1, time.January, 1)
-	a.replaceRule(e.Key, func(q *rules.Rule) {
+	version.From = rules.Date{Node: rules.Node{Set: true, Pos: y.File.Actuals.Year.Pos}, Value: from}
+	a.replaceRule(name, func(q *rules.Rule) {
 		versions := slices.Clone(q.Versions)
 		if len(versions) == 0 {
-			versions = []rules.Version{{From: rules.Date{Node: rules.Node{Set: true, Pos: e.KeyPos}, Value: a.start}, Expr: q.Expr, ByMember: q.ByMember}}
+			versions = []rules.Version{{From: rules.Date{Node: rules.Node{Set: true, Pos: at}, Value: a.start}, Expr: q.Expr, ByMember: q.ByMember}}
 			q.Expr, q.ByMember = rules.Expr{}, rules.Map[rules.Expr]{}
 		}
 		var out []rules.Version
@@ -309,15 +387,7 @@ func (a *applier) dataFigures(y *Year, e rules.Entry[ParameterActual], r *rules.
 				inForce = i
 			}
 		}
-		actual := rules.Version{From: rules.Date{Node: rules.Node{Set: true, Pos: y.File.Actuals.Year.Pos}, Value: from},
-			Description: rules.Text{Value: y.Title}, ByMember: rules.Map[rules.Expr]{Node: v.ByMember.Node}}
-		for _, mv := range v.ByMember.Entries {
-			if n, has := given[mv.Key]; has {
-				actual.ByMember.Entries = append(actual.ByMember.Entries, rules.Entry[rules.Expr]{Key: mv.Key, KeyPos: mv.KeyPos,
-					Value: rules.Expr{Node: n.Node, Source: n.Value.String()}})
-			}
-		}
-		out = append(out, actual)
+		out = append(out, version)
 		if inForce >= 0 {
 			back := versions[inForce]
 			back.From.Value = next
@@ -330,6 +400,14 @@ func (a *applier) dataFigures(y *Year, e rules.Entry[ParameterActual], r *rules.
 		}
 		q.Versions = out
 	})
+}
+
+// overridden records that name has an actual figure in year.
+func (a *applier) overridden(year int, name string) {
+	if a.out.names[year] == nil {
+		a.out.names[year] = map[string]bool{}
+	}
+	a.out.names[year][name] = true
 }
 
 // replaceRule gives the rule name, in the file that declares it, a copy

@@ -91,6 +91,9 @@ func (c *Catalog) Add(name string, data []byte) error {
 	for _, e := range f.Parameters.Entries {
 		need(e.KeyPos, "parameter "+e.Key, e.Value.Source, e.Value.Assumption)
 	}
+	for _, e := range f.Rules.Entries {
+		need(e.KeyPos, "rule "+e.Key, e.Value.Source, e.Value.Assumption)
+	}
 	for _, e := range f.Issued.Entries {
 		for i, in := range e.Value {
 			errs = append(errs, y.cents(in.Amount, "instalment "+itoa(i+1)+" issued to "+e.Key)...)

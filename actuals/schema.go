@@ -7,6 +7,7 @@ type File struct {
 	Actuals    *Header                       `yaml:"actuals" required:"true" doc:"the year, its title and the source of its figures"`
 	Pools      rules.Map[PoolActual]         `yaml:"pools" doc:"actual amount of each pool for the year, by pool id"`
 	Parameters rules.Map[ParameterActual]    `yaml:"parameters" doc:"actual values of parameters for the year (staff in ETC, units of use per member), by name"`
+	Rules      rules.Map[RuleActual]         `yaml:"rules" doc:"actual values of global rules for the year, by name: a cost the rules compute from forecasts that the accounts give directly"`
 	Issued     rules.Map[[]IssuedInstalment] `yaml:"issued" doc:"instalments actually issued to members for the year, by member id (the forecast bill is taken as billed for the members not listed)"`
 }
 
@@ -34,6 +35,13 @@ type ParameterActual struct {
 	ByMember   rules.Map[rules.Number] `yaml:"by_member" doc:"the actual value for the year of each member (a per-member parameter: every member of the year)"`
 	Source     rules.Text              `yaml:"source" doc:"where the figure comes from, e.g. Bilan social 2026"`
 	Assumption rules.Text              `yaml:"assumption" doc:"why the figure is an estimate, when it is one"`
+}
+
+// RuleActual is the actual value of a global rule for the year.
+type RuleActual struct {
+	Value      rules.Number `yaml:"value" required:"true" doc:"the actual value for the year"`
+	Source     rules.Text   `yaml:"source" doc:"where the figure comes from, e.g. Compte administratif 2026, fonction 820"`
+	Assumption rules.Text   `yaml:"assumption" doc:"why the figure is an estimate, when it is one"`
 }
 
 // IssuedInstalment is an instalment issued to a member (a titre de

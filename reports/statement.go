@@ -118,7 +118,7 @@ type stmtWords struct {
 	keyIntro, pool, amount, key, partCol, feesCol, due, period, fraction, instAmount, instalIntro, noSchedule,
 	instalManager, instalImputed, regulNone, regulNotMember, regulCarried, regulApart, regulLine,
 	settleInvoice, settleManager, settleAC, acBefore, acAfter, acNegative, figure, value, source, assumption,
-	actualAmount, computed, issued, colon string
+	actualAmount, computed, issued, colon, instalSum, totalFor string
 	kinds map[string]string
 }
 
@@ -149,6 +149,7 @@ var stmtVocabulary = map[Lang]stmtWords{
 		acNegative: "L'imputation rend l'attribution de compensation négative : la différence doit faire l'objet d'un titre de recette.",
 		figure:     "Chiffre", value: "Valeur", source: "Source", assumption: "hypothèse",
 		actualAmount: "montant réel", computed: "calculé", issued: "titres émis", colon: "\u00a0:",
+		instalSum: "Total des acomptes", totalFor: "Total pour %d",
 		kinds: map[string]string{"epci": "EPCI", "commune": "commune", "ccas": "CCAS"}},
 	English: {title: "Statement %d", service: "Service", manager: "Manager", convention: "Founded on", member: "Member",
 		year: "Year", basis: "Basis", budget: "budget (forecast amounts)", actuals: "actual figures (closed accounts)",
@@ -176,6 +177,7 @@ var stmtVocabulary = map[Lang]stmtWords{
 		acNegative: "The imputation turns the attribution de compensation negative: the difference must be invoiced.",
 		figure:     "Figure", value: "Value", source: "Source", assumption: "assumption",
 		actualAmount: "actual amount", computed: "computed", issued: "instalments issued", colon: ":",
+		instalSum: "Instalments", totalFor: "Total for %d",
 		kinds: map[string]string{"epci": "EPCI", "commune": "commune", "ccas": "CCAS"}},
 }
 
@@ -229,7 +231,10 @@ func (s *Statement) view(lang Lang) *stmtView {
 	}
 
 	// The summary.
-	v.Summary = append(v.Summary, [2]string{w.part, Money(my.Amount, lang)}, [2]string{w.fees, Money(my.Fees, lang)})
+	v.Summary = append(v.Summary, [2]string{w.part, Money(my.Amount, lang)})
+	if !my.Fees.IsZero() {
+		v.Summary = append(v.Summary, [2]string{w.fees, Money(my.Fees, lang)})
+	}
 	if !my.Regularisation.IsZero() && s.Previous != nil {
 		v.Summary = append(v.Summary, [2]string{fmt.Sprintf(w.regulOf, s.Previous.Year), SignedMoney(my.Regularisation, lang)})
 	}
@@ -300,6 +305,11 @@ func (s *Statement) view(lang Lang) *stmtView {
 			sum = sum.Add(in.Amount)
 		}
 		v.InstalTotal = []string{w.total, "", "", Money(sum, lang)}
+		if !my.Regularisation.IsZero() && s.Previous != nil {
+			v.Instalments = append(v.Instalments, []string{w.instalSum, "", "", Money(sum, lang)},
+				[]string{fmt.Sprintf(w.regulOf, s.Previous.Year), "", "", SignedMoney(my.Regularisation, lang)})
+			v.InstalTotal = []string{fmt.Sprintf(w.totalFor, t.Year), "", "", Money(my.Billed, lang)}
+		}
 	}
 
 	// The previous year.

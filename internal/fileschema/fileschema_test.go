@@ -141,6 +141,9 @@ func shipped(t *testing.T) map[string]string {
 	add("rules/rouen/*", "rules")
 	add("scenarios/rouen/*", "scenarios")
 	add("scenarios/rouen/projets/*", "projects")
+	add("rules/grand-pic-saint-loup/*", "rules")
+	add("rules/grand-pic-saint-loup/comptes/*", "actuals")
+	add("scenarios/grand-pic-saint-loup/*", "scenarios")
 	if len(out) < 10 {
 		t.Fatalf("found only %d shipped files", len(out))
 	}
