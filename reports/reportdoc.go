@@ -53,6 +53,7 @@ func (r *Report) document(lang Lang, charts bool) (*document, error) {
 		if err != nil {
 			return nil, err
 		}
+		c.Note = mw.valuesAbove
 		s.addChart(c)
 	}
 	if len(r.Parts) > 1 {
@@ -64,6 +65,7 @@ func (r *Report) document(lang Lang, charts bool) (*document, error) {
 			if err != nil {
 				return nil, err
 			}
+			c.Note = mw.valuesAbove
 			cs.addChart(c)
 		}
 	}
@@ -121,6 +123,7 @@ func (r *Report) document(lang Lang, charts bool) (*document, error) {
 			if err != nil {
 				return nil, err
 			}
+			c.Note = mw.valuesBills
 			ps.addChart(c)
 		}
 		if p.Comparison != nil {
@@ -140,6 +143,7 @@ func (r *Report) document(lang Lang, charts bool) (*document, error) {
 				if err != nil {
 					return nil, err
 				}
+				c.Note = mw.valuesProjects
 				pf.addChart(c)
 			}
 		}
@@ -196,6 +200,7 @@ func (r *Report) document(lang Lang, charts bool) (*document, error) {
 						return nil, err
 					}
 					if c != nil {
+						c.Note = mw.valuesSection
 						sp.addChart(c)
 					}
 				}
