@@ -6,10 +6,12 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
+	"path"
 	"path/filepath"
 	"slices"
 	"strings"
 
+	"github.com/quotepart/quotepart/actuals"
 	"github.com/quotepart/quotepart/engine"
 	"github.com/quotepart/quotepart/internal/diag"
 	"github.com/quotepart/quotepart/internal/formula"
@@ -25,6 +27,9 @@ import (
 const (
 	KindProjects   = "projet"
 	KindParameters = "parametres"
+	// KindActuals is the actual figures of a year (the actuals files of
+	// the rules folder's comptes/).
+	KindActuals = "realise"
 )
 
 // ImportOptions say what to import and where to write it.
@@ -54,10 +59,10 @@ func (ws *Workspace) Import(ctx context.Context, opt ImportOptions) (*reports.Im
 		return nil, errors.New(say(opt.Lang, "import lit un ou plusieurs fichiers : quotepart import fiche.xlsx", "import reads one or more files: quotepart import fiche.xlsx"))
 	}
 	switch opt.Kind {
-	case "", KindProjects, KindParameters:
+	case "", KindProjects, KindParameters, KindActuals:
 	default:
-		return nil, fmt.Errorf("%s", say(opt.Lang, fmt.Sprintf("--kind : %q n'est pas un genre de fichier ; les genres sont %s et %s", opt.Kind, KindProjects, KindParameters),
-			fmt.Sprintf("--kind: %q is not a kind of file; the kinds are %s and %s", opt.Kind, KindProjects, KindParameters)))
+		return nil, fmt.Errorf("%s", say(opt.Lang, fmt.Sprintf("--kind : %q n'est pas un genre de fichier ; les genres sont %s, %s et %s", opt.Kind, KindProjects, KindParameters, KindActuals),
+			fmt.Sprintf("--kind: %q is not a kind of file; the kinds are %s, %s and %s", opt.Kind, KindProjects, KindParameters, KindActuals)))
 	}
 	var files []*spreadsheet.File
 	var errs diag.List
@@ -142,6 +147,9 @@ func (ws *Workspace) importFile(path string, opt ImportOptions, lang tabular.Lan
 				empty = append(empty, s)
 				continue
 			}
+			if opt.Kind == KindActuals || (opt.Kind == "" && spreadsheet.IsActuals(t)) {
+				return oneFile(spreadsheet.Actuals(t, lang))
+			}
 			if opt.Kind == KindParameters || spreadsheet.IsParameters(t) {
 				tables = append(tables, t)
 			}
@@ -174,6 +182,9 @@ func (ws *Workspace) importFile(path string, opt ImportOptions, lang tabular.Lan
 				"une demande de projet s'importe de la fiche XLSX de quotepart template projet, pas d'un CSV",
 				"a project request is imported from the XLSX form of quotepart template projet, not from a CSV"))
 		}
+		if opt.Kind == KindActuals || (opt.Kind == "" && spreadsheet.IsActuals(t)) {
+			return oneFile(spreadsheet.Actuals(t, lang))
+		}
 		if opt.Kind == "" && !spreadsheet.IsParameters(t) {
 			return nil, notRecognised(name, lang)
 		}
@@ -193,8 +204,8 @@ func oneFile(f *spreadsheet.File, err error) ([]*spreadsheet.File, error) {
 
 func notRecognised(name string, lang tabular.Lang) error {
 	return diag.Errorf(diag.Pos{File: name}, diag.Invalid, "%s", lang.Say(
-		"ni une fiche de demande de projet (quotepart template projet), ni un tableau de paramètres (une première ligne qui nomme les colonnes paramètre, date, valeur, unité, description…)",
-		"neither a project request form (quotepart template projet) nor a parameters table (a first row naming the columns parameter, date, value, unit, description…)"))
+		"ni une fiche de demande de projet (quotepart template projet), ni un tableau de paramètres (une première ligne qui nomme les colonnes paramètre, date, valeur, unité, description…), ni un réalisé (nature, nom, membre, valeur…)",
+		"neither a project request form (quotepart template projet), nor a parameters table (a first row naming the columns parameter, date, value, unit, description…), nor actual figures (nature, nom, membre, valeur…)"))
 }
 
 // FormSpec is what the request form offers for this workspace: the
@@ -313,6 +324,10 @@ func (ws *Workspace) verifyImport(ctx context.Context, files []*spreadsheet.File
 					fmt.Sprintf("%s déclare des paramètres que les règles ont déjà (%s) : pour les remplacer, retirez-les de l'autre fichier ; pour un essai, écrivez plutôt un scénario", f.Name, strings.Join(again, ", ")),
 					fmt.Sprintf("%s declares parameters the rules already have (%s): to replace them, remove them from the other file; to try values, write a scenario instead", f.Name, strings.Join(again, ", "))))
 			}
+		case KindActuals:
+			if err := ws.verifyActuals(f, lang); err != nil {
+				errs.Add(err)
+			}
 		case KindProjects:
 			pf := new(scenarios.ProjectFile)
 			if err := rules.Decode(f.Name, f.Data, pf); err != nil {
@@ -368,6 +383,30 @@ func (ws *Workspace) verifyImport(ctx context.Context, files []*spreadsheet.File
 	return nil
 }
 
+// verifyActuals checks an actuals file made from a spreadsheet as the
+// rules read it: decoded, every figure sourced, laid on the rules (pools,
+// parameters and members that exist, every member of a per-member
+// figure); and that its year is not already in another file of the
+// workspace's actuals.
+func (ws *Workspace) verifyActuals(f *spreadsheet.File, lang reports.Lang) error {
+	c := &actuals.Catalog{}
+	if err := c.Add(f.Name, f.Data); err != nil {
+		return traceBack(err, f)
+	}
+	y := c.All()[0]
+	if ws.Actuals != nil {
+		if prev := ws.Actuals.Year(y.Year); prev != nil && path.Base(prev.Path) != f.Name {
+			return diag.Errorf(diag.Pos{File: f.From}, diag.Invalid, "%s", say(lang,
+				fmt.Sprintf("le réalisé de %d est déjà dans %s : remplacez ce fichier (import -o ... --force après l'avoir renommé %s) ou retirez-le", y.Year, prev.Path, f.Name),
+				fmt.Sprintf("the actuals of %d are already in %s: replace that file (rename it %s and import with --force) or remove it", y.Year, prev.Path, f.Name)))
+		}
+	}
+	if _, err := actuals.Apply(ws.Rules.Files, c.All()); err != nil {
+		return traceBack(err, f)
+	}
+	return nil
+}
+
 // traceBack tells the errors of a file made from a spreadsheet at the
 // cells their lines came from.
 func traceBack(err error, f *spreadsheet.File) error {
@@ -415,10 +454,16 @@ func writeImported(files []*spreadsheet.File, opt ImportOptions, out *reports.Im
 }
 
 // Template writes the spreadsheet of a kind: the request form of the
-// PMO (KindProjects), or the rules' parameters as the table import reads
-// (KindParameters).
-func (ws *Workspace) Template(kind string, lang reports.Lang) ([]byte, error) {
+// PMO (KindProjects), the rules' parameters as the table import reads
+// (KindParameters), or the table of the actual figures of a year
+// (KindActuals; year 0 is the last year the rules run).
+func (ws *Workspace) Template(kind string, year int, lang reports.Lang) ([]byte, error) {
 	switch strings.ToLower(strings.TrimSpace(kind)) {
+	case KindActuals, "réalisé", "actuals":
+		if year == 0 {
+			year = ws.Rules.Model.To
+		}
+		return spreadsheet.ActualsTemplate(year, ws.actualsRows())
 	case KindProjects, "projets", "project", "projects":
 		return spreadsheet.Template(ws.FormSpec())
 	case KindParameters, "paramètres", "parameters":
@@ -431,6 +476,33 @@ func (ws *Workspace) Template(kind string, lang reports.Lang) ([]byte, error) {
 		}
 		return spreadsheet.ParametersTemplate(rows)
 	}
-	return nil, fmt.Errorf("%s", say(lang, fmt.Sprintf("template : %q n'est pas un genre de fiche ; les genres sont %s et %s", kind, KindProjects, KindParameters),
-		fmt.Sprintf("template: %q is not a kind of form; the kinds are %s and %s", kind, KindProjects, KindParameters)))
+	return nil, fmt.Errorf("%s", say(lang, fmt.Sprintf("template : %q n'est pas un genre de fiche ; les genres sont %s, %s et %s", kind, KindProjects, KindParameters, KindActuals),
+		fmt.Sprintf("template: %q is not a kind of form; the kinds are %s, %s and %s", kind, KindProjects, KindParameters, KindActuals)))
+}
+
+// actualsRows are the rows of the actuals template: every pool, every
+// staff count (unit ETC) and every per-member parameter, member by member.
+func (ws *Workspace) actualsRows() []spreadsheet.ActualsRow {
+	m := ws.Rules.Model
+	var rows []spreadsheet.ActualsRow
+	for _, p := range m.Pools {
+		rows = append(rows, spreadsheet.ActualsRow{Nature: "poste", Name: p.ID, Unit: "EUR", Label: p.Label})
+	}
+	for _, nf := range ws.Rules.Files {
+		if nf.File == nil {
+			continue
+		}
+		for _, e := range nf.File.Parameters.Entries {
+			p := e.Value
+			switch {
+			case p.ByMember.Set:
+				for _, mem := range m.Members {
+					rows = append(rows, spreadsheet.ActualsRow{Nature: "paramètre", Name: e.Key, Member: mem.ID, Unit: p.Unit.Value, Label: p.Label.Value})
+				}
+			case strings.EqualFold(p.Unit.Value, "ETC"):
+				rows = append(rows, spreadsheet.ActualsRow{Nature: "paramètre", Name: e.Key, Unit: p.Unit.Value, Label: p.Label.Value})
+			}
+		}
+	}
+	return rows
 }

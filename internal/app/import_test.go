@@ -214,7 +214,7 @@ func TestProjectFormRoundTrip(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	form, err := ws.Template(KindProjects, reports.French)
+	form, err := ws.Template(KindProjects, 0, reports.French)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -308,7 +308,7 @@ func TestParametersRoundTrip(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	data, err := ws.Template(KindParameters, reports.French)
+	data, err := ws.Template(KindParameters, 0, reports.French)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -409,7 +409,7 @@ func TestImportBadForms(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	form, err := ws.Template(KindProjects, reports.French)
+	form, err := ws.Template(KindProjects, 0, reports.French)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -566,5 +566,95 @@ func TestImportBadFiles(t *testing.T) {
 		if entries, _ := os.ReadDir(out); len(entries) > 0 {
 			t.Errorf("%s: %d files written on error", tc.file, len(entries))
 		}
+	}
+}
+
+// The actual figures of a year, written by template realise, filled and
+// imported into the rules folder's comptes/, are the actuals the rules
+// then run on; a pool that does not exist is told at its cell.
+func TestImportActuals(t *testing.T) {
+	dir := t.TempDir()
+	rulesDir := filepath.Join(dir, "regles")
+	copyDir(t, "../../rules/rouen", rulesDir)
+	ws, err := Open(Folders{Rules: rulesDir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	data, err := ws.Template(KindActuals, 2026, reports.French)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fill := func(t *testing.T, edit func(f *excelize.File)) string {
+		f, err := excelize.OpenReader(bytes.NewReader(data))
+		if err != nil {
+			t.Fatal(err)
+		}
+		s := f.GetSheetList()[0]
+		rows, _ := f.GetRows(s)
+		for i, r := range rows {
+			if len(r) > 1 && r[0] == "poste" && r[1] == "masse_salariale" {
+				set(t, f, s, 4, i+1, "4 210 345,12")
+			}
+			if len(r) > 1 && r[0] == "paramètre" && r[1] == "etc_dsi" {
+				set(t, f, s, 4, i+1, 89.5)
+				set(t, f, s, 7, i+1, "Bilan social 2026")
+			}
+		}
+		n := len(rows) + 2
+		set(t, f, s, 1, n, "émis")
+		set(t, f, s, 3, n, "ville")
+		set(t, f, s, 4, n, 500000)
+		set(t, f, s, 5, n, "31/03/2026")
+		set(t, f, s, 6, n, "R-2026-001")
+		if edit != nil {
+			edit(f)
+		}
+		p := filepath.Join(t.TempDir(), "realise.xlsx")
+		if err := f.SaveAs(p); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	comptes := filepath.Join(rulesDir, "comptes")
+	if err := os.MkdirAll(comptes, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	// A pool that does not exist: told at its cell, nothing written.
+	bad := fill(t, func(f *excelize.File) { set(t, f, f.GetSheetList()[0], 2, 4, "masse_salarial") })
+	_, err = ws.Import(context.Background(), ImportOptions{Files: []string{bad}, Dir: comptes})
+	if err == nil || !strings.Contains(diag.Flatten(err).Detail(), `realise.xlsx!Réalisé!B4: "masse_salarial" is not a pool of the rules (did you mean "masse_salariale"?)`) {
+		t.Errorf("got %v", err)
+	}
+	if entries, _ := os.ReadDir(comptes); len(entries) > 0 {
+		t.Errorf("%d files written on error", len(entries))
+	}
+	// The good one.
+	im, err := ws.Import(context.Background(), ImportOptions{Files: []string{fill(t, nil)}, Dir: comptes})
+	if err != nil {
+		t.Fatalf("%s", diag.Flatten(err).Detail())
+	}
+	if len(im.Files) != 1 || filepath.Base(im.Files[0].Path) != "realise-2026.yaml" {
+		t.Fatalf("%+v", im.Files)
+	}
+	got, _ := os.ReadFile(filepath.Join(comptes, "realise-2026.yaml"))
+	for _, want := range []string{"  year: 2026\n", "  source: Compte administratif 2026\n", "  masse_salariale:\n    amount: 4210345.12\n",
+		"  etc_dsi:\n    value: 89.5\n    source: Bilan social 2026\n", "  ville:\n    - {date: 2026-03-31, amount: 500000, reference: R-2026-001}\n"} {
+		if !strings.Contains(string(got), want) {
+			t.Errorf("realise-2026.yaml lacks %q:\n%s", want, got)
+		}
+	}
+	again, err := Open(Folders{Rules: rulesDir})
+	if err != nil {
+		t.Fatalf("%s", diag.Flatten(err).Detail())
+	}
+	if again.Actuals == nil || again.Actuals.Year(2026) == nil {
+		t.Fatal("the rules do not read the imported actuals")
+	}
+	_, applied, err := again.OnActuals(context.Background(), again.RulesJob())
+	if err != nil {
+		t.Fatalf("%s", diag.Flatten(err).Detail())
+	}
+	if applied.Figures(2026) == nil {
+		t.Error("no figures for 2026 on the actuals basis")
 	}
 }

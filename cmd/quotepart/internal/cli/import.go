@@ -23,7 +23,11 @@ hold, into the folder -o (the current one by default):
   - a parameters table (a first row naming the columns paramètre, date, valeur,
     unité, description, and libellé, source, hypothèse, min, max if wanted; one row
     per parameter and date) becomes a rule file of parameters, named after the
-    spreadsheet (parametres.xlsx gives parametres.yaml).
+    spreadsheet (parametres.xlsx gives parametres.yaml);
+  - a table of the actual figures of a year ('quotepart template realise': a first
+    row naming nature, nom, membre, valeur, date, référence, source, hypothèse; rows
+    of nature exercice, intitulé, poste, paramètre and émis) becomes an actuals
+    file, realise-2026.yaml, for the rules folder's comptes/.
 
 A CSV file is read as French spreadsheets write it: ';' between fields, decimal
 commas and grouped thousands (1 234,56), Windows-1252 (Latin-1) or UTF-8. Dates are
@@ -40,7 +44,8 @@ existing file is replaced only with --force.`,
   quotepart import fiche.xlsx -o scenarios/projets
   quotepart template parametres -o parametres.xlsx
   quotepart import parametres.xlsx -o regles --force
-  quotepart import budget.csv`,
+  quotepart import budget.csv
+  quotepart import realise-2026.xlsx -o regles/comptes`,
 		Args: cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ws, err := p.workspace(cmd)
@@ -62,12 +67,13 @@ existing file is replaced only with --force.`,
 	}
 	fl := cmd.Flags()
 	fl.StringP("output", "o", "", "folder the files are written to (default: the current folder)")
-	fl.StringVar(&opt.Kind, "kind", "", "what the files hold, when their content does not say: "+app.KindProjects+" or "+app.KindParameters)
+	fl.StringVar(&opt.Kind, "kind", "", "what the files hold, when their content does not say: "+app.KindProjects+", "+app.KindParameters+" or "+app.KindActuals)
 	fl.BoolVar(&opt.Force, "force", false, "replace files that exist")
 	return cmd
 }
 
 func (p *program) templateCommand() *cobra.Command {
+	var year int
 	cmd := &cobra.Command{
 		Use:   "template KIND -o FILE.xlsx",
 		Short: "Write a spreadsheet to fill and import: the PMO's request form (projet), or the rules' parameters (parametres)",
@@ -80,9 +86,13 @@ func (p *program) templateCommand() *cobra.Command {
               drop-down lists for the members, dimensions, sides, laws and years of
               the workspace's rules and evaluation settings;
   parametres  the rules' parameters, one row per parameter and date, with unit,
-              description, source and assumption: change values, add rows, import.`,
+              description, source and assumption: change values, add rows, import;
+  realise     the actual figures of a year (--year), as the accounts close: a row per
+              pool, per staff count and per member of a per-member parameter, to fill
+              and import into the rules folder's comptes/ (settle, run --basis actuals).`,
 		Example: `  quotepart template projet -o fiche.xlsx
-  quotepart template parametres -o parametres.xlsx`,
+  quotepart template parametres -o parametres.xlsx
+  quotepart template realise --year 2026 -o realise-2026.xlsx`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			file := p.path(cmd, "output")
@@ -96,7 +106,7 @@ func (p *program) templateCommand() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			data, err := ws.Template(args[0], p.lang())
+			data, err := ws.Template(args[0], year, p.lang())
 			if err != nil {
 				return err
 			}
@@ -107,5 +117,6 @@ func (p *program) templateCommand() *cobra.Command {
 		},
 	}
 	cmd.Flags().StringP("output", "o", "", "the workbook to write, atomically")
+	cmd.Flags().IntVar(&year, "year", 0, "with realise: the year of the figures (default: the last year the rules run)")
 	return cmd
 }

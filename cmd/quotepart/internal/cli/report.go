@@ -29,7 +29,10 @@ with its value, unit and source or assumption, and the rules as written.
 The format follows the file's extension (.html, .md, .xlsx) unless --format says
 otherwise. HTML is one self-contained page with inline SVG charts: no script, no
 external request; it opens offline and prints to PDF. XLSX has one sheet per table,
-numbers stored as numbers with French number formats and frozen header rows.
+numbers stored as numbers with French number formats and frozen header rows, then
+formula sheets: per scenario its parameters, per year the bills computed with
+formulas (rules, pools, exact parts, cents of the largest remainder), which a
+spreadsheet recalculates when a parameter changes (docs/spreadsheets.md).
 
 The baseline is the first scenario that extends no other (convention-2026 with the
 embedded defaults), added when not named; every other scenario runs over its years
