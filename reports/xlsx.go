@@ -58,8 +58,7 @@ func reportXLSX(w io.Writer, lang Lang, r *Report) error {
 	if err := f.SetDocProps(props); err != nil {
 		return err
 	}
-	_, err := f.WriteTo(w)
-	return err
+	return x.writeTo(w)
 }
 
 func (r *Report) titleText(lang Lang) string {
@@ -80,6 +79,9 @@ type xlsxWriter struct {
 	f      *excelize.File
 	lang   Lang
 	styles map[styleKey]int
+	// names are the defined names of the formula sheets, written into
+	// the workbook when it is saved (xlsxnames.go).
+	names []definedName
 }
 
 // numberFormat is the Excel number format of a kind of cell; a

@@ -44,6 +44,12 @@ import (
 // everywhere else. So the workbook, recalculated, gives run's amounts to
 // the cent (TestReportWorkbookRecalculates).
 
+// maxNames bounds the defined names of the formula sheets: beyond it, a
+// year's formulas read cell references ($C$12) instead of names. A
+// spreadsheet handles thousands; the bound keeps the workbook of a huge
+// report readable by the tools that list them all.
+const maxNames = 10000
+
 // maxCalcRows bounds the formula sheets of a report: a rule set of
 // thousands of members over many scenarios and years would make a
 // workbook no spreadsheet opens; beyond it the sheets are left out and a
@@ -116,6 +122,8 @@ type calcBook struct {
 	lang   Lang
 	sheets map[string]bool // names taken, lower case
 	styles map[string]int
+	// names counts the defined names of the workbook.
+	names int
 	// summary rows, written last
 	summary [][]calcSummaryCell
 }
@@ -508,8 +516,13 @@ func (b *calcBook) yearSheet(p *ScenarioPart, params *paramCells, y *engine.Year
 	// Defined names: in a year of one period, each parameter, global rule
 	// and previous value is a name of the sheet, so that formulas read as
 	// the rules do (=etc_service*cout_moyen_etc).
+	// Only the names formulas read are defined, once the sheet is
+	// written (see below), and no more than maxNames in a workbook:
+	// excelize checks each new name against every name already defined,
+	// sheet by sheet, which makes defining names quadratic.
 	names := map[string]string{}
-	if single {
+	used := map[string]bool{}
+	if single && b.names < maxNames {
 		taken := map[string]int{}
 		for _, g := range rows {
 			if strings.HasPrefix(g.key, "p:") || strings.HasPrefix(g.key, "r:") {
@@ -520,9 +533,6 @@ func (b *calcBook) yearSheet(p *ScenarioPart, params *paramCells, y *engine.Year
 			if !(strings.HasPrefix(g.key, "p:") || strings.HasPrefix(g.key, "r:")) || !excelName(g.name) || taken[strings.ToLower(g.name)] > 1 {
 				continue
 			}
-			if err := b.f.SetDefinedName(&excelize.DefinedName{Name: g.name, RefersTo: quoteSheet(name) + "!" + absCell(calcFirstCol, g.row), Scope: name}); err != nil {
-				return nil, err
-			}
 			names[g.key] = g.name
 		}
 	}
@@ -532,6 +542,7 @@ func (b *calcBook) yearSheet(p *ScenarioPart, params *paramCells, y *engine.Year
 			return "", false
 		}
 		if n, ok := names[key]; ok {
+			used[key] = true
 			return n, true
 		}
 		return absCell(sc.col, g.row), true
@@ -866,6 +877,12 @@ func (b *calcBook) yearSheet(p *ScenarioPart, params *paramCells, y *engine.Year
 		{formula: quoteSheet(name) + "!" + cellName(5, tr), style: "money-strong"},
 		{formula: quoteSheet(name) + "!" + cellName(6, tr), style: "money-strong"}})
 
+	for _, g := range rows {
+		if used[g.key] {
+			b.x.names = append(b.x.names, definedName{name: names[g.key], sheet: name, ref: quoteSheet(name) + "!" + absCell(calcFirstCol, g.row)})
+			b.names++
+		}
+	}
 	s.width(1, 30)
 	s.width(2, 34)
 	for c := 3; c <= 18; c++ {

@@ -119,3 +119,15 @@ func TestInitNotEmpty(t *testing.T) {
 		t.Error("--force touched another file")
 	}
 }
+
+// BenchmarkNewScaffold makes and checks the files of CC Coeur Côte
+// Fleurie in memory, as init does before writing (the national data read
+// once, on the first iteration).
+func BenchmarkNewScaffold(b *testing.B) {
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := NewScaffold(context.Background(), InitOptions{EPCI: "241400415"}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

@@ -134,7 +134,7 @@ func sameBills(t *testing.T, f *excelize.File, results []*engine.Result) int {
 // cent, to what run computes. Each scenario is reported on its own, as
 // excelize resolves a defined name by listing every name of the workbook
 // (and every sheet for each), which makes the whole report's workbook of
-// 1,100 names slow to recalculate here (Excel and LibreOffice are not);
+// 850 names slow to recalculate here (Excel and LibreOffice are not);
 // the whole report's workbook is checked on the totals of its last year
 // (TestReportWorkbookWhole).
 func TestReportWorkbookRecalculates(t *testing.T) {
@@ -534,5 +534,26 @@ func TestReportWorkbookEdgeCases(t *testing.T) {
 	// column carries quotepart's cent, with a note.
 	if !strings.Contains(all, "deux restes ne diffèrent qu'au-delà du millionième de centime") {
 		t.Errorf("no adjustment noted:\n%s", all)
+	}
+}
+
+// BenchmarkReportWorkbook renders the whole default report as a workbook,
+// its formula sheets included (25 year sheets, 850 names).
+func BenchmarkReportWorkbook(b *testing.B) {
+	ws, err := OpenDefaults()
+	if err != nil {
+		b.Fatal(err)
+	}
+	rep, err := ws.Report(context.Background(), ReportOptions{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		var buf bytes.Buffer
+		if err := reports.ReportOutput.Render(&buf, reports.XLSX, reports.French, rep); err != nil {
+			b.Fatal(err)
+		}
+		b.SetBytes(int64(buf.Len()))
 	}
 }
