@@ -426,17 +426,31 @@ func balanceTable(f engine.Indicators, spread *engine.Simulated, lang Lang, w re
 func billsTable(res *engine.Result, lang Lang, w reportWords) *table {
 	wd := wordsFor(lang)
 	t := &table{Caption: w.bills, Head: []string{wd.year, wd.member, wd.key, wd.amount, wd.fees, wd.billed}}
+	// The regularisation of a closed year carried into a bill (package
+	// billing) has a column of its own, when a year carries one.
+	regul := slices.ContainsFunc(res.Years, func(y engine.Year) bool { return y.Settled != 0 })
+	if regul {
+		t.Head = []string{wd.year, wd.member, wd.key, wd.amount, wd.fees, wd.regul, wd.billed}
+	}
 	for _, y := range res.Years {
-		shares, fees, billed := decimal.Zero, decimal.Zero, decimal.Zero
+		shares, fees, billed, carried := decimal.Zero, decimal.Zero, decimal.Zero, decimal.Zero
 		year := strconv.Itoa(y.Year)
 		if y.Months < 12 {
 			year += fmt.Sprintf(" (%d %s)", y.Months, wd.months)
 		}
 		for _, m := range y.Members {
-			t.Rows = append(t.Rows, []cell{textC(year), textC(memberLabel(m, wd)), keyC(m.Share), moneyC(m.Amount), moneyC(m.Fees), moneyC(m.Billed)})
-			shares, fees, billed = shares.Add(m.Share), fees.Add(m.Fees), billed.Add(m.Billed)
+			row := []cell{textC(year), textC(memberLabel(m, wd)), keyC(m.Share), moneyC(m.Amount), moneyC(m.Fees), moneyC(m.Billed)}
+			if regul {
+				row = []cell{textC(year), textC(memberLabel(m, wd)), keyC(m.Share), moneyC(m.Amount), moneyC(m.Fees), moneyC(m.Regularisation.Round(2)), moneyC(m.Billed)}
+			}
+			t.Rows = append(t.Rows, row)
+			shares, fees, billed, carried = shares.Add(m.Share), fees.Add(m.Fees), billed.Add(m.Billed), carried.Add(m.Regularisation)
 		}
-		t.Rows = append(t.Rows, []cell{strongC(textC(year)), strongC(textC(wd.total)), strongC(keyC(shares)), strongC(moneyC(y.Total)), strongC(moneyC(fees)), strongC(moneyC(billed))})
+		total := []cell{strongC(textC(year)), strongC(textC(wd.total)), strongC(keyC(shares)), strongC(moneyC(y.Total)), strongC(moneyC(fees)), strongC(moneyC(billed))}
+		if regul {
+			total = []cell{strongC(textC(year)), strongC(textC(wd.total)), strongC(keyC(shares)), strongC(moneyC(y.Total)), strongC(moneyC(fees)), strongC(moneyC(carried.Round(2))), strongC(moneyC(billed))}
+		}
+		t.Rows = append(t.Rows, total)
 	}
 	return t
 }

@@ -8,6 +8,7 @@ import (
 
 	"github.com/quotepart/quotepart/engine"
 	"github.com/quotepart/quotepart/internal/app"
+	"github.com/quotepart/quotepart/reports"
 	"github.com/shopspring/decimal"
 )
 
@@ -229,6 +230,34 @@ func TestCycle(t *testing.T) {
 	}
 	if !sum.Add(st.Trace.Member.Regularisation).Equal(st.Trace.Member.Billed) {
 		t.Errorf("2027: instalments %s + regularisation %s ≠ billed %s", sum, st.Trace.Member.Regularisation, st.Trace.Member.Billed)
+	}
+}
+
+// TestReportCarriesRegularisation checks that the report bills as run
+// does: its detailed table has the regularisation carried into 2027, and
+// each member's billed amount includes it.
+func TestReportCarriesRegularisation(t *testing.T) {
+	ctx := context.Background()
+	ws := cycleWorkspace(t)
+	rep, err := ws.Report(ctx, app.ReportOptions{From: 2027, To: 2027})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var b strings.Builder
+	if err := reports.ReportOutput.Render(&b, reports.Markdown, reports.French, rep); err != nil {
+		t.Fatal(err)
+	}
+	run, err := ws.RunOn(ctx, nil, app.Budget, 2027, 2027)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := run.Results[0].Years[0].Members[1]
+	if a.Regularisation.IsZero() {
+		t.Fatal("no regularisation carried: the test shows nothing")
+	}
+	want := "| " + reports.Money(a.Regularisation, reports.French) + " | " + reports.Money(a.Billed, reports.French) + " |"
+	if !strings.Contains(b.String(), "Régularisation") || !strings.Contains(b.String(), want) {
+		t.Errorf("the report's bills lack the regularisation column or %q", want)
 	}
 }
 

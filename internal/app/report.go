@@ -40,7 +40,7 @@ func (ws *Workspace) Report(ctx context.Context, opt ReportOptions) (*reports.Re
 	from, to := jobs[0].Years(opt.From, opt.To)
 	parts := make([]*reports.ScenarioPart, len(jobs))
 	for i, j := range jobs {
-		res, err := j.Run(ctx, from, to)
+		res, _, err := ws.Bill(ctx, j, Budget, from, to)
 		if err != nil {
 			return nil, inScenario(j.ID, err)
 		}
