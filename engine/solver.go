@@ -105,12 +105,29 @@ func (pr *problem) solve(ctx context.Context, limits []decimal.Decimal, maxNodes
 			s.choice[i] = -1
 		}
 	}
-	order, err := pr.branchOrder(active)
+	var activeList []int
+	for i, a := range active {
+		if a {
+			activeList = append(activeList, i)
+		}
+	}
+	K := len(limits)
+	s.mu = pr.multipliers(activeList, limits)
+	// Requests are decided in the order of what they can add at the
+	// root's multipliers: those that give the most for what they use of
+	// the limits first, so that good sets are found early.
+	priority := func(i int) float64 {
+		best := math.Inf(-1)
+		for o := range pr.items[i].opts {
+			best = math.Max(best, reduced(&pr.items[i].opts[o], s.mu))
+		}
+		return best
+	}
+	order, err := pr.branchOrder(active, priority)
 	if err != nil {
 		return result{}, err
 	}
 	s.order = order
-	K := len(limits)
 	exps := make([]int32, K)
 	for k, l := range limits {
 		exps[k] = l.Exponent()
@@ -156,7 +173,6 @@ func (pr *problem) solve(ctx context.Context, limits []decimal.Decimal, maxNodes
 		}
 		s.minNeed[k] = need
 	}
-	s.mu = pr.multipliers(order, limits)
 	s.red = make([][]float64, n)
 	for i, it := range pr.items {
 		s.red[i] = make([]float64, len(it.opts))
@@ -233,7 +249,7 @@ func (pr *problem) active() []bool {
 // branchOrder orders the active requests so that each comes after those
 // it requires; among those ready, mandatory first, then by highest
 // objective, then by id.
-func (pr *problem) branchOrder(active []bool) ([]int, error) {
+func (pr *problem) branchOrder(active []bool, priority func(int) float64) ([]int, error) {
 	n := len(pr.items)
 	waiting := make([]int, n) // requirements not yet placed
 	var ready []int
@@ -248,12 +264,11 @@ func (pr *problem) branchOrder(active []bool) ([]int, error) {
 			ready = append(ready, i)
 		}
 	}
-	bestObj := func(i int) decimal.Decimal {
-		b := pr.items[i].opts[0].obj
-		for _, o := range pr.items[i].opts[1:] {
-			b = decimal.Max(b, o.obj)
+	prio := make([]float64, n)
+	for i := range n {
+		if active[i] {
+			prio[i] = priority(i)
 		}
-		return b
 	}
 	var order []int
 	for len(ready) > 0 {
@@ -265,7 +280,7 @@ func (pr *problem) branchOrder(active []bool) ([]int, error) {
 				}
 				return 1
 			}
-			if c := bestObj(b).Cmp(bestObj(a)); c != 0 {
+			if c := cmp.Compare(prio[b], prio[a]); c != 0 {
 				return c
 			}
 			return cmp.Compare(ia.id, ib.id)
@@ -523,8 +538,9 @@ func (pr *problem) dualLP(order []int, limits []decimal.Decimal) ([]float64, boo
 }
 
 // subgradient minimizes L(μ) approximately: projected subgradient steps
-// with a step that halves when L stops improving. It is a fallback: any
-// μ ≥ 0 it returns is a valid multiplier.
+// of Polyak's length towards a target below the best L found, the target
+// drawing nearer when the steps stop improving it (a variable target
+// method). It is a fallback: any μ ≥ 0 it returns is a valid multiplier.
 func (pr *problem) subgradient(order []int, limits []decimal.Decimal) []float64 {
 	K := len(limits)
 	b := make([]float64, K)
@@ -534,34 +550,28 @@ func (pr *problem) subgradient(order []int, limits []decimal.Decimal) []float64 
 	mu := make([]float64, K)
 	best := slices.Clone(mu)
 	bestL := math.Inf(1)
-	step := 1.0
+	delta := -1.0 // how far below bestL the target lies
 	stale := 0
 	g := make([]float64, K)
-	for iter := 0; iter < 300; iter++ {
+	for iter := 0; iter < 2000; iter++ {
 		L := 0.0
 		copy(g, b)
 		for k := range K {
 			L += mu[k] * b[k]
 		}
-		feasible := true
 		for _, i := range order {
 			it := &pr.items[i]
 			bi, bo := math.Inf(-1), -1
 			if !it.mandatory {
 				bi = 0
 			}
-			for o, opt := range it.opts {
-				r := opt.objF
-				for k := range K {
-					r -= mu[k] * opt.wf[k]
-				}
-				if r > bi {
+			for o := range it.opts {
+				if r := reduced(&it.opts[o], mu); r > bi {
 					bi, bo = r, o
 				}
 			}
 			if math.IsInf(bi, -1) {
-				feasible = false
-				break
+				return best
 			}
 			L += bi
 			if bo >= 0 {
@@ -570,26 +580,37 @@ func (pr *problem) subgradient(order []int, limits []decimal.Decimal) []float64 
 				}
 			}
 		}
-		if !feasible {
-			break
+		if delta < 0 {
+			delta = 0.1 * math.Max(math.Abs(L), 1)
 		}
-		if L < bestL-1e-9*math.Abs(bestL) {
+		if iter == 0 || L < bestL-1e-12*math.Abs(bestL) {
 			bestL, stale = L, 0
 			copy(best, mu)
-		} else if stale++; stale > 10 {
-			step, stale = step/2, 0
+		} else if stale++; stale >= 20 {
+			delta, stale = delta/2, 0
+			copy(mu, best)
 		}
 		norm := 0.0
 		for _, v := range g {
 			norm += v * v
 		}
-		if norm == 0 || step < 1e-6 {
+		if norm == 0 || delta < 1e-9*math.Max(math.Abs(bestL), 1) {
 			break
 		}
-		t := step * math.Max(math.Abs(L), 1) / norm
+		t := (L - (bestL - delta)) / norm
 		for k := range K {
 			mu[k] = math.Max(0, mu[k]-t*g[k])
 		}
 	}
 	return best
+}
+
+// reduced is an option's objective less what it uses of the limits at
+// the multipliers mu.
+func reduced(o *selOption, mu []float64) float64 {
+	r := o.objF
+	for k, m := range mu {
+		r -= m * o.wf[k]
+	}
+	return r
 }

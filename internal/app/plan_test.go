@@ -1,6 +1,7 @@
 package app
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"maps"
@@ -190,5 +191,36 @@ func TestRequestSheet(t *testing.T) {
 	if _, err := ws.RequestSheet(ctx, SheetOptions{ID: "portail-ccas", Start: 2027}); err == nil ||
 		!strings.Contains(err.Error(), "cannot start in 2027") {
 		t.Errorf("start 2027: %v", err)
+	}
+}
+
+// The report shows each commitment's trajectory with the SDSI's adopted
+// portfolio, against its target year by year, and the criteria's weights.
+func TestReportShowsCommitments(t *testing.T) {
+	rep := defaultReport(t, nil)
+	for _, p := range rep.Parts {
+		if p.Result.ID == "sdsi-2027-2030" && (p.Portfolio == nil || len(p.Portfolio.Trajectories) != 3) {
+			t.Fatalf("sdsi: portfolio %+v", p.Portfolio)
+		}
+	}
+	var md bytes.Buffer
+	if err := reports.ReportOutput.Render(&md, reports.Markdown, reports.French, rep); err != nil {
+		t.Fatal(err)
+	}
+	text := md.String()
+	for _, want := range []string{
+		"### Critères et pondérations",
+		"| Alignement sur le SDSI 2027-2030 | 25,00\u00a0% | 0 – 3 | plus haut est mieux |",
+		"### Engagements Numérique Responsable",
+		"#### Durée de renouvellement des ordinateurs portables (ans, plus haut est mieux)",
+		"**Projets du SDSI 2027-2030 (portefeuille adopté par SDSI 2027-2030 — portefeuille de projets adopté)**",
+		"| Allongement de la durée de vie des postes de travail |  | +1,0 | +1,0 | +1,0 |",
+		"| **trajectoire** | **5,0** | **6,0** | **6,0** | **6,0** |",
+		"| **atteinte** | **—** | **oui (0,0)** | **oui (0,0)** | **oui (0,0)** |",
+		"#### Émissions annuelles du numérique des trois membres (tCO2e, plus bas est mieux)",
+	} {
+		if !strings.Contains(text, want) {
+			t.Errorf("the report lacks %q", want)
+		}
 	}
 }
