@@ -37,6 +37,18 @@ type Evaluation struct {
 	Trajectories []engine.Trajectory
 	// Selected holds the figures and trajectories of the selection.
 	Selected *SelectedPortfolio
+	// Members names the members by id, for who requested each project;
+	// an id without a name is shown as it is.
+	Members map[string]string
+}
+
+// memberNames gives the names of the members ids, in their order.
+func memberNames(ids []string, names map[string]string) []string {
+	out := make([]string, len(ids))
+	for i, id := range ids {
+		out[i] = cmpOr(names[id], id)
+	}
+	return out
 }
 
 // SelectedPortfolio is the selected requests, at their starts, together.
@@ -85,7 +97,7 @@ var evalVocabulary = map[Lang]evalWords{
 		monetized: "valeur monétisée", uncertainty: "Incertitude", draws: "tirages", seed: "graine", rank: "Rang",
 		project: "Projet", perEuro: "valeur par euro", chosen: "retenu", yes: "oui", no: "non",
 		portfolio: "Ensemble des demandes", selection: "Portefeuille retenu", limit: "plafond", used: "utilisé",
-		binding: "saturé", relief: "avec 10 % de plus", entering: "entrent", leaving: "sortent",
+		binding: "bloque une demande", relief: "avec 10 % de plus", entering: "entrent", leaving: "sortent",
 		budget: "budget", staff: "ETC", carbon: "carbone (net, kgCO2e)", none: "aucun", colon: "\u00a0:",
 		reasons: map[string]string{engine.ReasonNoValue: "sans valeur", engine.ReasonOverLimits: "hors plafonds à lui seul"}},
 	English: {category: "category", requestedBy: "requested by", efforts: "efforts", gains: "gains", net: "net",
@@ -93,7 +105,7 @@ var evalVocabulary = map[Lang]evalWords{
 		monetized: "monetized value", uncertainty: "Uncertainty", draws: "draws", seed: "seed", rank: "Rank",
 		project: "Project", perEuro: "value per euro", chosen: "chosen", yes: "yes", no: "no",
 		portfolio: "All the requests", selection: "Selected portfolio", limit: "limit", used: "used",
-		binding: "binding", relief: "with 10 % more", entering: "enter", leaving: "leave",
+		binding: "blocks a request", relief: "with 10 % more", entering: "enter", leaving: "leave",
 		budget: "budget", staff: "ETC", carbon: "carbon (net, kgCO2e)", none: "none", colon: ":"},
 }
 
@@ -227,7 +239,7 @@ func evaluationText(w io.Writer, f Format, lang Lang, e *Evaluation) error {
 		if p.Project != nil {
 			t.heading(1, projectName(p.Project))
 			t.line(fmt.Sprintf("%s%s %s · %s%s %s · %d–%d", ew.category, ew.colon, p.Project.Category,
-				ew.requestedBy, ew.colon, strings.Join(p.Project.RequestedBy, ", "), p.Project.FirstYear, p.Project.LastYear))
+				ew.requestedBy, ew.colon, strings.Join(memberNames(p.Project.RequestedBy, e.Members), ", "), p.Project.FirstYear, p.Project.LastYear))
 			for _, l := range e.planNotes(p.Project, lang) {
 				t.line(l)
 			}

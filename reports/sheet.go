@@ -117,10 +117,7 @@ func (s *RequestSheet) document(lang Lang) *document {
 	}
 	p := s.Project
 	d := &document{Lang: lang, Title: fmt.Sprintf("%s — %s", sw.title, cmpOr(p.Title, p.ID))}
-	var members []string
-	for _, m := range p.RequestedBy {
-		members = append(members, cmpOr(s.Members[m], m))
-	}
+	members := memberNames(p.RequestedBy, s.Members)
 	d.Meta = []string{fmt.Sprintf("%s · %s%s %s · %s%s %s · %s %d", p.ID, capitalize(ew.category), colon(lang), p.Category,
 		capitalize(ew.requestedBy), colon(lang), strings.Join(members, ", "), sw.start, s.Start)}
 

@@ -24,6 +24,9 @@ type Assessment struct {
 	// Env gives the values of each year, to assess the requests at other
 	// starts.
 	Env engine.YearEnv
+	// Members names the members of the job assessed, by id, for the
+	// requests' requested_by.
+	Members map[string]string
 }
 
 // HasProjects reports whether the workspace has project requests with
@@ -79,7 +82,7 @@ func (ws *Workspace) AssessAt(ctx context.Context, j *Job, ids []string, starts 
 	if err != nil {
 		return nil, err
 	}
-	return &Assessment{Compiled: compiled, Set: set, DiscountRate: rate, Env: env}, nil
+	return &Assessment{Compiled: compiled, Set: set, DiscountRate: rate, Env: env, Members: memberNames(j.Model())}, nil
 }
 
 // AssessRequests assesses the projects ids (all when empty) on the job the
@@ -245,12 +248,21 @@ func (l Limits) engine(h engine.Horizon, file engine.Limits) (engine.Limits, err
 	return lim, nil
 }
 
+// memberNames gives the members' names by id.
+func memberNames(m *engine.Model) map[string]string {
+	names := make(map[string]string, len(m.Members))
+	for _, mem := range m.Members {
+		names[mem.ID] = mem.Label
+	}
+	return names
+}
+
 // evaluation gives the figures of each assessed request and of them all,
 // with their Monte Carlo spread when draws are asked for.
 func evaluation(ctx context.Context, a *Assessment, sim Simulation) (*reports.Evaluation, error) {
 	ev := &reports.Evaluation{Scenario: a.Compiled.Scenario, BaseYear: a.Compiled.Valuation.BaseYear, DiscountRate: a.DiscountRate,
 		Portfolio: reports.EvaluatedProject{Figures: engine.Figures(a.Set)}, Scoring: a.Compiled.Scoring,
-		Trajectories: engine.Trajectories(a.Compiled.Commitments, a.Set)}
+		Trajectories: engine.Trajectories(a.Compiled.Commitments, a.Set), Members: a.Members}
 	for i := range a.Set {
 		ev.Projects = append(ev.Projects, reports.EvaluatedProject{Project: a.Set[i].Project, Figures: engine.Figures(a.Set[i : i+1])})
 	}

@@ -59,7 +59,7 @@ func (ws *Workspace) RequestSheet(ctx context.Context, opt SheetOptions) (*repor
 	}
 	sheet := &reports.RequestSheet{Project: p, Start: plan.start, Figures: engine.Figures(set), BaseYear: c.Valuation.BaseYear,
 		DiscountRate: all.DiscountRate, Scenario: c.Scenario, Scoring: c.Scoring, Trajectories: engine.Trajectories(c.Commitments, set),
-		Titles: map[string]string{}, Members: map[string]string{}}
+		Titles: map[string]string{}, Members: memberNames(bills.Model())}
 	for _, q := range c.Projects {
 		sheet.Titles[q.ID] = q.Title
 		if slices.ContainsFunc(q.Requires, func(r engine.Requirement) bool { return r.ID == p.ID }) {
@@ -68,9 +68,6 @@ func (ws *Workspace) RequestSheet(ctx context.Context, opt SheetOptions) (*repor
 		if q.ID != p.ID && (slices.Contains(q.Excludes, p.ID) || slices.Contains(p.Excludes, q.ID)) {
 			sheet.Alternatives = append(sheet.Alternatives, q.ID)
 		}
-	}
-	for _, m := range bills.Model().Members {
-		sheet.Members[m.ID] = m.Label
 	}
 	spread, err := opt.Simulation.run(ctx, set)
 	if err != nil {
