@@ -341,26 +341,13 @@ func (a *applier) ruleFigure(y *Year, e rules.Entry[RuleActual]) {
 	case found == nil:
 		a.errs = append(a.errs, y.errorf(e.KeyPos, "%q is not a rule of the rules%s", e.Key, diag.Suggest(e.Key, names)))
 		return
-	case perMember(found):
+	case found.IsPerMember():
 		a.errs = append(a.errs, y.errorf(e.KeyPos, "rule %s is per member: the actual figures give values of global rules (a cost); give per-member figures under parameters:", e.Key))
 		return
 	}
 	n := e.Value.Value
 	a.overrideRule(y, e.Key, e.KeyPos, rules.Version{Description: rules.Text{Value: y.Title}, Expr: rules.Expr{Node: n.Node, Source: n.Value.String()}})
 	a.overridden(y.Year, e.Key)
-}
-
-// perMember reports whether a declared rule is evaluated per member.
-func perMember(r *rules.Rule) bool {
-	if r.PerMember.Value || len(r.ByMember.Entries) > 0 {
-		return true
-	}
-	for _, v := range r.Versions {
-		if len(v.ByMember.Entries) > 0 {
-			return true
-		}
-	}
-	return false
 }
 
 // overrideRule puts version in force for year y in the rule name: the

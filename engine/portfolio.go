@@ -912,12 +912,7 @@ func (pr *problem) infeasible(ctx context.Context, maxNodes int) error {
 // feasibleWithin reports whether some allowed set meets the limits kept.
 func (pr *problem) feasibleWithin(ctx context.Context, keep []bool, maxNodes int) (ok, exact bool, err error) {
 	c := pr.clone()
-	var limits []decimal.Decimal
-	for k, l := range pr.limits {
-		if keep[k] {
-			limits = append(limits, l)
-		}
-	}
+	limits := keepOnly(pr.limits, keep)
 	for i := range c.items {
 		for oi := range c.items[i].opts {
 			o := &c.items[i].opts[oi]
@@ -930,6 +925,7 @@ func (pr *problem) feasibleWithin(ctx context.Context, keep []bool, maxNodes int
 	return res.found, res.found || res.exact, err
 }
 
+// keepOnly gives the xs whose keep is true, in order.
 func keepOnly[T any](xs []T, keep []bool) []T {
 	var out []T
 	for k, x := range xs {
@@ -948,12 +944,7 @@ func (pr *problem) least(ctx context.Context, k int, keep []bool, maxNodes int) 
 	if keep == nil {
 		keep = make([]bool, len(pr.specs))
 	}
-	var limits []decimal.Decimal
-	for j, l := range pr.limits {
-		if keep[j] {
-			limits = append(limits, l)
-		}
-	}
+	limits := keepOnly(pr.limits, keep)
 	for i := range c.items {
 		for oi := range c.items[i].opts {
 			o := &c.items[i].opts[oi]

@@ -496,8 +496,9 @@ func (b *builder) bounds(name string, p *Parameter, ep *engine.Param) {
 	}
 }
 
-// perMemberRule reports whether a declared rule is evaluated per member.
-func perMemberRule(r *Rule) bool {
+// IsPerMember reports whether a declared rule is evaluated per member:
+// it says so, or gives a value by member in any of its versions.
+func (r *Rule) IsPerMember() bool {
 	if r.PerMember.Value || len(r.ByMember.Entries) > 0 {
 		return true
 	}
@@ -528,7 +529,7 @@ func (b *builder) globalEnv() formula.Decls {
 		if !usableName(e.Key) {
 			continue
 		}
-		if perMemberRule(&e.Value) {
+		if e.Value.IsPerMember() {
 			env[e.Key] = formula.NumberMap
 		} else {
 			env[e.Key] = formula.Number
@@ -573,7 +574,7 @@ func (b *builder) ruleList() {
 		if !b.declare(e.Key, e.KeyPos, "rule") {
 			continue
 		}
-		perMember := perMemberRule(r)
+		perMember := r.IsPerMember()
 		if r.PerMember.Set && !r.PerMember.Value && perMember {
 			b.errorf(r.PerMember.Pos, "rule %s: per_member is false but the rule has by_member formulas", e.Key)
 		}
@@ -666,7 +667,7 @@ func (b *builder) compile(x Expr, env formula.Decls, perMember bool, what string
 			return nil
 		}
 		offset, msg, code := compileMessage(fe, func() []string { return b.envNames(env) }, b.formulas.Limits())
-		if d := b.declaredRule(fe.Name); errors.Is(fe, formula.ErrSumOfNumber) && perMember && d != nil && perMemberRule(d) {
+		if d := b.declaredRule(fe.Name); errors.Is(fe, formula.ErrSumOfNumber) && perMember && d != nil && d.IsPerMember() {
 			msg = fmt.Sprintf("sum(%s): inside a per-member rule, %s is the member's own value, a number, and sum needs the values of every member: compute sum(%s) in a global rule and read that rule here", fe.Name, fe.Name, fe.Name)
 		}
 		pos, line := x.PosAt(offset)
@@ -683,7 +684,7 @@ func (b *builder) compile(x Expr, env formula.Decls, perMember bool, what string
 				Msg: fmt.Sprintf("%s: ", what) + fmt.Sprintf(format, args...)})
 		}
 		if ref.Key != "" && b.members[ref.Key] == nil {
-			if d := b.declaredRule(ref.Name); d != nil && perMemberRule(d) {
+			if d := b.declaredRule(ref.Name); d != nil && d.IsPerMember() {
 				pos, line := x.PosAt(ref.KeyOffset)
 				b.errs = append(b.errs, &diag.Error{Pos: pos, Code: diag.Invalid, Source: line,
 					Msg: fmt.Sprintf("%s: %q is not a member%s; %s is per member, by member id", what, ref.Key, diag.Suggest(ref.Key, b.memberIDs()), ref.Name)})
@@ -702,7 +703,7 @@ func (b *builder) compile(x Expr, env formula.Decls, perMember bool, what string
 			}
 			if d := b.declaredRule(ref.Field); d == nil {
 				at("previous.%s: %s is not a parameter or a rule%s", ref.Field, ref.Field, diag.Suggest(ref.Field, b.envNames(env)))
-			} else if perMemberRule(d) {
+			} else if d.IsPerMember() {
 				at("previous.%s: last year's values are kept for parameters and global rules, and %s is per member", ref.Field, ref.Field)
 			}
 		}
@@ -780,7 +781,7 @@ func (b *builder) checkKey(key Text, what string) {
 	switch {
 	case r == nil:
 		b.errorf(key.Pos, "%s: key %s is not a rule%s", what, quote(key.Value), diag.Suggest(key.Value, slices.Sorted(maps.Keys(b.names))))
-	case !perMemberRule(r):
+	case !r.IsPerMember():
 		b.errorf(key.Pos, "%s: key %s is not a per-member rule (give it per_member: true or by_member formulas)", what, key.Value)
 	}
 }

@@ -203,7 +203,7 @@ func (b *builder) checkLimits(s *Service) bool {
 		for _, e := range f.Rules.Entries {
 			r := &e.Value
 			count(rules, 1, e.KeyPos)
-			if perMemberRule(r) {
+			if r.IsPerMember() {
 				perMember++
 			} else {
 				global++

@@ -149,7 +149,7 @@ func planWith(bills *Job, projects []engine.Project, p *engine.Project, start in
 	}
 	plan := &sheetPlan{with: map[string]int{}, without: map[string]int{}}
 	m := bills.Model()
-	plan.key, plan.label, plan.staffPool = m.ReferenceKey, "Projets retenus", referenceStaffPool(m)
+	plan.key, plan.label, plan.staffPool = m.ReferenceKey, "Projets retenus", ReferenceStaffPool(m)
 	current := map[string]int{}
 	if spec := bills.Portfolio(); spec != nil {
 		plan.key, plan.staffPool = spec.Key.Value, spec.StaffPool.Value
@@ -271,10 +271,11 @@ func planWith(bills *Job, projects []engine.Project, p *engine.Project, start in
 	return plan, nil
 }
 
-// referenceStaffPool is the pool that bills a portfolio's staff when the
-// scenario has no portfolio: the first pool shared by the reference key
-// that bears fees, else the first shared by it.
-func referenceStaffPool(m *engine.Model) string {
+// ReferenceStaffPool is the pool whose key and fees bill a portfolio's
+// staff when the scenario has no portfolio: the first pool shared by the
+// reference key that bears fees, else the first shared by it ("" when
+// none is).
+func ReferenceStaffPool(m *engine.Model) string {
 	first := ""
 	for _, p := range m.Pools {
 		if p.Key != m.ReferenceKey {

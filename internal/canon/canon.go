@@ -354,7 +354,7 @@ func reorder(n *yaml.Node, t reflect.Type) {
 	if n == nil || t == nil {
 		return
 	}
-	if elem, ok := mapValue(t); ok {
+	if elem, ok := fileschema.MapValue(t); ok {
 		if n.Kind == yaml.MappingNode {
 			for i := 0; i+1 < len(n.Content); i += 2 {
 				reorder(n.Content[i+1], elem)
@@ -411,22 +411,6 @@ func hasYAMLFields(t reflect.Type) bool {
 		}
 	}
 	return false
-}
-
-// mapValue reports whether t is a rules.Map, and the type of its values.
-func mapValue(t reflect.Type) (reflect.Type, bool) {
-	if t.Kind() != reflect.Struct || t.PkgPath() != textType.PkgPath() || !strings.HasPrefix(t.Name(), "Map[") {
-		return nil, false
-	}
-	entries, ok := t.FieldByName("Entries")
-	if !ok || entries.Type.Kind() != reflect.Slice {
-		return nil, false
-	}
-	value, ok := entries.Type.Elem().FieldByName("Value")
-	if !ok {
-		return nil, false
-	}
-	return value.Type, true
 }
 
 // same compares two documents value by value: kinds, resolved types,

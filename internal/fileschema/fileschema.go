@@ -163,9 +163,9 @@ func leaf(t reflect.Type) (object, bool) {
 	return nil, false
 }
 
-// isMap reports whether t is an instance of rules.Map, and returns the
+// MapValue reports whether t is an instance of rules.Map, and returns the
 // type of its values.
-func isMap(t reflect.Type) (reflect.Type, bool) {
+func MapValue(t reflect.Type) (reflect.Type, bool) {
 	if t.Kind() != reflect.Struct || t.PkgPath() != textType.PkgPath() || !strings.HasPrefix(t.Name(), "Map[") {
 		return nil, false
 	}
@@ -189,7 +189,7 @@ func (g *generator) schema(t reflect.Type, doc string) (object, error) {
 	if s, ok := leaf(t); ok {
 		return s, nil
 	}
-	if elem, ok := isMap(t); ok {
+	if elem, ok := MapValue(t); ok {
 		v, err := g.schema(elem, "")
 		if err != nil {
 			return nil, err

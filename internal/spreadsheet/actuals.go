@@ -23,18 +23,15 @@ import (
 //	paramètre  etc_dsi                      90
 //	paramètre  unites               ville   120
 //	émis                            ville   500 000       31/03/2026  R-2026-001
-var actualsColumns = []struct {
-	key   string
-	names []string
-}{
-	{"nature", []string{"nature", "type"}},
-	{"name", []string{"nom", "name", "poste ou parametre"}},
-	{"member", []string{"membre", "member"}},
-	{"value", []string{"valeur", "value", "montant", "amount"}},
-	{"date", []string{"date"}},
-	{"reference", []string{"reference"}},
-	{"source", []string{"source"}},
-	{"assumption", []string{"hypothese", "assumption"}},
+var actualsColumns = []column{
+	{"nature", []string{"nature", "type"}, false},
+	{"name", []string{"nom", "name", "poste ou parametre"}, false},
+	{"member", []string{"membre", "member"}, false},
+	{"value", []string{"valeur", "value", "montant", "amount"}, false},
+	{"date", []string{"date"}, false},
+	{"reference", []string{"reference"}, false},
+	{"source", []string{"source"}, false},
+	{"assumption", []string{"hypothese", "assumption"}, false},
 }
 
 // The natures of the rows.
@@ -46,31 +43,13 @@ const (
 	natureIssued    = "emis"
 )
 
-func actualsHeader(row tabular.Row) map[string]int {
-	out := map[string]int{}
-	for _, c := range actualsColumns {
-		out[c.key] = -1
-	}
-	for i, f := range row.Fields {
-		h := territory.Fold(f.Text)
-		for _, c := range actualsColumns {
-			for _, n := range c.names {
-				if h == n && out[c.key] < 0 {
-					out[c.key] = i
-				}
-			}
-		}
-	}
-	return out
-}
-
 // IsActuals reports whether a table's first row is the header of a
 // table of actual figures: a nature, a name and a value column.
 func IsActuals(t *tabular.Table) bool {
 	if len(t.Rows) == 0 {
 		return false
 	}
-	c := actualsHeader(t.Rows[0])
+	c := headerColumns(t.Rows[0], actualsColumns)
 	return c["nature"] >= 0 && c["name"] >= 0 && c["value"] >= 0
 }
 
@@ -84,30 +63,13 @@ func Actuals(t *tabular.Table, lang tabular.Lang) (*File, error) {
 		return nil, diag.Errorf(diag.Pos{File: t.Name}, diag.Invalid, "%s", lang.Say("la feuille est vide", "the sheet is empty"))
 	}
 	head := t.Rows[0]
-	cols := actualsHeader(head)
+	cols := headerColumns(head, actualsColumns)
 	if cols["nature"] < 0 || cols["name"] < 0 || cols["value"] < 0 {
 		return nil, diag.Errorf(head.Fields[0].Pos, diag.Invalid, "%s", lang.Say(
 			"la première ligne doit nommer les colonnes nature, nom, membre, valeur, date, référence, source, hypothèse",
 			"the first row must name the columns nature, nom (name), membre (member), valeur (value), date, référence, source, hypothèse (assumption)"))
 	}
-	field := func(r tabular.Row, key string) tabular.Field {
-		i := cols[key]
-		if i < 0 {
-			return tabular.Field{}
-		}
-		if i < len(r.Fields) {
-			f := r.Fields[i]
-			f.Text = strings.TrimSpace(f.Text)
-			return f
-		}
-		pos := head.Fields[i].Pos
-		if pos.Line > 0 {
-			pos = diag.Pos{File: pos.File, Line: r.Line}
-		} else {
-			pos = cellBelow(pos, r.Line)
-		}
-		return tabular.Field{Pos: pos}
-	}
+	field := func(r tabular.Row, key string) tabular.Field { return fieldAt(head, cols, r, key) }
 	var errs diag.List
 	check := func(fs ...tabular.Field) bool {
 		ok := true

@@ -2,6 +2,7 @@ package spreadsheet
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -16,11 +17,7 @@ import (
 
 // The columns of a parameters table, by the words a header may use
 // (compared without case or accents).
-var paramColumns = []struct {
-	key      string
-	names    []string
-	required bool
-}{
+var paramColumns = []column{
 	{"name", []string{"parametre", "parameter", "nom", "name"}, true},
 	{"date", []string{"date", "depuis", "since", "from", "annee", "year", "date d effet"}, false},
 	{"value", []string{"valeur", "value"}, true},
@@ -39,26 +36,57 @@ func IsParameters(t *tabular.Table) bool {
 	if len(t.Rows) == 0 {
 		return false
 	}
-	cols := headerColumns(t.Rows[0])
+	cols := headerColumns(t.Rows[0], paramColumns)
 	return cols["name"] >= 0 && cols["value"] >= 0 && cols["unit"] >= 0
 }
 
-func headerColumns(row tabular.Row) map[string]int {
+// column is a column a table may have: its key, the words a header may
+// use for it (folded: lower case, no accents), whether it is required.
+type column struct {
+	key      string
+	names    []string
+	required bool
+}
+
+// headerColumns gives the index of each of columns in a header row, -1
+// for those it lacks; the first header that names a column is the one.
+func headerColumns(row tabular.Row, columns []column) map[string]int {
 	out := map[string]int{}
-	for _, c := range paramColumns {
+	for _, c := range columns {
 		out[c.key] = -1
 	}
 	for i, f := range row.Fields {
 		h := territory.Fold(f.Text)
-		for _, c := range paramColumns {
-			for _, n := range c.names {
-				if h == n && out[c.key] < 0 {
-					out[c.key] = i
-				}
+		for _, c := range columns {
+			if out[c.key] < 0 && slices.Contains(c.names, h) {
+				out[c.key] = i
 			}
 		}
 	}
 	return out
+}
+
+// fieldAt is row r's cell in column key of a table whose header is head
+// and its columns cols, trimmed; the zero Field when the table lacks the
+// column, and an empty one placed under its header when the row is
+// shorter than the header.
+func fieldAt(head tabular.Row, cols map[string]int, r tabular.Row, key string) tabular.Field {
+	i := cols[key]
+	if i < 0 {
+		return tabular.Field{}
+	}
+	if i < len(r.Fields) {
+		f := r.Fields[i]
+		f.Text = strings.TrimSpace(f.Text)
+		return f
+	}
+	pos := head.Fields[i].Pos
+	if pos.Line > 0 { // a CSV line
+		pos = diag.Pos{File: pos.File, Line: r.Line}
+	} else {
+		pos = cellBelow(pos, r.Line)
+	}
+	return tabular.Field{Pos: pos}
 }
 
 // param is a parameter gathered from the rows that give it.
@@ -84,7 +112,7 @@ func Parameters(t *tabular.Table, name string, lang tabular.Lang) (*File, error)
 		return nil, diag.Errorf(diag.Pos{File: t.Name}, diag.Invalid, "%s", lang.Say("la feuille est vide", "the sheet is empty"))
 	}
 	head := t.Rows[0]
-	cols := headerColumns(head)
+	cols := headerColumns(head, paramColumns)
 	var errs diag.List
 	var missing []string
 	for _, c := range paramColumns {
@@ -100,24 +128,7 @@ func Parameters(t *tabular.Table, name string, lang tabular.Lang) (*File, error)
 	if len(t.Rows) == 1 {
 		return nil, diag.Errorf(head.Fields[0].Pos, diag.Invalid, "%s", lang.Say("aucune ligne de valeurs sous l'en-tête", "no row of values under the header"))
 	}
-	field := func(r tabular.Row, key string) tabular.Field {
-		i := cols[key]
-		if i < 0 {
-			return tabular.Field{}
-		}
-		if i < len(r.Fields) {
-			f := r.Fields[i]
-			f.Text = strings.TrimSpace(f.Text)
-			return f
-		}
-		pos := head.Fields[i].Pos
-		if pos.Line > 0 { // a CSV line
-			pos = diag.Pos{File: pos.File, Line: r.Line}
-		} else {
-			pos = cellBelow(pos, r.Line)
-		}
-		return tabular.Field{Pos: pos}
-	}
+	field := func(r tabular.Row, key string) tabular.Field { return fieldAt(head, cols, r, key) }
 	byName := map[string]*param{}
 	var order []*param
 	for _, r := range t.Rows[1:] {

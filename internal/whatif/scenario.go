@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/quotepart/quotepart/engine"
+	"github.com/quotepart/quotepart/internal/app"
 	"github.com/quotepart/quotepart/internal/formula"
 	"github.com/quotepart/quotepart/reports"
 	"github.com/shopspring/decimal"
@@ -106,7 +107,7 @@ func (s *Simulator) file(st State) ([]byte, []string, error) {
 
 	if st.ProjectsSet {
 		spec := mapping()
-		label, key, pool := "Projets retenus (simulation)", b.Model.ReferenceKey, staffPool(b.Model)
+		label, key, pool := "Projets retenus (simulation)", b.Model.ReferenceKey, app.ReferenceStaffPool(b.Model)
 		if p := b.Portfolio; p != nil {
 			if p.Label.Value != "" {
 				label = p.Label.Value
@@ -522,25 +523,6 @@ func memberOf(m *engine.Model, id string) *engine.Member {
 		}
 	}
 	return nil
-}
-
-// staffPool is the pool whose key and fees bill a portfolio's staff when
-// the scenario has no portfolio: the first pool shared by the reference
-// key, with fees if one has them.
-func staffPool(m *engine.Model) string {
-	first := ""
-	for _, p := range m.Pools {
-		if p.Key != m.ReferenceKey {
-			continue
-		}
-		if p.Fees {
-			return p.ID
-		}
-		if first == "" {
-			first = p.ID
-		}
-	}
-	return first
 }
 
 func (b *Base) param(name string) Param {

@@ -11,6 +11,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/quotepart/quotepart/engine"
+	"github.com/quotepart/quotepart/internal/app"
 	"github.com/quotepart/quotepart/reports"
 	"github.com/shopspring/decimal"
 )
@@ -272,7 +273,7 @@ func (s *Simulator) Parse(rawQuery string) (State, error) {
 		if st.ProjectsSet && len(st.Projects) == 0 && b.Portfolio != nil {
 			ps.add("projets", "le scénario « %s » adopte déjà des projets : gardez-en au moins un, ou partez d'un scénario sans portefeuille", b.Title)
 		}
-		if st.ProjectsSet && len(st.Projects) > 0 && b.Portfolio == nil && staffPool(b.Model) == "" {
+		if st.ProjectsSet && len(st.Projects) > 0 && b.Portfolio == nil && app.ReferenceStaffPool(b.Model) == "" {
 			ps.add("projets", "les règles n'ont pas de charge répartie par la clé de référence : impossible d'y ajouter des projets")
 		}
 	}
