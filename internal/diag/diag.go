@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"path/filepath"
 	"slices"
 	"strings"
 	"unicode"
@@ -19,10 +20,14 @@ type Pos struct {
 	Col  int
 }
 
-// String renders the position as file:line:col, leaving out what is unknown.
+// String renders the position as file:line:col, leaving out what is
+// unknown, for people: the file with the separators of the system it runs
+// on (regles\cles.yaml:12:9 on Windows, as its compilers and editors
+// write it). Machine outputs (JSON, SARIF, JUnit) keep File's forward
+// slashes.
 func (p Pos) String() string {
 	var b strings.Builder
-	b.WriteString(p.File)
+	b.WriteString(filepath.FromSlash(p.File))
 	if p.Line > 0 {
 		fmt.Fprintf(&b, ":%d", p.Line)
 		if p.Col > 0 {

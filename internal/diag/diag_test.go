@@ -3,6 +3,7 @@ package diag
 import (
 	"errors"
 	"fmt"
+	"runtime"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -19,6 +20,12 @@ func TestDetailDrawsCaretUnderColumn(t *testing.T) {
 }
 
 func TestPosString(t *testing.T) {
+	// A file in a folder is named with the separators of the system
+	// quotepart runs on, as its users write paths.
+	inFolder := "regles/cles.yaml:12:9"
+	if runtime.GOOS == "windows" {
+		inFolder = `regles\cles.yaml:12:9`
+	}
 	tests := []struct {
 		pos  Pos
 		want string
@@ -26,6 +33,8 @@ func TestPosString(t *testing.T) {
 		{Pos{File: "a.yaml", Line: 3, Col: 4}, "a.yaml:3:4"},
 		{Pos{File: "a.yaml", Line: 3}, "a.yaml:3"},
 		{Pos{File: "a.yaml"}, "a.yaml"},
+		{Pos{File: "regles/cles.yaml", Line: 12, Col: 9}, inFolder},
+		{Pos{File: "fiche.xlsx!Projet!C12"}, "fiche.xlsx!Projet!C12"},
 	}
 	for _, tt := range tests {
 		if got := tt.pos.String(); got != tt.want {

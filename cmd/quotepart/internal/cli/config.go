@@ -366,7 +366,7 @@ func resolve(cmd *cobra.Command, flags map[string]*pflag.Flag, cmdline map[strin
 		case os.Getenv(envName(name)) != "":
 			s.From, s.label, s.Value = envName(name), envName(name), v.GetString(name)
 		case inFile:
-			s.From = fmt.Sprintf("%s:%d", pv.pos.File, pv.pos.Line)
+			s.From = diag.Pos{File: pv.pos.File, Line: pv.pos.Line}.String()
 			s.label, s.pos, s.Value = pv.pos.String()+": "+name, pv.pos, v.GetString(name)
 		}
 		if s.From != fromFlag && s.From != fromDefault {
