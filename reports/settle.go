@@ -7,7 +7,7 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/quotepart/quotepart/billing"
+	"github.com/quotepart/quotepart/engine/billing"
 	"github.com/shopspring/decimal"
 )
 

@@ -12,8 +12,8 @@ import (
 	"strings"
 	"unicode"
 
-	"github.com/quotepart/quotepart/billing"
 	"github.com/quotepart/quotepart/engine"
+	"github.com/quotepart/quotepart/engine/billing"
 	"github.com/quotepart/quotepart/internal/diag"
 	"github.com/quotepart/quotepart/internal/formula"
 	"github.com/shopspring/decimal"

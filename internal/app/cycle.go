@@ -6,12 +6,12 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/quotepart/quotepart/actuals"
-	"github.com/quotepart/quotepart/billing"
 	"github.com/quotepart/quotepart/engine"
+	"github.com/quotepart/quotepart/engine/billing"
 	"github.com/quotepart/quotepart/internal/diag"
 	"github.com/quotepart/quotepart/reports"
 	"github.com/quotepart/quotepart/rules"
+	"github.com/quotepart/quotepart/rules/actuals"
 )
 
 // Basis is the figures a job runs on.

@@ -11,7 +11,6 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/quotepart/quotepart/actuals"
 	"github.com/quotepart/quotepart/engine"
 	"github.com/quotepart/quotepart/internal/diag"
 	"github.com/quotepart/quotepart/internal/formula"
@@ -20,6 +19,7 @@ import (
 	"github.com/quotepart/quotepart/internal/tabular"
 	"github.com/quotepart/quotepart/reports"
 	"github.com/quotepart/quotepart/rules"
+	"github.com/quotepart/quotepart/rules/actuals"
 	"github.com/quotepart/quotepart/scenarios"
 )
 

@@ -7,10 +7,10 @@ import (
 	"path"
 	"path/filepath"
 
-	"github.com/quotepart/quotepart/actuals"
 	"github.com/quotepart/quotepart/internal/diag"
 	"github.com/quotepart/quotepart/internal/formula"
 	"github.com/quotepart/quotepart/rules"
+	"github.com/quotepart/quotepart/rules/actuals"
 	"github.com/quotepart/quotepart/scenarios"
 )
 

@@ -7,9 +7,9 @@ import (
 	"reflect"
 	"strings"
 
-	"github.com/quotepart/quotepart/actuals"
 	"github.com/quotepart/quotepart/internal/casetest"
 	"github.com/quotepart/quotepart/rules"
+	"github.com/quotepart/quotepart/rules/actuals"
 	"github.com/quotepart/quotepart/scenarios"
 )
 

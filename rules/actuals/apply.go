@@ -5,8 +5,8 @@ import (
 	"strings"
 	"time"
 
-	"github.com/quotepart/quotepart/billing"
 	"github.com/quotepart/quotepart/engine"
+	"github.com/quotepart/quotepart/engine/billing"
 	"github.com/quotepart/quotepart/internal/diag"
 	"github.com/quotepart/quotepart/rules"
 	"github.com/shopspring/decimal"

@@ -6,10 +6,10 @@ import (
 	"testing"
 	"testing/fstest"
 
-	"github.com/quotepart/quotepart/actuals"
 	"github.com/quotepart/quotepart/engine"
 	"github.com/quotepart/quotepart/internal/diag"
 	"github.com/quotepart/quotepart/rules"
+	"github.com/quotepart/quotepart/rules/actuals"
 )
 
 // service is a service billed per use: a pool shared by the units of
