@@ -112,7 +112,7 @@ type (
 func checkJSON(w io.Writer, _ Lang, c *Check) error {
 	doc := checkDoc{Schema: CheckSchema, Provenance: c.Provenance.JSON(true), OK: c.OK(), Strict: c.Strict, Targets: []checkTargetDoc{}}
 	item := func(check string, e *diag.Error) checkItemDoc {
-		return checkItemDoc{Check: check, Code: string(e.Code), File: e.Pos.File, Line: e.Pos.Line, Col: e.Pos.Col, Message: e.Msg}
+		return checkItemDoc{Check: check, Code: string(e.Code), File: e.Pos.File, Line: e.Pos.Line, Col: e.Pos.Col, Message: e.Message()}
 	}
 	for _, t := range c.Targets {
 		td := checkTargetDoc{Name: t.Name, Kind: t.Kind, OK: t.OK(c.Strict), Summary: t.Summary, Errors: []checkItemDoc{}, Warnings: []checkItemDoc{}}
@@ -169,10 +169,10 @@ func (c *Check) annotations() []Annotation {
 			if rule == "" {
 				rule = string(diag.Invalid)
 			}
-			out = append(out, Annotation{Rule: rule, Level: LevelError, Pos: e.Pos, Title: "quotepart check", Message: e.Msg})
+			out = append(out, Annotation{Rule: rule, Level: LevelError, Pos: e.Pos, Title: "quotepart check", Message: e.Message()})
 		}
 		for _, f := range t.Warnings {
-			out = append(out, Annotation{Rule: f.Check, Level: warn, Pos: f.Pos, Title: "quotepart check: " + f.Check, Message: f.Msg})
+			out = append(out, Annotation{Rule: f.Check, Level: warn, Pos: f.Pos, Title: "quotepart check: " + f.Check, Message: f.Message()})
 		}
 	}
 	return out

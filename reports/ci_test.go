@@ -186,3 +186,21 @@ func TestFileURI(t *testing.T) {
 		}
 	}
 }
+
+// A message of a megabyte (a rule file can make one: a label or a name
+// quoted in it) is cut in every machine output as in the text one, so that
+// a CI log or an upload stays small.
+func TestCheckOutputsCutLongMessages(t *testing.T) {
+	long := "unknown name " + strings.Repeat("x", 1<<20)
+	c := &Check{Provenance: testProvenance, Targets: []CheckTarget{{Name: "regles", Kind: "rules",
+		Errors: diag.List{diag.Errorf(diag.Pos{File: "regles/a.yaml", Line: 1, Col: 1}, diag.NotFound, "%s", long)}}}}
+	for _, f := range []Format{JSON, SARIF, GitHub} {
+		var b bytes.Buffer
+		if err := CheckOutput.Render(&b, f, French, c); err != nil {
+			t.Fatal(err)
+		}
+		if b.Len() > 64<<10 {
+			t.Errorf("%s: %d bytes for one error", f, b.Len())
+		}
+	}
+}

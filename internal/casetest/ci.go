@@ -39,7 +39,7 @@ func (r *Report) annotations() []reports.Annotation {
 					pos = c.Pos
 				}
 				out = append(out, reports.Annotation{Rule: ruleError, Level: reports.LevelError, Pos: pos, Title: title,
-					Message: fmt.Sprintf("case %q could not run: %s", c.Name, e.Msg)})
+					Message: fmt.Sprintf("case %q could not run: %s", c.Name, e.Message())})
 			}
 		}
 	}

@@ -157,6 +157,11 @@ func (e *Error) Detail() string {
 	return b.String()
 }
 
+// Message is the error's message alone, cut to MessageWidth characters as
+// Detail cuts it: for outputs that give the position apart (JSON, SARIF,
+// CI annotations).
+func (e *Error) Message() string { return cut(e.Msg, MessageWidth) }
+
 // cut shortens s to n characters, the last one an ellipsis, when longer.
 func cut(s string, n int) string {
 	if utf8.RuneCountInString(s) <= n {
