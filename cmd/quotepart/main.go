@@ -1,6 +1,3 @@
-// Command quotepart computes, year by year, what each member of a shared
-// public service pays, from rule files written as expressions. Run
-// `quotepart help` for the commands.
 package main
 
 import (
