@@ -30,6 +30,41 @@ type SourceFile struct {
 	Skipped *diag.Error
 }
 
+// FolderFS is the files of the folder dir, as os.DirFS gives them, except
+// that a symbolic link is followed only while it stays inside dir: a rule
+// file may come from a merge request, and a link in it to a file of the
+// machine that checks it (a CI runner's credentials) would otherwise be
+// read, and its lines quoted in the error messages. Opening a path that
+// leaves dir fails with an error that ReadError words as such.
+func FolderFS(dir string) fs.FS { return folderFS(dir) }
+
+type folderFS string
+
+func (dir folderFS) Open(name string) (fs.File, error) {
+	if !fs.ValidPath(name) {
+		return nil, &fs.PathError{Op: "open", Path: name, Err: fs.ErrInvalid}
+	}
+	f, err := os.OpenInRoot(string(dir), filepath.FromSlash(name))
+	if err != nil {
+		return nil, err
+	}
+	return f, nil
+}
+
+// Stat describes a file without opening it, as os.DirFS does: opening a
+// named pipe to learn what it is would wait for a writer.
+func (dir folderFS) Stat(name string) (fs.FileInfo, error) {
+	if !fs.ValidPath(name) {
+		return nil, &fs.PathError{Op: "stat", Path: name, Err: fs.ErrInvalid}
+	}
+	root, err := os.OpenRoot(string(dir))
+	if err != nil {
+		return nil, err
+	}
+	defer root.Close()
+	return root.Stat(filepath.FromSlash(name))
+}
+
 // ReadFolder reads, in name order, the files directly inside dir of fsys
 // whose names keep accepts, and names them display/name. Every loader of
 // quotepart files (rules, scenarios, projects, test cases) lists its folder
@@ -39,7 +74,8 @@ type SourceFile struct {
 //     .#regles.yaml) are never read, nor are sub-folders;
 //   - only regular files are read, a symbolic link being followed: a named
 //     pipe, a device or a socket is refused by name, since reading one
-//     could block or never end;
+//     could block or never end; through FolderFS, a link that leads out
+//     of the folder is refused too;
 //   - a file larger than MaxFileSize, more than MaxFolderFiles files, or
 //     more than MaxFolderSize bytes in all, is an error of code
 //     diag.Limit;

@@ -83,6 +83,34 @@ func TestReadFolderFollowsSymlinksToRegularFiles(t *testing.T) {
 	}
 }
 
+// Through FolderFS, a link is followed only while it stays in the folder:
+// one that leads out is refused, by name, and nothing of its target shows.
+func TestFolderFSRefusesLinksOut(t *testing.T) {
+	outside := writeFiles(t, map[string]string{"secret.txt": "token: hunter2\nnot yaml\n"})
+	dir := writeFiles(t, map[string]string{"a.yaml": "members: []\n"})
+	if err := os.Symlink(filepath.Join(outside, "secret.txt"), filepath.Join(dir, "z.yaml")); err != nil {
+		t.Skip("no symbolic links here:", err)
+	}
+	if err := os.Symlink("a.yaml", filepath.Join(dir, "b.yaml")); err != nil {
+		t.Fatal(err)
+	}
+	got, err := rules.ReadFolder(rules.FolderFS(dir), ".", "r", "the rules folder", rules.IsRuleFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != 3 || got[1].Err != nil || string(got[1].Data) != "members: []\n" {
+		t.Fatalf("got %+v, want b.yaml read through its link inside the folder", got)
+	}
+	// The message os.Root gives is not exported; diag.ReadError words it,
+	// and this pins it.
+	if want := "r/z.yaml: a link that leads out of its folder: quotepart reads only the files inside the folders it is given"; got[2].Err == nil || got[2].Err.Error() != want {
+		t.Errorf("z.yaml: %v, want %q", got[2].Err, want)
+	}
+	if _, err := rules.Load(rules.FolderFS(dir), ".", "r"); err == nil || strings.Contains(err.Error(), "hunter2") {
+		t.Errorf("Load: %v", err)
+	}
+}
+
 func TestReadFolderRefusesDevices(t *testing.T) {
 	if _, err := os.Stat("/dev/zero"); err != nil {
 		t.Skip("no /dev/zero here")

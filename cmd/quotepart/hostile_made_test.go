@@ -20,6 +20,15 @@ var hostileMade = map[string]func(dir string) error{
 	"fifo": func(dir string) error { return syscall.Mkfifo(filepath.Join(dir, "z.yaml"), 0o600) },
 	// A link to /dev/zero: reading it grew memory without bound.
 	"dev_zero": func(dir string) error { return os.Symlink("/dev/zero", filepath.Join(dir, "zero.yaml")) },
+	// A link to a file of the machine outside the folder (a CI runner's
+	// credentials): its lines were quoted in the error messages.
+	"link_out": func(dir string) error {
+		secret := filepath.Join(filepath.Dir(dir), "secret.txt")
+		if err := os.WriteFile(secret, []byte("token: hunter2\nnot yaml\n"), 0o600); err != nil {
+			return err
+		}
+		return os.Symlink(secret, filepath.Join(dir, "cle.yaml"))
+	},
 	// A file of 64 MiB (sparse: it costs no disk), refused before it is
 	// read.
 	"huge_file": func(dir string) error {

@@ -193,7 +193,7 @@ func DisplayName(dir string) string {
 }
 
 func dirSource(dir string) Source {
-	return Source{FS: os.DirFS(dir), Dir: ".", Display: filepath.ToSlash(filepath.Clean(dir))}
+	return Source{FS: rules.FolderFS(dir), Dir: ".", Display: filepath.ToSlash(filepath.Clean(dir))}
 }
 
 // LoadRules loads the rule set of a folder or of a single rule file; ""
@@ -235,7 +235,7 @@ func LoadRuleFiles(paths []string, opts ...rules.Option) (*rules.Set, error) {
 		errs.Add(err)
 		if f != nil {
 			dir := filepath.Dir(p)
-			errs.Add(f.ReadData(rules.FSDataReader(os.DirFS(dir), ".", filepath.ToSlash(dir))))
+			errs.Add(f.ReadData(rules.FSDataReader(rules.FolderFS(dir), ".", filepath.ToSlash(dir))))
 		}
 		files = append(files, rules.NamedFile{Path: src.Path, File: f})
 	}

@@ -40,7 +40,7 @@ func Groups(ctx context.Context, paths []string, folders app.Folders) ([]Group, 
 				errs.Add(err)
 				continue
 			}
-			files, err := LoadDir(os.DirFS(p), ".", filepath.ToSlash(filepath.Clean(p)))
+			files, err := LoadDir(rules.FolderFS(p), ".", filepath.ToSlash(filepath.Clean(p)))
 			errs.Add(err)
 			groups = append(groups, Group{Workspace: ws, Files: files})
 		default:
@@ -71,7 +71,7 @@ func Groups(ctx context.Context, paths []string, folders app.Folders) ([]Group, 
 			if folders.Rules == "" {
 				files, err = LoadDir(rules.Defaults(), ".", rules.DefaultDir)
 			} else if info, serr := os.Stat(folders.Rules); serr == nil && info.IsDir() {
-				files, err = LoadDir(os.DirFS(folders.Rules), ".", filepath.ToSlash(filepath.Clean(folders.Rules)))
+				files, err = LoadDir(rules.FolderFS(folders.Rules), ".", filepath.ToSlash(filepath.Clean(folders.Rules)))
 			}
 			errs.Add(err)
 		}

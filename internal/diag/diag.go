@@ -252,8 +252,20 @@ func Cause(err error) error {
 }
 
 // ReadError is the error of a file that cannot be read, positioned on it.
+// A symbolic link that leads out of the folder it was read from (see
+// rules.FolderFS) is said to be one.
 func ReadError(file string, err error) *Error {
+	if escapesFolder(err) {
+		return Errorf(Pos{File: file}, Invalid, "a link that leads out of its folder: quotepart reads only the files inside the folders it is given")
+	}
 	return Errorf(Pos{File: file}, NotFound, "cannot read: %v", Cause(err))
+}
+
+// escapesFolder reports whether err is os.Root's refusal of a path that
+// leaves the root, which the os package does not export: its message is
+// pinned by a test of rules.FolderFS.
+func escapesFolder(err error) bool {
+	return err != nil && Cause(err).Error() == "path escapes from parent"
 }
 
 // Flatten returns err as a list of diagnostics: the list itself, a single
