@@ -210,13 +210,7 @@ func TestPageSelectsShowTheirText(t *testing.T) {
 // there, the form is not, and it holds on few pages.
 func TestPagePrintsToPDF(t *testing.T) {
 	needChromium(t)
-	pdftotext, err := exec.LookPath("pdftotext")
-	if err != nil {
-		if os.Getenv("CI") != "" {
-			t.Fatalf("pdftotext is missing in CI: .ci/run installs it (apt-get install -y poppler-utils)")
-		}
-		t.Skip("pdftotext not found: install poppler-utils (apt-get install -y poppler-utils) to run the print test")
-	}
+	pdftotext := needTool(t, "pdftotext", "poppler-utils")
 	dir := t.TempDir()
 	srv := httptest.NewServer(newServeHandler(t))
 	defer srv.Close()
