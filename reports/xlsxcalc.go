@@ -430,55 +430,125 @@ const (
 	calcFirstCol = 3
 )
 
+// The rows and columns of a year sheet that are fixed.
+const (
+	calcHeadRow   = 4  // the header of the global block
+	calcAmountCol = 10 // a member's part of a pool, in its allocation
+	calcFeeCol    = 17 // a member's fees of a pool, in its allocation
+	calcOrderCol  = 18 // the rank of a member's id, which breaks ties
+)
+
+// globalRow is a row of a year sheet's global block. Its key says what it
+// holds: "months", "year", "fee", or a prefix ("p:" parameter, "prev:"
+// previous value, "r:" rule, "pool:" pool) and a name.
+type globalRow struct {
+	key, name, label, unit string
+	row                    int
+}
+
+// yearWriter writes one year sheet. The layout (every row and column) is
+// worked out first, so that a formula can refer to a cell written later.
+type yearWriter struct {
+	b      *calcBook
+	s      *sheetWriter
+	w      calcWords
+	p      *ScenarioPart
+	m      *engine.Model
+	y      *engine.Year
+	params *paramCells
+	prev   *yearCalc
+
+	segs        []*segmentCalc
+	formulaCol  int // the rule's formula as written, right of the periods
+	noteCol     int
+	rows        []*globalRow // the global block, in order
+	byKey       map[string]*globalRow
+	prevNames   []string // the names read as previous.x
+	memberRules []*engine.Rule
+	attrs       []string // the member attributes the formulas read
+	blockHead   []int    // the header row of each period's per-member block
+	poolsRow    int      // the first row of the pools' allocations
+	totalMonths int
+
+	names    map[string]string // the defined name of a global row, by key
+	used     map[string]bool   // the keys whose name a formula reads
+	last     map[string]string // see yearCalc
+	order    []int             // see idOrder
+	partRows map[string]int    // the first member row of each pool's allocation
+}
+
+// allocRows are the rows of a pool's allocation: its members' first and
+// last, and the total below them (the cents to share below the total).
+type allocRows struct{ first, last, total int }
+
+// yearSheet writes the sheet that computes year y of scenario p. prev is
+// the sheet of the year before, when the workbook has it: its values are
+// what previous.x reads.
 func (b *calcBook) yearSheet(p *ScenarioPart, params *paramCells, y *engine.Year, prev *yearCalc) (*yearCalc, error) {
-	m := p.Model
-	w := b.w
 	name := b.sheetName(fmt.Sprintf("%s %d", p.Result.ID, y.Year))
 	if _, err := b.f.NewSheet(name); err != nil {
 		return nil, err
 	}
-	s := &sheetWriter{b: b, name: name}
-	segs := make([]*segmentCalc, len(y.Segments))
+	yw := &yearWriter{b: b, s: &sheetWriter{b: b, name: name}, w: b.w, p: p, m: p.Model, y: y, params: params, prev: prev,
+		byKey: map[string]*globalRow{}, names: map[string]string{}, used: map[string]bool{}, last: map[string]string{}}
+	yw.layoutPeriods()
+	yw.layoutGlobalBlock()
+	yw.layoutMemberBlocks()
+	yw.chooseNames()
+
+	yw.header()
+	yw.globalBlock()
+	yw.memberBlocks()
+	yw.bills(yw.allocations(yw.poolsRow))
+	yw.defineNames()
+	yw.frame()
+	return &yearCalc{year: y.Year, sheet: name, last: yw.last}, yw.s.finish()
+}
+
+// layoutPeriods places the periods of the year, one column each in the
+// global block, and lists the members present in each.
+func (yw *yearWriter) layoutPeriods() {
+	y := yw.y
+	yw.segs = make([]*segmentCalc, len(y.Segments))
 	for i := range y.Segments {
 		sg := &y.Segments[i]
 		sc := &segmentCalc{seg: sg, day: engine.NewDate(y.Year, time.Month(sg.FromMonth), 1), col: calcFirstCol + i, rows: map[string]int{}}
-		for _, mem := range m.Members {
+		for _, mem := range yw.m.Members {
 			if _, ok := sg.MemberValues[mem.ID]; ok {
 				sc.members = append(sc.members, mem.ID)
 			}
 		}
-		segs[i] = sc
+		yw.segs[i] = sc
+		yw.totalMonths += sg.Months
 	}
-	formulaCol := calcFirstCol + len(segs)
-	noteCol := formulaCol + 1
-	single := len(segs) == 1
+	yw.formulaCol = calcFirstCol + len(yw.segs)
+	yw.noteCol = yw.formulaCol + 1
+}
 
-	// The names of the global block, in order.
-	type globalRow struct {
-		key, name, label, unit string
-		row                    int
-	}
-	var rows []*globalRow
-	byKey := map[string]*globalRow{}
+// single reports whether the year has one period.
+func (yw *yearWriter) single() bool { return len(yw.segs) == 1 }
+
+// layoutGlobalBlock lists the rows of the global block, in order.
+func (yw *yearWriter) layoutGlobalBlock() {
+	m, w := yw.m, yw.w
 	add := func(key, name, label, unit string) {
 		g := &globalRow{key: key, name: name, label: label, unit: unit}
-		rows = append(rows, g)
-		byKey[key] = g
+		yw.rows = append(yw.rows, g)
+		yw.byKey[key] = g
 	}
 	add("months", w.months, "", "")
 	add("year", w.year, "", "")
 	for _, prm := range m.Params {
 		add("p:"+prm.Name, prm.Name, cmpOr(prm.Label, oneLine(prm.Description)), prm.Unit)
 	}
-	prevNames := previousReads(m)
-	for _, n := range prevNames {
+	yw.prevNames = previousReads(m)
+	for _, n := range yw.prevNames {
 		add("prev:"+n, "previous."+n, w.previous, "")
 	}
-	var memberRules []*engine.Rule
 	for i := range m.Rules {
 		r := &m.Rules[i]
 		if r.PerMember {
-			memberRules = append(memberRules, r)
+			yw.memberRules = append(yw.memberRules, r)
 			continue
 		}
 		add("r:"+r.Name, r.Name, cmpOr(r.Label, oneLine(r.Description)), r.Unit)
@@ -487,17 +557,19 @@ func (b *calcBook) yearSheet(p *ScenarioPart, params *paramCells, y *engine.Year
 		add("pool:"+pl.ID, fmt.Sprintf(w.pool, pl.ID), pl.Label, "EUR")
 	}
 	add("fee", w.feeRate, "", "")
-	const head = 4
-	for i, g := range rows {
-		g.row = head + 1 + i
+	for i, g := range yw.rows {
+		g.row = calcHeadRow + 1 + i
 	}
-	attrs := attributesRead(m)
+	yw.attrs = attributesRead(m)
+}
 
-	// The per-member blocks, one per period, below the global block.
-	row := head + len(rows) + 3
-	blockHead := make([]int, len(segs))
-	for i, sc := range segs {
-		blockHead[i] = row
+// layoutMemberBlocks places the per-member blocks, one per period, below
+// the global block, and the pools' allocations below them.
+func (yw *yearWriter) layoutMemberBlocks() {
+	row := calcHeadRow + len(yw.rows) + 3
+	yw.blockHead = make([]int, len(yw.segs))
+	for i, sc := range yw.segs {
+		yw.blockHead[i] = row
 		sc.first = row + 1
 		for k, id := range sc.members {
 			sc.rows[id] = row + 1 + k
@@ -505,110 +577,140 @@ func (b *calcBook) yearSheet(p *ScenarioPart, params *paramCells, y *engine.Year
 		sc.last = row + len(sc.members)
 		row += len(sc.members) + 3
 	}
-	attrCol := func(a string) int { return calcFirstCol + slices.Index(attrs, a) }
-	ruleCol := func(r string) int {
-		return calcFirstCol + len(attrs) + slices.IndexFunc(memberRules, func(x *engine.Rule) bool { return x.Name == r })
-	}
-	isMemberRule := func(n string) bool {
-		return slices.ContainsFunc(memberRules, func(x *engine.Rule) bool { return x.Name == n })
-	}
+	yw.poolsRow = row + 1
+}
 
-	// Defined names: in a year of one period, each parameter, global rule
-	// and previous value is a name of the sheet, so that formulas read as
-	// the rules do (=etc_service*cout_moyen_etc).
-	// Only the names formulas read are defined, once the sheet is
-	// written (see below), and no more than maxNames in a workbook:
-	// excelize checks each new name against every name already defined,
-	// sheet by sheet, which makes defining names quadratic.
-	names := map[string]string{}
-	used := map[string]bool{}
-	if single && b.names < maxNames {
-		taken := map[string]int{}
-		for _, g := range rows {
-			if strings.HasPrefix(g.key, "p:") || strings.HasPrefix(g.key, "r:") {
-				taken[strings.ToLower(g.name)]++
+// attrCol is the column of member attribute a in the per-member blocks.
+func (yw *yearWriter) attrCol(a string) int { return calcFirstCol + slices.Index(yw.attrs, a) }
+
+// ruleCol is the column of per-member rule r in the per-member blocks.
+func (yw *yearWriter) ruleCol(r string) int {
+	return calcFirstCol + len(yw.attrs) + slices.IndexFunc(yw.memberRules, func(x *engine.Rule) bool { return x.Name == r })
+}
+
+func (yw *yearWriter) isMemberRule(n string) bool {
+	return slices.ContainsFunc(yw.memberRules, func(x *engine.Rule) bool { return x.Name == n })
+}
+
+// chooseNames picks the defined names of the sheet.
+//
+// In a year of one period, each parameter, global rule and previous value
+// is a name of the sheet, so that formulas read as the rules do
+// (=etc_service*cout_moyen_etc). Only the names formulas read are defined,
+// once the sheet is written (defineNames), and no more than maxNames in a
+// workbook: excelize checks each new name against every name already
+// defined, sheet by sheet, which makes defining names quadratic.
+func (yw *yearWriter) chooseNames() {
+	if !yw.single() || yw.b.names >= maxNames {
+		return
+	}
+	nameable := func(g *globalRow) bool { return strings.HasPrefix(g.key, "p:") || strings.HasPrefix(g.key, "r:") }
+	// A spreadsheet's names ignore case: two rules that differ only by it
+	// keep their cell references.
+	taken := map[string]int{}
+	for _, g := range yw.rows {
+		if nameable(g) {
+			taken[strings.ToLower(g.name)]++
+		}
+	}
+	for _, g := range yw.rows {
+		if !nameable(g) || !excelName(g.name) || taken[strings.ToLower(g.name)] > 1 {
+			continue
+		}
+		yw.names[g.key] = g.name
+	}
+}
+
+// ref is how a formula of period sc refers to the global row key: its
+// defined name, or its cell.
+func (yw *yearWriter) ref(key string, sc *segmentCalc) (string, bool) {
+	g := yw.byKey[key]
+	if g == nil {
+		return "", false
+	}
+	if n, ok := yw.names[key]; ok {
+		yw.used[key] = true
+		return n, true
+	}
+	return absCell(sc.col, g.row), true
+}
+
+// namesFor are the cells a formula of period sc reads, in the row of
+// member (or in the global block, when member is "").
+func (yw *yearWriter) namesFor(sc *segmentCalc, member string) *xlNames {
+	return &xlNames{
+		global: func(nm string) (string, bool) {
+			if r, ok := yw.ref("p:"+nm, sc); ok {
+				return r, true
 			}
-		}
-		for _, g := range rows {
-			if !(strings.HasPrefix(g.key, "p:") || strings.HasPrefix(g.key, "r:")) || !excelName(g.name) || taken[strings.ToLower(g.name)] > 1 {
-				continue
+			return yw.ref("r:"+nm, sc)
+		},
+		perMember: yw.isMemberRule,
+		own: func(r string) (string, bool) {
+			row, ok := sc.rows[member]
+			return absCell(yw.ruleCol(r), row), ok && member != ""
+		},
+		column: func(r string) (string, bool) {
+			if len(sc.members) == 0 {
+				return "", false
 			}
-			names[g.key] = g.name
-		}
+			return absCell(yw.ruleCol(r), sc.first) + ":" + absCell(yw.ruleCol(r), sc.last), true
+		},
+		at: func(r, mem string) (string, bool) {
+			row, ok := sc.rows[mem]
+			return absCell(yw.ruleCol(r), row), ok
+		},
+		attr: func(a string) (string, bool) {
+			row, ok := sc.rows[member]
+			return absCell(yw.attrCol(a), row), ok && member != "" && slices.Contains(yw.attrs, a)
+		},
+		previous: func(nm string) (string, bool) { return yw.ref("prev:"+nm, sc) },
+		year:     absCell(sc.col, yw.byKey["year"].row),
+		inMember: member != "",
 	}
-	ref := func(key string, sc *segmentCalc) (string, bool) {
-		g := byKey[key]
-		if g == nil {
-			return "", false
-		}
-		if n, ok := names[key]; ok {
-			used[key] = true
-			return n, true
-		}
-		return absCell(sc.col, g.row), true
-	}
-	namesFor := func(sc *segmentCalc, member string) *xlNames {
-		n := &xlNames{
-			global: func(nm string) (string, bool) {
-				if r, ok := ref("p:"+nm, sc); ok {
-					return r, true
-				}
-				return ref("r:"+nm, sc)
-			},
-			perMember: isMemberRule,
-			own: func(r string) (string, bool) {
-				row, ok := sc.rows[member]
-				return absCell(ruleCol(r), row), ok && member != ""
-			},
-			column: func(r string) (string, bool) {
-				if len(sc.members) == 0 {
-					return "", false
-				}
-				return absCell(ruleCol(r), sc.first) + ":" + absCell(ruleCol(r), sc.last), true
-			},
-			at: func(r, mem string) (string, bool) {
-				row, ok := sc.rows[mem]
-				return absCell(ruleCol(r), row), ok
-			},
-			attr: func(a string) (string, bool) {
-				row, ok := sc.rows[member]
-				return absCell(attrCol(a), row), ok && member != "" && slices.Contains(attrs, a)
-			},
-			previous: func(nm string) (string, bool) { return ref("prev:"+nm, sc) },
-			year:     absCell(sc.col, byKey["year"].row),
-			inMember: member != "",
-		}
-		return n
-	}
-	// put writes a formula, or the value quotepart computed with a note.
-	put := func(col, row int, f *engine.Formula, n *xlNames, value decimal.Decimal) {
-		if f == nil {
-			s.number(col, row, value, "computed")
-			return
-		}
-		text, err := translate(f, n)
-		if err != nil {
-			s.number(col, row, value, "computed")
-			s.comment(col, row, fmt.Sprintf(w.computed, err))
-			return
-		}
-		s.formula(col, row, text, "number")
-	}
+}
 
-	// Title and header.
-	s.text(1, 1, fmt.Sprintf(w.yearTitle, p.Result.Title+" ("+p.Result.ID+")", y.Year), "title")
-	s.text(1, 2, fmt.Sprintf(w.intro, params.sheet), "note")
-	s.text(calcNameCol, head, w.name, "head")
-	s.text(calcLabelCol, head, w.label, "head")
-	for _, sc := range segs {
-		last := sc.seg.FromMonth + sc.seg.Months - 1
-		s.text(sc.col, head, fmt.Sprintf(w.period, monthName(sc.seg.FromMonth, b.lang), monthName(last, b.lang), sc.seg.Months), "head")
+// put writes a formula, or the value quotepart computed with a note.
+func (yw *yearWriter) put(col, row int, f *engine.Formula, n *xlNames, value decimal.Decimal) {
+	s := yw.s
+	if f == nil {
+		s.number(col, row, value, "computed")
+		return
 	}
-	s.text(formulaCol, head, w.formula, "head")
-	s.text(noteCol, head, w.note, "head")
+	text, err := translate(f, n)
+	if err != nil {
+		s.number(col, row, value, "computed")
+		s.comment(col, row, fmt.Sprintf(yw.w.computed, err))
+		return
+	}
+	s.formula(col, row, text, "number")
+}
 
-	// The global block.
-	for _, g := range rows {
+// periodLabel is "janv.–juin (6 mois)".
+func (yw *yearWriter) periodLabel(sc *segmentCalc) string {
+	last := sc.seg.FromMonth + sc.seg.Months - 1
+	return fmt.Sprintf(yw.w.period, monthName(sc.seg.FromMonth, yw.b.lang), monthName(last, yw.b.lang), sc.seg.Months)
+}
+
+// header writes the title and the header of the global block.
+func (yw *yearWriter) header() {
+	s, w, res := yw.s, yw.w, yw.p.Result
+	s.text(1, 1, fmt.Sprintf(w.yearTitle, res.Title+" ("+res.ID+")", yw.y.Year), "title")
+	s.text(1, 2, fmt.Sprintf(w.intro, yw.params.sheet), "note")
+	s.text(calcNameCol, calcHeadRow, w.name, "head")
+	s.text(calcLabelCol, calcHeadRow, w.label, "head")
+	for _, sc := range yw.segs {
+		s.text(sc.col, calcHeadRow, yw.periodLabel(sc), "head")
+	}
+	s.text(yw.formulaCol, calcHeadRow, w.formula, "head")
+	s.text(yw.noteCol, calcHeadRow, w.note, "head")
+}
+
+// globalBlock writes the global block: its names and labels, then the
+// values of each period.
+func (yw *yearWriter) globalBlock() {
+	s := yw.s
+	for _, g := range yw.rows {
 		s.text(calcNameCol, g.row, g.name, "code")
 		label := g.label
 		if g.unit != "" {
@@ -616,220 +718,287 @@ func (b *calcBook) yearSheet(p *ScenarioPart, params *paramCells, y *engine.Year
 		}
 		s.text(calcLabelCol, g.row, label, "")
 	}
-	last := map[string]string{}
-	for si, sc := range segs {
-		sg := sc.seg
-		n := namesFor(sc, "")
-		s.integer(sc.col, byKey["months"].row, sg.Months, "integer")
-		s.integer(sc.col, byKey["year"].row, y.Year, "integer")
-		for _, prm := range m.Params {
-			g := byKey["p:"+prm.Name]
-			j := -1
-			for k, v := range prm.Values {
-				if !sc.day.Before(v.From) {
-					j = k
-				}
-			}
-			if j >= 0 {
-				s.formula(sc.col, g.row, params.cells[prm.Name][j], "number")
-				if si == 0 && len(prm.Values) > 1 {
-					s.text(noteCol, g.row, fmt.Sprintf("%s %s", w.since, Date(prm.Values[j].From, b.lang)), "note")
-				}
-			}
-			if si == len(segs)-1 {
-				last[prm.Name] = quoteSheet(name) + "!" + absCell(sc.col, g.row)
-			}
-		}
-		for _, pn := range prevNames {
-			g := byKey["prev:"+pn]
-			if prev != nil && prev.last[pn] != "" {
-				s.formula(sc.col, g.row, prev.last[pn], "number")
-				continue
-			}
-			if v, ok := y.Previous[pn]; ok {
-				s.number(sc.col, g.row, v, "computed")
-				s.comment(sc.col, g.row, fmt.Sprintf(w.previousValue, y.Year-1, y.Year-1))
+	for si, sc := range yw.segs {
+		n := yw.namesFor(sc, "")
+		s.integer(sc.col, yw.byKey["months"].row, sc.seg.Months, "integer")
+		s.integer(sc.col, yw.byKey["year"].row, yw.y.Year, "integer")
+		yw.globalParams(si, sc)
+		yw.globalPrevious(sc)
+		yw.globalRules(si, sc, n)
+		yw.globalPools(si, sc, n)
+	}
+}
+
+// globalParams refers to the parameters' values in force in period si.
+// The last period's cells are what the next year's previous.x reads.
+func (yw *yearWriter) globalParams(si int, sc *segmentCalc) {
+	s, w := yw.s, yw.w
+	for _, prm := range yw.m.Params {
+		g := yw.byKey["p:"+prm.Name]
+		j := -1
+		for k, v := range prm.Values {
+			if !sc.day.Before(v.From) {
+				j = k
 			}
 		}
-		for _, r := range m.Rules {
-			if r.PerMember {
-				continue
-			}
-			g := byKey["r:"+r.Name]
-			if v := versionAt(&r, sc.day); v != nil {
-				put(sc.col, g.row, v.Expr, n, sg.Values[r.Name])
-				if si == 0 && v.Expr != nil {
-					s.text(formulaCol, g.row, oneLine(v.Expr.Program.Source()), "code")
-				}
-			}
-			if si == len(segs)-1 {
-				last[r.Name] = quoteSheet(name) + "!" + absCell(sc.col, g.row)
+		if j >= 0 {
+			s.formula(sc.col, g.row, yw.params.cells[prm.Name][j], "number")
+			if si == 0 && len(prm.Values) > 1 {
+				s.text(yw.noteCol, g.row, fmt.Sprintf("%s %s", w.since, Date(prm.Values[j].From, yw.b.lang)), "note")
 			}
 		}
-		for _, pl := range m.Pools {
-			g := byKey["pool:"+pl.ID]
-			put(sc.col, g.row, pl.Amount, n, sg.PoolAmounts[pl.ID])
-			if si == 0 && pl.Amount != nil {
-				s.text(formulaCol, g.row, oneLine(pl.Amount.Program.Source()), "code")
-			}
-		}
-		g := byKey["fee"]
-		if m.FeeRate != nil {
-			put(sc.col, g.row, m.FeeRate, n, sg.FeeRate)
-			if si == 0 {
-				s.text(formulaCol, g.row, oneLine(m.FeeRate.Program.Source()), "code")
-			}
-		} else {
-			s.integer(sc.col, g.row, 0, "number")
+		if si == len(yw.segs)-1 {
+			yw.last[prm.Name] = quoteSheet(yw.s.name) + "!" + absCell(sc.col, g.row)
 		}
 	}
+}
 
-	// The per-member blocks.
-	for i, sc := range segs {
-		h := blockHead[i]
-		last := sc.seg.FromMonth + sc.seg.Months - 1
-		s.text(calcNameCol, h-1, fmt.Sprintf(w.perMember, fmt.Sprintf(w.period, monthName(sc.seg.FromMonth, b.lang), monthName(last, b.lang), sc.seg.Months)), "strong")
+// globalPrevious refers to the previous year's sheet when the workbook
+// has it; otherwise it holds the value quotepart computed.
+func (yw *yearWriter) globalPrevious(sc *segmentCalc) {
+	s, y, prev := yw.s, yw.y, yw.prev
+	for _, pn := range yw.prevNames {
+		g := yw.byKey["prev:"+pn]
+		if prev != nil && prev.last[pn] != "" {
+			s.formula(sc.col, g.row, prev.last[pn], "number")
+			continue
+		}
+		if v, ok := y.Previous[pn]; ok {
+			s.number(sc.col, g.row, v, "computed")
+			s.comment(sc.col, g.row, fmt.Sprintf(yw.w.previousValue, y.Year-1, y.Year-1))
+		}
+	}
+}
+
+// globalRules writes the global rules of period si, and their formulas as
+// written next to the first.
+func (yw *yearWriter) globalRules(si int, sc *segmentCalc, n *xlNames) {
+	s := yw.s
+	for _, r := range yw.m.Rules {
+		if r.PerMember {
+			continue
+		}
+		g := yw.byKey["r:"+r.Name]
+		if v := versionAt(&r, sc.day); v != nil {
+			yw.put(sc.col, g.row, v.Expr, n, sc.seg.Values[r.Name])
+			if si == 0 && v.Expr != nil {
+				s.text(yw.formulaCol, g.row, oneLine(v.Expr.Program.Source()), "code")
+			}
+		}
+		if si == len(yw.segs)-1 {
+			yw.last[r.Name] = quoteSheet(yw.s.name) + "!" + absCell(sc.col, g.row)
+		}
+	}
+}
+
+// globalPools writes the pools' amounts and the fee rate of period si.
+func (yw *yearWriter) globalPools(si int, sc *segmentCalc, n *xlNames) {
+	s, m, sg := yw.s, yw.m, sc.seg
+	for _, pl := range m.Pools {
+		g := yw.byKey["pool:"+pl.ID]
+		yw.put(sc.col, g.row, pl.Amount, n, sg.PoolAmounts[pl.ID])
+		if si == 0 && pl.Amount != nil {
+			s.text(yw.formulaCol, g.row, oneLine(pl.Amount.Program.Source()), "code")
+		}
+	}
+	g := yw.byKey["fee"]
+	if m.FeeRate != nil {
+		yw.put(sc.col, g.row, m.FeeRate, n, sg.FeeRate)
+		if si == 0 {
+			s.text(yw.formulaCol, g.row, oneLine(m.FeeRate.Program.Source()), "code")
+		}
+	} else {
+		s.integer(sc.col, g.row, 0, "number")
+	}
+}
+
+// memberBlocks writes the per-member blocks, one per period: each member's
+// attributes and per-member rules.
+func (yw *yearWriter) memberBlocks() {
+	s, w := yw.s, yw.w
+	for i, sc := range yw.segs {
+		h := yw.blockHead[i]
+		s.text(calcNameCol, h-1, fmt.Sprintf(w.perMember, yw.periodLabel(sc)), "strong")
 		s.text(calcNameCol, h, w.member, "head")
 		s.text(calcLabelCol, h, w.label, "head")
-		for _, a := range attrs {
-			s.text(attrCol(a), h, "member."+a, "head")
+		for _, a := range yw.attrs {
+			s.text(yw.attrCol(a), h, "member."+a, "head")
 		}
-		for _, r := range memberRules {
-			s.text(ruleCol(r.Name), h, r.Name, "head")
+		for _, r := range yw.memberRules {
+			s.text(yw.ruleCol(r.Name), h, r.Name, "head")
 		}
 		for _, id := range sc.members {
-			row := sc.rows[id]
-			mem := memberByID(m, id)
-			s.text(calcNameCol, row, id, "code")
-			s.text(calcLabelCol, row, mem.Label, "")
-			for _, a := range attrs {
-				if v, ok := mem.Attributes[a]; ok {
-					s.number(attrCol(a), row, v, "input")
-				}
-			}
-			n := namesFor(sc, id)
-			for _, r := range memberRules {
-				v := versionAt(r, sc.day)
-				if v == nil {
-					continue
-				}
-				f := v.Expr
-				if bm := v.ByMember[id]; bm != nil {
-					f = bm
-				}
-				if f == nil {
-					continue
-				}
-				put(ruleCol(r.Name), row, f, n, sc.seg.MemberValues[id][r.Name])
-			}
+			yw.memberRow(sc, id)
 		}
 	}
+}
 
-	// The allocation of each pool, then the bills.
+// memberRow writes member id's row of the per-member block of period sc.
+func (yw *yearWriter) memberRow(sc *segmentCalc, id string) {
+	s := yw.s
+	row := sc.rows[id]
+	mem := memberByID(yw.m, id)
+	s.text(calcNameCol, row, id, "code")
+	s.text(calcLabelCol, row, mem.Label, "")
+	for _, a := range yw.attrs {
+		if v, ok := mem.Attributes[a]; ok {
+			s.number(yw.attrCol(a), row, v, "input")
+		}
+	}
+	n := yw.namesFor(sc, id)
+	for _, r := range yw.memberRules {
+		v := versionAt(r, sc.day)
+		if v == nil {
+			continue
+		}
+		f := v.Expr
+		if bm := v.ByMember[id]; bm != nil {
+			f = bm
+		}
+		if f == nil {
+			continue
+		}
+		yw.put(yw.ruleCol(r.Name), row, f, n, sc.seg.MemberValues[id][r.Name])
+	}
+}
+
+// weighted is the year's value of a term computed per period: the
+// periods' terms weighted by their months, divided by divideBy.
+func (yw *yearWriter) weighted(term func(sc *segmentCalc) string, divideBy int) string {
+	if yw.single() && yw.segs[0].seg.Months == 12 {
+		return term(yw.segs[0])
+	}
+	var parts []string
+	for _, sc := range yw.segs {
+		if t := term(sc); t != "" {
+			parts = append(parts, t+"*"+absCell(sc.col, yw.byKey["months"].row))
+		}
+	}
+	if len(parts) == 0 {
+		return "0"
+	}
+	return "(" + strings.Join(parts, "+") + ")/" + fmt.Sprint(divideBy)
+}
+
+// keyCell is the cell of member id's key in period sc, or "" when the
+// member is not there.
+func (yw *yearWriter) keyCell(sc *segmentCalc, key, id string) string {
+	r, ok := sc.rows[id]
+	if !ok || !yw.isMemberRule(key) {
+		return ""
+	}
+	return absCell(yw.ruleCol(key), r)
+}
+
+// poolCell is the cell of a pool's amount in period sc.
+func (yw *yearWriter) poolCell(sc *segmentCalc, pl *engine.Pool) string {
+	return absCell(sc.col, yw.byKey["pool:"+pl.ID].row)
+}
+
+// feeRateCell is the cell of the fee rate in period sc.
+func (yw *yearWriter) feeRateCell(sc *segmentCalc) string {
+	return absCell(sc.col, yw.byKey["fee"].row)
+}
+
+// allocations writes the allocation of each pool from row on, and
+// returns the row after them.
+func (yw *yearWriter) allocations(row int) int {
+	yw.order = idOrder(yw.y.Members)
+	yw.partRows = map[string]int{}
+	for pi := range yw.m.Pools {
+		row = yw.allocation(&yw.m.Pools[pi], &yw.y.Pools[pi], row)
+	}
+	return row
+}
+
+// allocation writes the allocation of pool pl on row and below, and
+// returns the row after it.
+func (yw *yearWriter) allocation(pl *engine.Pool, py *engine.PoolYear, row int) int {
+	s, w, members := yw.s, yw.w, yw.y.Members
+	s.text(calcNameCol, row, fmt.Sprintf(w.allocation, pl.Label, pl.Key), "strong")
 	row++
-	members := y.Members
-	order := idOrder(members)
-	weighted := func(term func(sc *segmentCalc) string, divideBy int) string {
-		if single && segs[0].seg.Months == 12 {
-			return term(segs[0])
-		}
-		var parts []string
-		for _, sc := range segs {
-			if t := term(sc); t != "" {
-				parts = append(parts, t+"*"+absCell(sc.col, byKey["months"].row))
-			}
-		}
-		if len(parts) == 0 {
-			return "0"
-		}
-		return "(" + strings.Join(parts, "+") + ")/" + fmt.Sprint(divideBy)
+	heads := []string{w.member, w.label, w.share, w.exact, w.floor, w.rest, w.rank, w.cent, w.adjust, w.part,
+		w.feesExact, w.floor, w.rest, w.rank, w.cent, w.adjust, w.fees, w.order}
+	for c, h := range heads {
+		s.text(c+1, row, h, "head")
 	}
-	totalMonths := 0
-	for _, sc := range segs {
-		totalMonths += sc.seg.Months
+	s.comment(6, row, w.restNote)
+	s.comment(8, row, w.restNote)
+	s.comment(9, row, w.adjustNote)
+	a := allocRows{first: row + 1, last: row + len(members)}
+	a.total = a.last + 1
+	adj, feeAdj := adjustments(py, members, yw.order)
+	for k := range members {
+		yw.allocationRow(pl, a, k, adj[k], feeAdj[k])
 	}
-	keyCell := func(sc *segmentCalc, key, id string) string {
-		r, ok := sc.rows[id]
-		if !ok || !isMemberRule(key) {
-			return ""
-		}
-		return absCell(ruleCol(key), r)
-	}
-	partCols := map[string][2]int{} // pool → the row range of its members
-	amountCol, feeCol := 10, 17
-	for pi, pl := range m.Pools {
-		py := &y.Pools[pi]
-		s.text(calcNameCol, row, fmt.Sprintf(w.allocation, pl.Label, pl.Key), "strong")
-		row++
-		heads := []string{w.member, w.label, w.share, w.exact, w.floor, w.rest, w.rank, w.cent, w.adjust, w.part,
-			w.feesExact, w.floor, w.rest, w.rank, w.cent, w.adjust, w.fees, w.order}
-		for c, h := range heads {
-			s.text(c+1, row, h, "head")
-		}
-		s.comment(6, row, w.restNote)
-		s.comment(8, row, w.restNote)
-		s.comment(9, row, w.adjustNote)
-		first := row + 1
-		lastRow := row + len(members)
-		totalRow := lastRow + 1
-		amountCell := func(sc *segmentCalc) string { return absCell(sc.col, byKey["pool:"+pl.ID].row) }
-		rateCell := func(sc *segmentCalc) string { return absCell(sc.col, byKey["fee"].row) }
-		adj, feeAdj := adjustments(py, members, order)
-		for k, mem := range members {
-			r := first + k
-			id := mem.ID
-			s.text(1, r, id, "code")
-			s.text(2, r, mem.Label, "")
-			share := weighted(func(sc *segmentCalc) string { return keyCell(sc, pl.Key, id) }, totalMonths)
-			s.formula(3, r, share, "key")
-			exact := weighted(func(sc *segmentCalc) string {
-				if kc := keyCell(sc, pl.Key, id); kc != "" {
-					return amountCell(sc) + "*" + kc
-				}
-				return ""
-			}, 12)
-			s.formula(4, r, exact, "number")
-			b.cents(s, r, 4, first, lastRow, totalRow, adj[k], 18)
-			s.formula(amountCol, r, fmt.Sprintf("%s+%s+%s", cellName(5, r), cellName(8, r), cellName(9, r)), "money")
-			if pl.Fees {
-				fexact := weighted(func(sc *segmentCalc) string {
-					if kc := keyCell(sc, pl.Key, id); kc != "" {
-						return amountCell(sc) + "*" + rateCell(sc) + "*" + kc
-					}
-					return ""
-				}, 12)
-				s.formula(11, r, fexact, "number")
-			} else {
-				s.integer(11, r, 0, "number")
-			}
-			b.cents(s, r, 11, first, lastRow, totalRow, feeAdj[k], 18)
-			s.formula(feeCol, r, fmt.Sprintf("%s+%s+%s", cellName(12, r), cellName(15, r), cellName(16, r)), "money")
-			s.integer(18, r, order[k], "integer")
-		}
-		// The totals: the pool rounded to the cent, and the cents the
-		// largest remainders get.
-		s.text(1, totalRow, w.total, "strong")
-		// Rounded half away from zero, as quotepart does: first to six
-		// places, so that 1100000.0049999999 (the binary float of
-		// 13,200,000.06 / 12) reads 1100000.005 and goes up.
-		total := "ROUND(ROUND(" + weighted(func(sc *segmentCalc) string { return amountCell(sc) }, 12) + ",6),2)"
-		s.formula(4, totalRow, total, "money-strong")
-		s.formula(amountCol, totalRow, fmt.Sprintf("SUM(%s:%s)", cellName(amountCol, first), cellName(amountCol, lastRow)), "money-strong")
-		s.formula(5, totalRow+1, fmt.Sprintf("ROUND(ABS(%s-SUM(%s:%s))*100,0)", absCell(4, totalRow), cellName(5, first), cellName(5, lastRow)), "integer")
-		s.text(4, totalRow+1, w.missing, "note")
-		if pl.Fees {
-			ftotal := "ROUND(ROUND(" + weighted(func(sc *segmentCalc) string { return amountCell(sc) + "*" + rateCell(sc) }, 12) + ",6),2)"
-			s.formula(11, totalRow, ftotal, "money-strong")
-		} else {
-			s.integer(11, totalRow, 0, "money-strong")
-		}
-		s.formula(feeCol, totalRow, fmt.Sprintf("SUM(%s:%s)", cellName(feeCol, first), cellName(feeCol, lastRow)), "money-strong")
-		s.formula(12, totalRow+1, fmt.Sprintf("ROUND(ABS(%s-SUM(%s:%s))*100,0)", absCell(11, totalRow), cellName(12, first), cellName(12, lastRow)), "integer")
-		partCols[pl.ID] = [2]int{first, lastRow}
-		row = totalRow + 3
-	}
+	yw.allocationTotals(pl, a)
+	yw.partRows[pl.ID] = a.first
+	return a.total + 3
+}
 
-	// The bills.
+// allocationRow writes the k-th member's row of the allocation of pl:
+// its key, its exact part and the cents, then the same for the fees.
+func (yw *yearWriter) allocationRow(pl *engine.Pool, a allocRows, k int, adj, feeAdj decimal.Decimal) {
+	s, b := yw.s, yw.b
+	mem := yw.y.Members[k]
+	r := a.first + k
+	id := mem.ID
+	s.text(1, r, id, "code")
+	s.text(2, r, mem.Label, "")
+	share := yw.weighted(func(sc *segmentCalc) string { return yw.keyCell(sc, pl.Key, id) }, yw.totalMonths)
+	s.formula(3, r, share, "key")
+	exact := yw.weighted(func(sc *segmentCalc) string {
+		if kc := yw.keyCell(sc, pl.Key, id); kc != "" {
+			return yw.poolCell(sc, pl) + "*" + kc
+		}
+		return ""
+	}, 12)
+	s.formula(4, r, exact, "number")
+	b.cents(s, r, 4, a.first, a.last, a.total, adj, calcOrderCol)
+	s.formula(calcAmountCol, r, fmt.Sprintf("%s+%s+%s", cellName(5, r), cellName(8, r), cellName(9, r)), "money")
+	if pl.Fees {
+		fexact := yw.weighted(func(sc *segmentCalc) string {
+			if kc := yw.keyCell(sc, pl.Key, id); kc != "" {
+				return yw.poolCell(sc, pl) + "*" + yw.feeRateCell(sc) + "*" + kc
+			}
+			return ""
+		}, 12)
+		s.formula(11, r, fexact, "number")
+	} else {
+		s.integer(11, r, 0, "number")
+	}
+	b.cents(s, r, 11, a.first, a.last, a.total, feeAdj, calcOrderCol)
+	s.formula(calcFeeCol, r, fmt.Sprintf("%s+%s+%s", cellName(12, r), cellName(15, r), cellName(16, r)), "money")
+	s.integer(calcOrderCol, r, yw.order[k], "integer")
+}
+
+// allocationTotals writes the totals of the allocation of pl: the pool
+// rounded to the cent, and the cents the largest remainders get.
+func (yw *yearWriter) allocationTotals(pl *engine.Pool, a allocRows) {
+	s := yw.s
+	s.text(1, a.total, yw.w.total, "strong")
+	// Rounded half away from zero, as quotepart does: first to six
+	// places, so that 1100000.0049999999 (the binary float of
+	// 13,200,000.06 / 12) reads 1100000.005 and goes up.
+	total := "ROUND(ROUND(" + yw.weighted(func(sc *segmentCalc) string { return yw.poolCell(sc, pl) }, 12) + ",6),2)"
+	s.formula(4, a.total, total, "money-strong")
+	s.formula(calcAmountCol, a.total, fmt.Sprintf("SUM(%s:%s)", cellName(calcAmountCol, a.first), cellName(calcAmountCol, a.last)), "money-strong")
+	s.formula(5, a.total+1, fmt.Sprintf("ROUND(ABS(%s-SUM(%s:%s))*100,0)", absCell(4, a.total), cellName(5, a.first), cellName(5, a.last)), "integer")
+	s.text(4, a.total+1, yw.w.missing, "note")
+	if pl.Fees {
+		ftotal := "ROUND(ROUND(" + yw.weighted(func(sc *segmentCalc) string { return yw.poolCell(sc, pl) + "*" + yw.feeRateCell(sc) }, 12) + ",6),2)"
+		s.formula(11, a.total, ftotal, "money-strong")
+	} else {
+		s.integer(11, a.total, 0, "money-strong")
+	}
+	s.formula(calcFeeCol, a.total, fmt.Sprintf("SUM(%s:%s)", cellName(calcFeeCol, a.first), cellName(calcFeeCol, a.last)), "money-strong")
+	s.formula(12, a.total+1, fmt.Sprintf("ROUND(ABS(%s-SUM(%s:%s))*100,0)", absCell(11, a.total), cellName(12, a.first), cellName(12, a.last)), "integer")
+}
+
+// bills writes the members' bills of the year from row on, the sum of
+// their parts of the pools, and adds them to the summary sheet.
+func (yw *yearWriter) bills(row int) {
+	s, w, m, members := yw.s, yw.w, yw.m, yw.y.Members
 	s.text(calcNameCol, row, w.bills, "strong")
 	row++
 	for c, h := range []string{w.member, w.label, w.key, w.amount, w.fees, w.billed} {
@@ -840,59 +1009,78 @@ func (b *calcBook) yearSheet(p *ScenarioPart, params *paramCells, y *engine.Year
 		refKey = m.Pools[0].Key
 	}
 	first := row + 1
-	yc := &yearCalc{year: y.Year, sheet: name, last: last}
-	for k, mem := range members {
-		r := first + k
-		s.text(1, r, mem.ID, "code")
-		s.text(2, r, mem.Label, "")
-		s.formula(3, r, weighted(func(sc *segmentCalc) string { return keyCell(sc, refKey, mem.ID) }, totalMonths), "key")
-		var amounts, fees []string
-		for _, pl := range m.Pools {
-			pr := partCols[pl.ID][0] + k
-			amounts = append(amounts, cellName(amountCol, pr), cellName(feeCol, pr))
-			fees = append(fees, cellName(feeCol, pr))
-		}
-		s.formula(4, r, "SUM("+strings.Join(amounts, ",")+")", "money")
-		s.formula(5, r, "SUM("+strings.Join(fees, ",")+")", "money")
-		if mem.Manager {
-			s.formula(6, r, "0", "money")
-			s.comment(6, r, w.manager)
-		} else {
-			s.formula(6, r, cellName(4, r), "money")
-		}
-		b.summary = append(b.summary, []calcSummaryCell{{text: p.Result.ID}, {number: &y.Year}, {text: mem.ID}, {text: mem.Label}, {text: name},
-			{formula: quoteSheet(name) + "!" + cellName(3, r), style: "key"},
-			{formula: quoteSheet(name) + "!" + cellName(4, r), style: "money"},
-			{formula: quoteSheet(name) + "!" + cellName(5, r), style: "money"},
-			{formula: quoteSheet(name) + "!" + cellName(6, r), style: "money"}})
+	for k := range members {
+		yw.billRow(first+k, k, refKey)
 	}
-	lastRow := first + len(members) - 1
-	tr := lastRow + 1
+	yw.billTotals(first, first+len(members)-1)
+}
+
+// billRow writes the k-th member's bill on row r.
+func (yw *yearWriter) billRow(r, k int, refKey string) {
+	s, name, mem := yw.s, yw.s.name, yw.y.Members[k]
+	s.text(1, r, mem.ID, "code")
+	s.text(2, r, mem.Label, "")
+	s.formula(3, r, yw.weighted(func(sc *segmentCalc) string { return yw.keyCell(sc, refKey, mem.ID) }, yw.totalMonths), "key")
+	var amounts, fees []string
+	for _, pl := range yw.m.Pools {
+		pr := yw.partRows[pl.ID] + k
+		amounts = append(amounts, cellName(calcAmountCol, pr), cellName(calcFeeCol, pr))
+		fees = append(fees, cellName(calcFeeCol, pr))
+	}
+	s.formula(4, r, "SUM("+strings.Join(amounts, ",")+")", "money")
+	s.formula(5, r, "SUM("+strings.Join(fees, ",")+")", "money")
+	if mem.Manager {
+		s.formula(6, r, "0", "money")
+		s.comment(6, r, yw.w.manager)
+	} else {
+		s.formula(6, r, cellName(4, r), "money")
+	}
+	yw.b.summary = append(yw.b.summary, []calcSummaryCell{{text: yw.p.Result.ID}, {number: &yw.y.Year}, {text: mem.ID}, {text: mem.Label}, {text: name},
+		{formula: quoteSheet(name) + "!" + cellName(3, r), style: "key"},
+		{formula: quoteSheet(name) + "!" + cellName(4, r), style: "money"},
+		{formula: quoteSheet(name) + "!" + cellName(5, r), style: "money"},
+		{formula: quoteSheet(name) + "!" + cellName(6, r), style: "money"}})
+}
+
+// billTotals writes the total of the bills on rows first–last, below
+// them, and adds it to the summary sheet.
+func (yw *yearWriter) billTotals(first, last int) {
+	s, w, name := yw.s, yw.w, yw.s.name
+	tr := last + 1
 	s.text(1, tr, w.total, "strong")
 	for _, c := range []int{4, 5, 6} {
-		s.formula(c, tr, fmt.Sprintf("SUM(%s:%s)", cellName(c, first), cellName(c, lastRow)), "money-strong")
+		s.formula(c, tr, fmt.Sprintf("SUM(%s:%s)", cellName(c, first), cellName(c, last)), "money-strong")
 	}
-	b.summary = append(b.summary, []calcSummaryCell{{text: p.Result.ID}, {number: &y.Year}, {text: w.total}, {text: w.total}, {text: name}, {},
+	yw.b.summary = append(yw.b.summary, []calcSummaryCell{{text: yw.p.Result.ID}, {number: &yw.y.Year}, {text: w.total}, {text: w.total}, {text: name}, {},
 		{formula: quoteSheet(name) + "!" + cellName(4, tr), style: "money-strong"},
 		{formula: quoteSheet(name) + "!" + cellName(5, tr), style: "money-strong"},
 		{formula: quoteSheet(name) + "!" + cellName(6, tr), style: "money-strong"}})
+}
 
-	for _, g := range rows {
-		if used[g.key] {
-			b.x.names = append(b.x.names, definedName{name: names[g.key], sheet: name, ref: quoteSheet(name) + "!" + absCell(calcFirstCol, g.row)})
-			b.names++
+// defineNames defines the names the sheet's formulas read: only once
+// the sheet is written is it known which.
+func (yw *yearWriter) defineNames() {
+	name := yw.s.name
+	for _, g := range yw.rows {
+		if yw.used[g.key] {
+			yw.b.x.names = append(yw.b.x.names, definedName{name: yw.names[g.key], sheet: name, ref: quoteSheet(name) + "!" + absCell(calcFirstCol, g.row)})
+			yw.b.names++
 		}
 	}
+}
+
+// frame sets the columns' widths and freezes the names and the header.
+func (yw *yearWriter) frame() {
+	s := yw.s
 	s.width(1, 30)
 	s.width(2, 34)
 	for c := 3; c <= 18; c++ {
 		s.width(c, 17)
 	}
-	s.width(formulaCol, 40)
+	s.width(yw.formulaCol, 40)
 	if s.err == nil {
-		s.err = b.f.SetPanes(name, &excelize.Panes{Freeze: true, XSplit: 2, YSplit: head, TopLeftCell: cellName(3, head+1), ActivePane: "bottomRight"})
+		s.err = yw.b.f.SetPanes(s.name, &excelize.Panes{Freeze: true, XSplit: 2, YSplit: calcHeadRow, TopLeftCell: cellName(3, calcHeadRow+1), ActivePane: "bottomRight"})
 	}
-	return yc, s.finish()
 }
 
 // cents writes, for the member on row r whose exact part is in column
