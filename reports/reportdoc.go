@@ -11,23 +11,48 @@ import (
 	"github.com/shopspring/decimal"
 )
 
+// docBuilder lays out the chapters of a report's document: what every
+// chapter needs (the words, the names of ids, the members' colours) is
+// gathered once.
+type docBuilder struct {
+	r       *Report
+	d       *document
+	lang    Lang
+	charts  bool
+	w       reportWords
+	ew      evalWords
+	mw      messageWords
+	names   names
+	colours map[string]int
+}
+
 // document lays the report out; charts are drawn only when asked (HTML).
 func (r *Report) document(lang Lang, charts bool) (*document, error) {
-	w := reportWordsFor(lang)
-	ew := evalVocabulary[French]
+	b := &docBuilder{r: r, lang: lang, charts: charts, w: reportWordsFor(lang), ew: evalVocabulary[French]}
 	if lang == English {
-		ew = evalVocabulary[English]
+		b.ew = evalVocabulary[English]
 	}
+	b.d = &document{Lang: lang, Title: cmpOr(r.Title, b.w.title), Contents: b.w.contents}
+	b.names = r.names()
+	b.colours = r.memberColours()
+	b.mw = messageWordsFor(lang)
+	b.d.Meta = b.meta()
+	chapters := []func() error{b.summaryChapter, b.glossaryChapter, b.scenariosChapter, b.portfolioChapter, b.sensitivityChapter, b.parametersChapter, b.rulesChapter}
+	for _, chapter := range chapters {
+		if err := chapter(); err != nil {
+			return nil, err
+		}
+	}
+	b.d.nameRegions()
+	return b.d, nil
+}
+
+// meta are the lines under the title: the rules' title, the baseline,
+// the years and the date, and where the figures come from.
+func (b *docBuilder) meta() []string {
+	r, w, lang := b.r, b.w, b.lang
 	base := r.Baseline()
 	years := r.Years()
-	title := r.Title
-	if title == "" {
-		title = w.title
-	}
-	d := &document{Lang: lang, Title: title, Contents: w.contents}
-	names := r.names()
-	colours := r.memberColours()
-	mw := messageWordsFor(lang)
 	meta := fmt.Sprintf("%s%s %s", w.baseline, colon(lang), base.Result.Title)
 	if len(years) > 0 {
 		meta += fmt.Sprintf(" · %s %s", w.years, yearSpanText(years))
@@ -35,201 +60,277 @@ func (r *Report) document(lang Lang, charts bool) (*document, error) {
 	if !r.Date.IsZero() {
 		meta += " · " + w.issued + " " + Date(r.Date, lang)
 	}
-	d.Meta = []string{meta, w.amounts}
+	lines := []string{meta, w.amounts}
 	if t := base.Model.Title; t != "" {
-		d.Meta = append([]string{t}, d.Meta...)
+		lines = append([]string{t}, lines...)
 	}
 	if s := r.Provenance.sentence(lang); s != "" {
-		d.Meta = append(d.Meta, s)
+		lines = append(lines, s)
 	}
+	return lines
+}
 
-	// Summary.
-	s := d.open(&section{ID: "synthese", Title: w.summary, Level: 1})
-	s.list(mw.heading, append(memberMessages(r, lang), portfolioMessages(r, lang)...), true)
+// summaryChapter is the first chapter: the key messages, the baseline's
+// bills, then how the scenarios change them and the balance of the
+// portfolio.
+func (b *docBuilder) summaryChapter() error {
+	r, w, lang := b.r, b.w, b.lang
+	base := r.Baseline()
+	s := b.d.open(&section{ID: "synthese", Title: w.summary, Level: 1})
+	s.list(b.mw.heading, append(memberMessages(r, lang), portfolioMessages(r, lang)...), true)
 	s.para(w.summaryIntro)
 	s.add(memberYearTable(base.Result, lang, w))
-	if charts {
-		c, err := stackedBillsChart(base.Result, lang, w.billsChart, colours)
+	if b.charts {
+		c, err := stackedBillsChart(base.Result, lang, w.billsChart, b.colours)
 		if err != nil {
-			return nil, err
+			return err
 		}
-		c.Note = mw.valuesAbove
+		c.Note = b.mw.valuesAbove
 		s.addChart(c)
 	}
 	if len(r.Parts) > 1 {
-		cs := d.open(&section{ID: "ecarts", Title: w.changes, Level: 2})
-		cs.para(w.changesIntro)
-		cs.add(changesTable(r, lang, w))
-		if charts {
-			c, err := deltaChart(r, lang, w.deltaChart)
-			if err != nil {
-				return nil, err
-			}
-			c.Note = mw.valuesAbove
-			cs.addChart(c)
+		if err := b.changesSection(); err != nil {
+			return err
 		}
 	}
 	if r.Evaluation != nil || slices.ContainsFunc(r.Parts, func(p *ScenarioPart) bool { return p.Portfolio != nil }) {
-		bs := d.open(&section{ID: "bilan-portefeuille", Title: w.balance, Level: 2})
-		bs.para(w.balanceIntro)
-		adopted := false
-		for _, p := range r.Parts {
-			if p.Portfolio == nil {
-				continue
-			}
-			adopted = true
-			label := p.Portfolio.Label
-			if label == "" {
-				label = p.Result.Title
-			}
-			t := balanceTable(p.Portfolio.Figures, p.Portfolio.Spread, lang, w, ew)
-			t.Caption = label
-			bs.add(t)
-			bs.note(fmt.Sprintf("%s%s %s.", label, colon(lang), strings.Join(names.projects(p.Portfolio.Projects), " ; ")))
+		b.balanceSection()
+	}
+	return nil
+}
+
+// changesSection is the section of the summary on what each scenario
+// changes against the baseline.
+func (b *docBuilder) changesSection() error {
+	r, w, lang := b.r, b.w, b.lang
+	cs := b.d.open(&section{ID: "ecarts", Title: w.changes, Level: 2})
+	cs.para(w.changesIntro)
+	cs.add(changesTable(r, lang, w))
+	if b.charts {
+		c, err := deltaChart(r, lang, w.deltaChart)
+		if err != nil {
+			return err
 		}
-		if !adopted && r.Evaluation != nil {
-			bs.note(w.balanceAll)
-			bs.add(balanceTable(r.Evaluation.Portfolio.Figures, r.Evaluation.Portfolio.Spread, lang, w, ew))
+		c.Note = b.mw.valuesAbove
+		cs.addChart(c)
+	}
+	return nil
+}
+
+// balanceSection is the section of the summary on the portfolio: the
+// projects each scenario adopts, or, when none does, all the projects
+// evaluated.
+func (b *docBuilder) balanceSection() {
+	r, w, ew, lang := b.r, b.w, b.ew, b.lang
+	bs := b.d.open(&section{ID: "bilan-portefeuille", Title: w.balance, Level: 2})
+	bs.para(w.balanceIntro)
+	adopted := false
+	for _, p := range r.Parts {
+		if p.Portfolio == nil {
+			continue
+		}
+		adopted = true
+		label := p.Portfolio.Label
+		if label == "" {
+			label = p.Result.Title
+		}
+		t := balanceTable(p.Portfolio.Figures, p.Portfolio.Spread, lang, w, ew)
+		t.Caption = label
+		bs.add(t)
+		bs.note(fmt.Sprintf("%s%s %s.", label, colon(lang), strings.Join(b.names.projects(p.Portfolio.Projects), " ; ")))
+	}
+	if !adopted && r.Evaluation != nil {
+		bs.note(w.balanceAll)
+		bs.add(balanceTable(r.Evaluation.Portfolio.Figures, r.Evaluation.Portfolio.Spread, lang, w, ew))
+	}
+}
+
+// glossaryChapter is the chapter of the words of the report.
+func (b *docBuilder) glossaryChapter() error {
+	gl := b.d.open(&section{ID: "lexique", Title: b.mw.glossary, Level: 1, Break: true})
+	gl.para(b.mw.glossaryIntro)
+	gl.defs(glossary(b.r, b.lang))
+	return nil
+}
+
+// scenariosChapter is the chapter of the scenarios in detail, one section
+// each.
+func (b *docBuilder) scenariosChapter() error {
+	ds := b.d.open(&section{ID: "scenarios", Title: b.w.details, Level: 1, Break: true})
+	ds.para(b.w.detailsIntro)
+	for i, p := range b.r.Parts {
+		if err := b.scenarioSection(i, p); err != nil {
+			return err
 		}
 	}
+	return nil
+}
 
-	// The words of the report.
-	gl := d.open(&section{ID: "lexique", Title: mw.glossary, Level: 1, Break: true})
-	gl.para(mw.glossaryIntro)
-	gl.defs(glossary(r, lang))
+// scenarioSection is the section of the i-th scenario: what it is, its
+// bills and pools, and its comparison with the baseline.
+func (b *docBuilder) scenarioSection(i int, p *ScenarioPart) error {
+	w, lang := b.w, b.lang
+	ps := b.d.open(&section{ID: anchor("scenario", p.Result.ID), Title: p.Result.Title, Level: 2})
+	var defs [][2]string
+	if p.Description != "" {
+		defs = append(defs, [2]string{w.description, oneLine(p.Description)})
+	}
+	if p.Assumption != "" {
+		defs = append(defs, [2]string{w.assumption, oneLine(p.Assumption)})
+	}
+	if p.Extends != "" {
+		defs = append(defs, [2]string{w.extends, b.names.scenario(p.Extends)})
+	}
+	if len(defs) > 0 {
+		ps.defs(defs)
+	}
+	ps.add(billsTable(p.Result, lang, w))
+	ps.add(poolsTable(p.Result, p.Model, lang, w))
+	// The baseline's chart is already in the summary.
+	if i > 0 && b.charts {
+		c, err := stackedBillsChart(p.Result, lang, w.billsChart, b.colours)
+		if err != nil {
+			return err
+		}
+		c.Note = b.mw.valuesBills
+		ps.addChart(c)
+	}
+	if p.Comparison != nil {
+		ps.add(comparisonTable(p.Comparison, lang, w, b.r.Baseline().Result.Title))
+	}
+	return nil
+}
 
-	// Scenarios in detail.
-	ds := d.open(&section{ID: "scenarios", Title: w.details, Level: 1, Break: true})
-	ds.para(w.detailsIntro)
-	for i, p := range r.Parts {
-		ps := d.open(&section{ID: anchor("scenario", p.Result.ID), Title: p.Result.Title, Level: 2})
-		var defs [][2]string
-		if p.Description != "" {
-			defs = append(defs, [2]string{w.description, oneLine(p.Description)})
-		}
-		if p.Assumption != "" {
-			defs = append(defs, [2]string{w.assumption, oneLine(p.Assumption)})
-		}
-		if p.Extends != "" {
-			defs = append(defs, [2]string{w.extends, names.scenario(p.Extends)})
-		}
-		if len(defs) > 0 {
-			ps.defs(defs)
-		}
-		ps.add(billsTable(p.Result, lang, w))
-		ps.add(poolsTable(p.Result, p.Model, lang, w))
-		if i > 0 && charts {
-			c, err := stackedBillsChart(p.Result, lang, w.billsChart, colours)
+// portfolioChapter is the chapter of the project portfolio, when projects
+// were evaluated: the indicators, the gains and efforts per dimension, the
+// plan, then one section per project.
+func (b *docBuilder) portfolioChapter() error {
+	r, w, ew, lang := b.r, b.w, b.ew, b.lang
+	ev := r.Evaluation
+	if ev == nil {
+		return nil
+	}
+	pf := b.d.open(&section{ID: "portefeuille", Title: w.portfolio, Level: 1, Break: true})
+	pf.para(w.portfolioIntro)
+	pf.defs(evaluationDefs(r, lang, w, ew, b.names))
+	pf.add(indicatorsTable(r, lang, w, ew, b.names))
+	if b.charts {
+		for dim, d := range ev.dimensions() {
+			c, err := gainsEffortsChart(ev, dim, lang, fmt.Sprintf("%s — %s", w.gainsEffortsChart, dimensionLabel(d, lang)), w, b.names)
 			if err != nil {
-				return nil, err
+				return err
 			}
-			c.Note = mw.valuesBills
-			ps.addChart(c)
-		}
-		if p.Comparison != nil {
-			ps.add(comparisonTable(p.Comparison, lang, w, r.Baseline().Result.Title))
+			c.Note = b.mw.valuesProjects
+			pf.addChart(c)
 		}
 	}
-
-	// Project portfolio.
-	if ev := r.Evaluation; ev != nil {
-		pf := d.open(&section{ID: "portefeuille", Title: w.portfolio, Level: 1, Break: true})
-		pf.para(w.portfolioIntro)
-		pf.defs(evaluationDefs(r, lang, w, ew, names))
-		pf.add(indicatorsTable(r, lang, w, ew, names))
-		if charts {
-			for dim, d := range ev.dimensions() {
-				c, err := gainsEffortsChart(ev, dim, lang, fmt.Sprintf("%s — %s", w.gainsEffortsChart, dimensionLabel(d, lang)), w, names)
-				if err != nil {
-					return nil, err
-				}
-				c.Note = mw.valuesProjects
-				pf.addChart(c)
-			}
-		}
-		r.planSections(d, lang, names)
-		for _, p := range ev.Projects {
-			if p.Project == nil {
-				continue
-			}
-			ps := d.open(&section{ID: anchor("projet", p.Project.ID), Title: cmpOr(p.Project.Title, p.Project.ID), Level: 2})
-			defs := [][2]string{
-				{capitalize(ew.category), p.Project.Category},
-				{capitalize(ew.requestedBy), strings.Join(names.members(p.Project.RequestedBy), ", ")},
-				{capitalize(w.years), fmt.Sprintf("%d–%d", p.Project.FirstYear, p.Project.LastYear)},
-			}
-			if ids := r.Adopted[p.Project.ID]; len(ids) > 0 {
-				defs = append(defs, [2]string{w.adoptedBy, strings.Join(names.scenarios(ids), " ; ")})
-			}
-			defs = append(defs, [2]string{mw.identifier, p.Project.ID})
-			if p.Project.Description != "" {
-				defs = append(defs, [2]string{w.description, oneLine(p.Project.Description)})
-			}
-			if p.Project.Assumption != "" {
-				defs = append(defs, [2]string{w.assumption, oneLine(p.Project.Assumption)})
-			}
-			ps.defs(defs)
-			r.projectPlan(ps, p, lang)
-			ps.add(projectYearsTable(p, lang, w, ew))
-			ps.note(projectFiguresLine(ev, p, lang, w, ew))
+	r.planSections(b.d, lang, b.names)
+	for _, p := range ev.Projects {
+		if p.Project != nil {
+			b.projectSection(p)
 		}
 	}
+	return nil
+}
 
-	// Sensitivity.
-	if slices.ContainsFunc(r.Parts, func(p *ScenarioPart) bool { return p.Sensitivity != nil }) {
-		ss := d.open(&section{ID: "sensibilite", Title: w.sensitivity, Level: 1, Break: true})
-		ss.para(w.sensitivityIntro)
-		for _, p := range r.Parts {
-			sens := p.Sensitivity
-			if sens == nil {
-				continue
+// projectSection is the section of one project of the portfolio.
+func (b *docBuilder) projectSection(p EvaluatedProject) {
+	r, w, ew, lang := b.r, b.w, b.ew, b.lang
+	ps := b.d.open(&section{ID: anchor("projet", p.Project.ID), Title: cmpOr(p.Project.Title, p.Project.ID), Level: 2})
+	defs := [][2]string{
+		{capitalize(ew.category), p.Project.Category},
+		{capitalize(ew.requestedBy), strings.Join(b.names.members(p.Project.RequestedBy), ", ")},
+		{capitalize(w.years), fmt.Sprintf("%d–%d", p.Project.FirstYear, p.Project.LastYear)},
+	}
+	if ids := r.Adopted[p.Project.ID]; len(ids) > 0 {
+		defs = append(defs, [2]string{w.adoptedBy, strings.Join(b.names.scenarios(ids), " ; ")})
+	}
+	defs = append(defs, [2]string{b.mw.identifier, p.Project.ID})
+	if p.Project.Description != "" {
+		defs = append(defs, [2]string{w.description, oneLine(p.Project.Description)})
+	}
+	if p.Project.Assumption != "" {
+		defs = append(defs, [2]string{w.assumption, oneLine(p.Project.Assumption)})
+	}
+	ps.defs(defs)
+	r.projectPlan(ps, p, lang)
+	ps.add(projectYearsTable(p, lang, w, ew))
+	ps.note(projectFiguresLine(r.Evaluation, p, lang, w, ew))
+}
+
+// sensitivityChapter is the chapter of the bills' sensitivity to the
+// parameters, one section per scenario analysed.
+func (b *docBuilder) sensitivityChapter() error {
+	if !slices.ContainsFunc(b.r.Parts, func(p *ScenarioPart) bool { return p.Sensitivity != nil }) {
+		return nil
+	}
+	ss := b.d.open(&section{ID: "sensibilite", Title: b.w.sensitivity, Level: 1, Break: true})
+	ss.para(b.w.sensitivityIntro)
+	for _, p := range b.r.Parts {
+		if p.Sensitivity == nil {
+			continue
+		}
+		if err := b.sensitivitySection(p); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// sensitivitySection is the section of one scenario's sensitivity: a
+// tornado chart per target, the table, and the factors that move nothing.
+func (b *docBuilder) sensitivitySection(p *ScenarioPart) error {
+	w, lang, sens := b.w, b.lang, p.Sensitivity
+	sp := b.d.open(&section{ID: anchor("sensibilite", p.Result.ID), Title: p.Result.Title, Level: 2})
+	if len(sens.Moving()) == 0 {
+		sp.para(w.sensitivityNone)
+		return nil
+	}
+	if b.charts {
+		for i, t := range sens.Targets {
+			title := w.tornadoTotal
+			if i > 0 {
+				title = w.tornadoMember + " — " + t.Label
 			}
-			sp := d.open(&section{ID: anchor("sensibilite", p.Result.ID), Title: p.Result.Title, Level: 2})
-			if len(sens.Moving()) == 0 {
-				sp.para(w.sensitivityNone)
-				continue
+			c, err := tornadoChart(sens, i, lang, title, w)
+			if err != nil {
+				return err
 			}
-			if charts {
-				for i, t := range sens.Targets {
-					title := w.tornadoTotal
-					if i > 0 {
-						title = w.tornadoMember + " — " + t.Label
-					}
-					c, err := tornadoChart(sens, i, lang, title, w)
-					if err != nil {
-						return nil, err
-					}
-					if c != nil {
-						c.Note = mw.valuesSection
-						sp.addChart(c)
-					}
-				}
-			}
-			sp.add(sensitivityTable(sens, lang, w))
-			if still := sens.Still(); len(still) > 0 {
-				var labels []string
-				for _, f := range still {
-					labels = append(labels, factorLabel(f))
-				}
-				sp.note(fmt.Sprintf("%s%s %s.", w.stillFactors, colon(lang), strings.Join(labels, " ; ")))
+			if c != nil {
+				c.Note = b.mw.valuesSection
+				sp.addChart(c)
 			}
 		}
 	}
+	sp.add(sensitivityTable(sens, lang, w))
+	if still := sens.Still(); len(still) > 0 {
+		var labels []string
+		for _, f := range still {
+			labels = append(labels, factorLabel(f))
+		}
+		sp.note(fmt.Sprintf("%s%s %s.", w.stillFactors, colon(lang), strings.Join(labels, " ; ")))
+	}
+	return nil
+}
 
-	// Parameters and members.
-	pa := d.open(&section{ID: "parametres", Title: w.parameters, Level: 1, Break: true})
+// parametersChapter is the chapter of the baseline's parameters, valuation
+// and members, then what each other scenario changes of them.
+func (b *docBuilder) parametersChapter() error {
+	r, w, lang := b.r, b.w, b.lang
+	base := r.Baseline()
+	pa := b.d.open(&section{ID: "parametres", Title: w.parameters, Level: 1, Break: true})
 	pa.para(w.parametersIntro)
 	t := paramsTable(base.Params, lang, w)
 	t.Caption = fmt.Sprintf("%s (%s)", base.Result.Title, base.Result.ID)
 	pa.add(t)
 	if r.Valuation != nil {
-		vs := d.open(&section{ID: "valorisation", Title: w.valuation, Level: 2})
+		vs := b.d.open(&section{ID: "valorisation", Title: w.valuation, Level: 2})
 		vs.defs(valuationDefs(r, lang, w))
 	}
-	ms := d.open(&section{ID: "membres", Title: w.membersT, Level: 2})
+	ms := b.d.open(&section{ID: "membres", Title: w.membersT, Level: 2})
 	ms.add(membersTable(base.Model, base.Members, lang, w))
 	for _, p := range r.Parts[1:] {
-		cp := d.open(&section{ID: anchor("parametres", p.Result.ID), Title: fmt.Sprintf("%s — %s (%s)", w.changedParams, p.Result.Title, p.Result.ID), Level: 2})
+		cp := b.d.open(&section{ID: anchor("parametres", p.Result.ID), Title: fmt.Sprintf("%s — %s (%s)", w.changedParams, p.Result.Title, p.Result.ID), Level: 2})
 		if len(p.Params) == 0 && len(p.Members) == 0 {
 			cp.para(w.noChange)
 			continue
@@ -241,9 +342,15 @@ func (r *Report) document(lang Lang, charts bool) (*document, error) {
 			cp.add(membersTable(p.Model, p.Members, lang, w))
 		}
 	}
+	return nil
+}
 
-	// The rules as written.
-	ap := d.open(&section{ID: "regles", Title: w.appendix, Level: 1, Break: true})
+// rulesChapter is the appendix of the rules as written: the baseline's,
+// then those each other scenario changes.
+func (b *docBuilder) rulesChapter() error {
+	r, w, lang := b.r, b.w, b.lang
+	base := r.Baseline()
+	ap := b.d.open(&section{ID: "regles", Title: w.appendix, Level: 1, Break: true})
 	ap.para(w.appendixIntro)
 	rs, pls := rulesTables(base.Rules, lang, w)
 	rs.Caption = fmt.Sprintf("%s — %s (%s)", w.rulesT, base.Result.Title, base.Result.ID)
@@ -251,7 +358,7 @@ func (r *Report) document(lang Lang, charts bool) (*document, error) {
 	pls.Caption = w.poolsT
 	ap.add(pls)
 	for _, p := range r.Parts[1:] {
-		cr := d.open(&section{ID: anchor("regles", p.Result.ID), Title: fmt.Sprintf("%s — %s (%s)", w.changedRules, p.Result.Title, p.Result.ID), Level: 2})
+		cr := b.d.open(&section{ID: anchor("regles", p.Result.ID), Title: fmt.Sprintf("%s — %s (%s)", w.changedRules, p.Result.Title, p.Result.ID), Level: 2})
 		if len(p.Rules) == 0 {
 			cr.para(w.noChange)
 			continue
@@ -264,8 +371,7 @@ func (r *Report) document(lang Lang, charts bool) (*document, error) {
 			cr.add(pls)
 		}
 	}
-	d.nameRegions()
-	return d, nil
+	return nil
 }
 
 // nameRegions gives every table a name of its own for screen readers (the
