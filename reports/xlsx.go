@@ -223,60 +223,93 @@ func (x *xlsxWriter) setCell(sheet, ref string, c cell) error {
 	return f.SetCellFloat(sheet, ref, c.Value.InexactFloat64(), -1, 64)
 }
 
+// sheetBuilder lays the report out as the workbook's tables, in long
+// format; it holds the words every table needs.
+type sheetBuilder struct {
+	r    *Report
+	lang Lang
+	w    reportWords
+	wd   words
+	ew   evalWords
+	mw   messageWords
+}
+
 // sheets lays the report out as tables in long format, one per sheet.
 func (r *Report) sheets(lang Lang) []*table {
-	w := reportWordsFor(lang)
-	wd := wordsFor(lang)
-	ew := evalVocabulary[French]
+	b := &sheetBuilder{r: r, lang: lang, w: reportWordsFor(lang), wd: wordsFor(lang), ew: evalVocabulary[French], mw: messageWordsFor(lang)}
 	if lang == English {
-		ew = evalVocabulary[English]
+		b.ew = evalVocabulary[English]
 	}
-	years := r.Years()
-	var out []*table
+	out := []*table{b.summarySheet(), b.billsSheet(), b.poolsSheet()}
+	if len(r.Parts) > 1 {
+		out = append(out, b.changesSheet())
+	}
+	if ev := r.Evaluation; ev != nil {
+		out = append(out, b.projectsSheet(ev), b.indicatorsSheet(ev))
+	}
+	if slices.ContainsFunc(r.Parts, func(p *ScenarioPart) bool { return p.Sensitivity != nil }) {
+		out = append(out, b.sensitivitySheet())
+	}
+	// Parameters, members, rules: the baseline's all, the others' changes.
+	out = append(out, b.paramsSheet(), b.membersSheet(), b.rulesSheet())
+	return append(out, r.planSheets(lang)...)
+}
 
-	// Summary: each member's amount per year, its total and its change;
-	// words first (the scenario's title, the member's label), the ids at
-	// the end for filters and lookups.
-	mw := messageWordsFor(lang)
+// summarySheet has each member's amount per year, its total and its
+// change; words first (the scenario's title, the member's label), the ids
+// at the end for filters and lookups.
+func (b *sheetBuilder) summarySheet() *table {
+	w, wd := b.w, b.wd
 	sum := &table{Sheet: w.sheetSummary, Head: []string{w.scenario, wd.member}}
-	for _, y := range years {
+	for _, y := range b.r.Years() {
 		sum.Head = append(sum.Head, strconv.Itoa(y))
 	}
-	sum.Head = append(sum.Head, w.horizonTotal, wd.delta, wd.deltaPct, mw.scenarioID, mw.memberID)
-	for _, p := range r.Parts {
-		t := memberYearTable(p.Result, lang, w)
-		ids := memberIDs(p.Result)
-		for i, row := range t.Rows {
-			id := wd.total
-			if i < len(ids) {
-				id = ids[i]
-			}
-			cells := append([]cell{textC(cmpOr(p.Result.Title, p.Result.ID))}, row...)
-			change, pct := emptyC(), emptyC()
-			if c := p.Comparison; c != nil {
-				d := c.Total
-				if i < len(ids) {
-					if j := slices.IndexFunc(c.Members, func(d Delta) bool { return d.Member == ids[i] }); j >= 0 {
-						d = c.Members[j]
-					}
-				}
-				change, pct = signedMoneyC(d.Change), pctC(d)
-			}
-			cells = append(cells, change, pct, codeC(p.Result.ID), codeC(id))
-			if i == len(ids) {
-				for k := range cells {
-					cells[k].Strong = true
-				}
-			}
-			sum.Rows = append(sum.Rows, cells)
-		}
+	sum.Head = append(sum.Head, w.horizonTotal, wd.delta, wd.deltaPct, b.mw.scenarioID, b.mw.memberID)
+	for _, p := range b.r.Parts {
+		sum.Rows = append(sum.Rows, b.summaryRows(p)...)
 	}
-	out = append(out, sum)
+	return sum
+}
 
-	// Amounts: the run's figures, one row per scenario, year and member.
+// summaryRows are the rows of scenario p in the summary: one per member,
+// then the total, in bold.
+func (b *sheetBuilder) summaryRows(p *ScenarioPart) [][]cell {
+	var rows [][]cell
+	t := memberYearTable(p.Result, b.lang, b.w)
+	ids := memberIDs(p.Result)
+	for i, row := range t.Rows {
+		id := b.wd.total
+		if i < len(ids) {
+			id = ids[i]
+		}
+		cells := append([]cell{textC(cmpOr(p.Result.Title, p.Result.ID))}, row...)
+		change, pct := emptyC(), emptyC()
+		if c := p.Comparison; c != nil {
+			d := c.Total
+			if i < len(ids) {
+				if j := slices.IndexFunc(c.Members, func(d Delta) bool { return d.Member == ids[i] }); j >= 0 {
+					d = c.Members[j]
+				}
+			}
+			change, pct = signedMoneyC(d.Change), pctC(d)
+		}
+		cells = append(cells, change, pct, codeC(p.Result.ID), codeC(id))
+		if i == len(ids) {
+			for k := range cells {
+				cells[k].Strong = true
+			}
+		}
+		rows = append(rows, cells)
+	}
+	return rows
+}
+
+// billsSheet has the run's figures, one row per scenario, year and
+// member.
+func (b *sheetBuilder) billsSheet() *table {
+	w, wd := b.w, b.wd
 	bills := &table{Sheet: w.sheetBills, Head: []string{w.scenario, wd.year, wd.months, wd.member, w.label, wd.manager, wd.key, wd.amount, wd.fees, wd.billed}}
-	pools := &table{Sheet: w.sheetPools, Head: []string{w.scenario, wd.year, w.pool, w.label, w.poolKey, wd.amount, w.poolFees, w.poolTotal}}
-	for _, p := range r.Parts {
+	for _, p := range b.r.Parts {
 		for _, y := range p.Result.Years {
 			for _, m := range y.Members {
 				manager := w.feesNo
@@ -286,114 +319,154 @@ func (r *Report) sheets(lang Lang) []*table {
 				bills.Rows = append(bills.Rows, []cell{codeC(p.Result.ID), yearC(y.Year), numberC(decimal.NewFromInt(int64(y.Months)), 0), codeC(m.ID), textC(m.Label),
 					textC(manager), keyC(m.Share), moneyC(m.Amount), moneyC(m.Fees), moneyC(m.Billed)})
 			}
+		}
+	}
+	return bills
+}
+
+// poolsSheet has each pool's amount and fees, one row per scenario, year
+// and pool.
+func (b *sheetBuilder) poolsSheet() *table {
+	w, wd := b.w, b.wd
+	pools := &table{Sheet: w.sheetPools, Head: []string{w.scenario, wd.year, w.pool, w.label, w.poolKey, wd.amount, w.poolFees, w.poolTotal}}
+	for _, p := range b.r.Parts {
+		for _, y := range p.Result.Years {
 			for _, pl := range y.Pools {
 				pools.Rows = append(pools.Rows, []cell{codeC(p.Result.ID), yearC(y.Year), codeC(pl.ID), textC(pl.Label), codeC(pl.Key), moneyC(pl.Amount), moneyC(pl.Fees), moneyC(pl.Amount.Add(pl.Fees))})
 			}
 		}
 	}
-	out = append(out, bills, pools)
+	return pools
+}
 
-	// Changes against the baseline.
-	if len(r.Parts) > 1 {
-		ch := &table{Sheet: w.sheetChanges, Head: []string{w.baselineCol, w.scenario, wd.year, wd.member, w.label, w.baselineCol + " (EUR)", w.otherCol + " (EUR)", wd.delta, wd.deltaPct}}
-		for _, p := range r.Parts[1:] {
-			c := p.Comparison
-			for _, d := range c.Rows {
-				ch.Rows = append(ch.Rows, []cell{codeC(c.Base.ID), codeC(c.Other.ID), yearC(d.Year), codeC(d.Member), textC(d.Label), moneyC(d.Base), moneyC(d.Other), signedMoneyC(d.Change), pctC(d)})
-			}
+// changesSheet has each scenario's changes against the baseline.
+func (b *sheetBuilder) changesSheet() *table {
+	w, wd := b.w, b.wd
+	ch := &table{Sheet: w.sheetChanges, Head: []string{w.baselineCol, w.scenario, wd.year, wd.member, w.label, w.baselineCol + " (EUR)", w.otherCol + " (EUR)", wd.delta, wd.deltaPct}}
+	for _, p := range b.r.Parts[1:] {
+		c := p.Comparison
+		for _, d := range c.Rows {
+			ch.Rows = append(ch.Rows, []cell{codeC(c.Base.ID), codeC(c.Other.ID), yearC(d.Year), codeC(d.Member), textC(d.Label), moneyC(d.Base), moneyC(d.Other), signedMoneyC(d.Change), pctC(d)})
 		}
-		out = append(out, ch)
 	}
+	return ch
+}
 
-	// Projects.
-	if ev := r.Evaluation; ev != nil {
-		pr := &table{Sheet: w.sheetProjects, Head: []string{w.project, w.dimension, w.unit, wd.year, w.efforts, w.gains, w.net, ew.cumulative}}
-		for _, p := range ev.all() {
-			id := p.id()
-			for _, df := range p.Figures.Dimensions {
-				dim := df.Dimension
-				for i, y := range p.Figures.Years {
-					pr.Rows = append(pr.Rows, []cell{codeC(id), textC(dimensionLabel(dim, lang)), textC(dim.Unit), yearC(y),
-						dimensionCell(dim, df.Efforts[i]), dimensionCell(dim, df.Gains[i]), dimensionCell(dim, df.Net[i]), dimensionCell(dim, df.Cumulative[i])})
+// projectsSheet has each project's figures (and the portfolio's), one
+// row per dimension and year.
+func (b *sheetBuilder) projectsSheet(ev *Evaluation) *table {
+	w := b.w
+	pr := &table{Sheet: w.sheetProjects, Head: []string{w.project, w.dimension, w.unit, b.wd.year, w.efforts, w.gains, w.net, b.ew.cumulative}}
+	for _, p := range ev.all() {
+		id := p.id()
+		for _, df := range p.Figures.Dimensions {
+			dim := df.Dimension
+			for i, y := range p.Figures.Years {
+				pr.Rows = append(pr.Rows, []cell{codeC(id), textC(dimensionLabel(dim, b.lang)), textC(dim.Unit), yearC(y),
+					dimensionCell(dim, df.Efforts[i]), dimensionCell(dim, df.Gains[i]), dimensionCell(dim, df.Net[i]), dimensionCell(dim, df.Cumulative[i])})
+			}
+		}
+	}
+	return pr
+}
+
+// indicatorsSheet has each project's indicators (and the portfolio's),
+// one row each: net and ratio per dimension, NPV and its spread.
+func (b *sheetBuilder) indicatorsSheet(ev *Evaluation) *table {
+	w := b.w
+	ind := &table{Sheet: w.sheetIndicators, Head: []string{w.project, w.projectTitle, w.category, w.requestedBy, w.adoptedBy}}
+	for _, dim := range ev.dimensions() {
+		ind.Head = append(ind.Head, w.net+" — "+dimensionLabel(dim, b.lang))
+	}
+	for _, dim := range ev.dimensions() {
+		ind.Head = append(ind.Head, w.ratio+" — "+dimensionLabel(dim, b.lang))
+	}
+	ind.Head = append(ind.Head, w.npv, w.monetized, w.npv+" P10", w.npv+" P50", w.npv+" P90", w.probPositive)
+	for _, p := range ev.all() {
+		ind.Rows = append(ind.Rows, b.indicatorRow(p))
+	}
+	return ind
+}
+
+// indicatorRow is project p's row of the indicators; the portfolio's
+// when p has no project.
+func (b *sheetBuilder) indicatorRow(p EvaluatedProject) []cell {
+	cells := []cell{codeC("portfolio"), textC(b.ew.portfolio), textC(""), textC(""), textC("")}
+	if p.Project != nil {
+		cells = []cell{codeC(p.Project.ID), textC(p.Project.Title), textC(p.Project.Category), textC(strings.Join(p.Project.RequestedBy, ", ")),
+			textC(strings.Join(b.r.Adopted[p.Project.ID], ", "))}
+	}
+	for _, df := range p.Figures.Dimensions {
+		cells = append(cells, dimensionCell(df.Dimension, df.TotalNet))
+	}
+	for _, df := range p.Figures.Dimensions {
+		if df.HasRatio {
+			cells = append(cells, numberC(df.Ratio, 4))
+		} else {
+			cells = append(cells, emptyC())
+		}
+	}
+	cells = append(cells, moneyC(p.Figures.NPV), moneyC(p.Figures.Monetized))
+	if s := p.Spread; s != nil {
+		cells = append(cells, floatMoneyC(s.NPV.P10), floatMoneyC(s.NPV.P50), floatMoneyC(s.NPV.P90), keyC(decimal.NewFromFloat(s.NPV.Positive).Round(4)))
+	} else {
+		cells = append(cells, emptyC(), emptyC(), emptyC(), emptyC())
+	}
+	return cells
+}
+
+// sensitivitySheet has, per scenario analysed, each factor that moves a
+// bill: its effect on the total and on each member's amount.
+func (b *sheetBuilder) sensitivitySheet() *table {
+	w, wd := b.w, b.wd
+	st := &table{Sheet: w.sheetSensitivity, Head: []string{w.scenario, w.factor, w.kind, w.low, w.high, wd.member, w.label,
+		wd.amount, w.effectOn + " (" + w.low + ")", w.effectOn + " (" + w.high + ")", w.failed}}
+	for _, p := range b.r.Parts {
+		s := p.Sensitivity
+		if s == nil {
+			continue
+		}
+		for _, row := range s.Moving() {
+			for i, tg := range s.Targets {
+				id, label := tg.ID, tg.Label
+				if i == 0 {
+					id, label = wd.total, wd.total
 				}
-			}
-		}
-		ind := &table{Sheet: w.sheetIndicators, Head: []string{w.project, w.projectTitle, w.category, w.requestedBy, w.adoptedBy}}
-		for _, dim := range ev.dimensions() {
-			ind.Head = append(ind.Head, w.net+" — "+dimensionLabel(dim, lang))
-		}
-		for _, dim := range ev.dimensions() {
-			ind.Head = append(ind.Head, w.ratio+" — "+dimensionLabel(dim, lang))
-		}
-		ind.Head = append(ind.Head, w.npv, w.monetized, w.npv+" P10", w.npv+" P50", w.npv+" P90", w.probPositive)
-		for _, p := range ev.all() {
-			cells := []cell{codeC("portfolio"), textC(ew.portfolio), textC(""), textC(""), textC("")}
-			if p.Project != nil {
-				cells = []cell{codeC(p.Project.ID), textC(p.Project.Title), textC(p.Project.Category), textC(strings.Join(p.Project.RequestedBy, ", ")),
-					textC(strings.Join(r.Adopted[p.Project.ID], ", "))}
-			}
-			for _, df := range p.Figures.Dimensions {
-				cells = append(cells, dimensionCell(df.Dimension, df.TotalNet))
-			}
-			for _, df := range p.Figures.Dimensions {
-				if df.HasRatio {
-					cells = append(cells, numberC(df.Ratio, 4))
+				cells := []cell{codeC(p.Result.ID), codeC(row.Factor.Name), textC(factorKind(row.Factor, w)), numberC(row.Factor.Low, 4), numberC(row.Factor.High, 4),
+					codeC(id), textC(label), moneyC(tg.Base)}
+				if row.Err != "" {
+					cells = append(cells, emptyC(), emptyC(), textC(row.Err))
 				} else {
-					cells = append(cells, emptyC())
+					cells = append(cells, signedMoneyC(row.Low[i]), signedMoneyC(row.High[i]), textC(""))
 				}
-			}
-			cells = append(cells, moneyC(p.Figures.NPV), moneyC(p.Figures.Monetized))
-			if s := p.Spread; s != nil {
-				cells = append(cells, floatMoneyC(s.NPV.P10), floatMoneyC(s.NPV.P50), floatMoneyC(s.NPV.P90), keyC(decimal.NewFromFloat(s.NPV.Positive).Round(4)))
-			} else {
-				cells = append(cells, emptyC(), emptyC(), emptyC(), emptyC())
-			}
-			ind.Rows = append(ind.Rows, cells)
-		}
-		out = append(out, pr, ind)
-	}
-
-	// Sensitivity.
-	if slices.ContainsFunc(r.Parts, func(p *ScenarioPart) bool { return p.Sensitivity != nil }) {
-		st := &table{Sheet: w.sheetSensitivity, Head: []string{w.scenario, w.factor, w.kind, w.low, w.high, wd.member, w.label,
-			wd.amount, w.effectOn + " (" + w.low + ")", w.effectOn + " (" + w.high + ")", w.failed}}
-		for _, p := range r.Parts {
-			s := p.Sensitivity
-			if s == nil {
-				continue
-			}
-			for _, row := range s.Moving() {
-				for i, tg := range s.Targets {
-					id, label := tg.ID, tg.Label
-					if i == 0 {
-						id, label = wd.total, wd.total
-					}
-					cells := []cell{codeC(p.Result.ID), codeC(row.Factor.Name), textC(factorKind(row.Factor, w)), numberC(row.Factor.Low, 4), numberC(row.Factor.High, 4),
-						codeC(id), textC(label), moneyC(tg.Base)}
-					if row.Err != "" {
-						cells = append(cells, emptyC(), emptyC(), textC(row.Err))
-					} else {
-						cells = append(cells, signedMoneyC(row.Low[i]), signedMoneyC(row.High[i]), textC(""))
-					}
-					st.Rows = append(st.Rows, cells)
-				}
+				st.Rows = append(st.Rows, cells)
 			}
 		}
-		out = append(out, st)
 	}
+	return st
+}
 
-	// Parameters, members, rules: the baseline's all, the others' changes.
+// paramsSheet has the parameters' values, one row per scenario,
+// parameter and dated value.
+func (b *sheetBuilder) paramsSheet() *table {
+	w := b.w
 	pa := &table{Sheet: w.sheetParams, Head: []string{w.scenario, w.parameter, w.label, w.since, w.value, w.unit, w.usedBy, w.source, w.assumption, w.position, "URL"}}
-	me := &table{Sheet: w.sheetMembers, Head: []string{w.scenario, wd.member, w.label, w.kindT, w.joined, w.left, w.attributes}}
-	ru := &table{Sheet: w.sheetRules, Head: []string{w.scenario, w.kind, w.rulesT, w.label, w.since, w.forMember, w.formula, w.key, w.poolFees, w.position,
-		w.description, w.source, "URL"}}
-	for _, p := range r.Parts {
+	for _, p := range b.r.Parts {
 		for _, q := range p.Params {
 			for _, v := range q.Values {
 				pa.Rows = append(pa.Rows, []cell{codeC(p.Result.ID), codeC(q.Name), textC(cmpOr(q.Label, oneLine(q.Description))), dateC(v.From), numberC(v.Value, decimalsOf(v.Value)), textC(q.Unit),
 					textC(usedText(q, w)), textC(oneLine(q.Source)), textC(oneLine(q.Assumption)), codeC(v.Pos.String()), codeC(q.URL)})
 			}
 		}
+	}
+	return pa
+}
+
+// membersSheet has the members, one row per scenario and member.
+func (b *sheetBuilder) membersSheet() *table {
+	w, wd := b.w, b.wd
+	me := &table{Sheet: w.sheetMembers, Head: []string{w.scenario, wd.member, w.label, w.kindT, w.joined, w.left, w.attributes}}
+	for _, p := range b.r.Parts {
 		for _, m := range p.Members {
 			var attrs []string
 			for _, k := range slices.Sorted(maps.Keys(m.Attributes)) {
@@ -405,37 +478,53 @@ func (r *Report) sheets(lang Lang) []*table {
 			}
 			me.Rows = append(me.Rows, []cell{codeC(p.Result.ID), codeC(m.ID), textC(m.Label), textC(m.Kind), dateC(m.Joined), left, textC(strings.Join(attrs, " ; "))})
 		}
+	}
+	return me
+}
+
+// rulesSheet has the rules as written, one row per scenario, rule and
+// version.
+func (b *sheetBuilder) rulesSheet() *table {
+	w := b.w
+	ru := &table{Sheet: w.sheetRules, Head: []string{w.scenario, w.kind, w.rulesT, w.label, w.since, w.forMember, w.formula, w.key, w.poolFees, w.position,
+		w.description, w.source, "URL"}}
+	for _, p := range b.r.Parts {
 		for _, e := range p.Rules {
-			kind := map[RuleKind]string{GlobalRule: w.rulesT, MemberRule: w.rulesT + " (" + w.perMember + ")", PoolRule: w.pool, FeeRateRule: w.feeRate}[e.Kind]
 			for _, v := range e.Versions {
-				since := textC(w.always)
-				if !v.From.IsZero() {
-					since = dateC(v.From)
-				}
-				member := v.Member
-				if v.Others {
-					member = w.others
-				}
-				fees := ""
-				if e.Kind == PoolRule {
-					fees = w.feesNo
-					if e.Fees {
-						fees = w.feesYes
-					}
-				}
-				// What the text says: the version's description and
-				// source, else the rule's.
-				descr, src, url := cmpOr(v.Description, e.Descr), v.Source, v.URL
-				if src == "" {
-					src, url = e.Source, e.URL
-				}
-				ru.Rows = append(ru.Rows, []cell{codeC(p.Result.ID), textC(kind), codeC(e.Name), textC(e.Label), since, codeC(member), formulaC(v.Expr), codeC(e.Key), textC(fees), codeC(v.Pos),
-					textC(descr), textC(src), codeC(url)})
+				ru.Rows = append(ru.Rows, b.ruleRow(p, e, v))
 			}
 		}
 	}
-	out = append(out, pa, me, ru)
-	return append(out, r.planSheets(lang)...)
+	return ru
+}
+
+// ruleRow is the row of version v of rule e of scenario p.
+func (b *sheetBuilder) ruleRow(p *ScenarioPart, e RuleEntry, v RuleVersion) []cell {
+	w := b.w
+	kind := map[RuleKind]string{GlobalRule: w.rulesT, MemberRule: w.rulesT + " (" + w.perMember + ")", PoolRule: w.pool, FeeRateRule: w.feeRate}[e.Kind]
+	since := textC(w.always)
+	if !v.From.IsZero() {
+		since = dateC(v.From)
+	}
+	member := v.Member
+	if v.Others {
+		member = w.others
+	}
+	fees := ""
+	if e.Kind == PoolRule {
+		fees = w.feesNo
+		if e.Fees {
+			fees = w.feesYes
+		}
+	}
+	// What the text says: the version's description and source, else the
+	// rule's.
+	descr, src, url := cmpOr(v.Description, e.Descr), v.Source, v.URL
+	if src == "" {
+		src, url = e.Source, e.URL
+	}
+	return []cell{codeC(p.Result.ID), textC(kind), codeC(e.Name), textC(e.Label), since, codeC(member), formulaC(v.Expr), codeC(e.Key), textC(fees), codeC(v.Pos),
+		textC(descr), textC(src), codeC(url)}
 }
 
 func memberIDs(res *engine.Result) []string {
