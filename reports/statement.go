@@ -188,15 +188,39 @@ func stmtWordsFor(lang Lang) stmtWords {
 	return stmtVocabulary[French]
 }
 
+// stmtViewer words one statement: the parts of its view, one method each.
+type stmtViewer struct {
+	s    *Statement
+	v    *stmtView
+	w    stmtWords
+	lang Lang
+}
+
 // view words s in lang. Text from the files is kept as written: each
 // renderer escapes it for its format.
 func (s *Statement) view(lang Lang) *stmtView {
 	w := stmtWordsFor(lang)
+	b := &stmtViewer{s: s, w: w, lang: lang, v: &stmtView{Lang: lang, Headings: stmtHeadings{Summary: w.headSummary, Key: w.headKey, Pools: w.headPools,
+		Instalments: w.headInstal, Regul: w.headRegul, Settlement: w.headSettle, Warnings: w.headWarn, Sources: w.headSources}}}
+	b.facts()
+	b.summary()
+	b.keySteps()
+	b.pools()
+	b.instalments()
+	b.previousYear()
+	b.settlement()
+	b.v.Warnings = s.Warnings
+	b.sources()
+	b.footer()
+	return b.v
+}
+
+// facts are the title and the facts of the head: the service, the
+// member, the year, the basis and the date.
+func (b *stmtViewer) facts() {
+	s, v, w, lang := b.s, b.v, b.w, b.lang
 	t := s.Trace
-	my := t.Member
-	v := &stmtView{Lang: lang, Headings: stmtHeadings{Summary: w.headSummary, Key: w.headKey, Pools: w.headPools,
-		Instalments: w.headInstal, Regul: w.headRegul, Settlement: w.headSettle, Warnings: w.headWarn, Sources: w.headSources}}
-	v.Title = fmt.Sprintf(w.title, t.Year) + " — " + my.Label
+	v.Title = fmt.Sprintf(w.title, t.Year) + " — " + t.Member.Label
 	v.Subtitle = s.Service.Title
 	v.Facts = append(v.Facts, [2]string{w.service, s.Service.Title})
 	if s.Service.Manager != "" {
@@ -205,17 +229,7 @@ func (s *Statement) view(lang Lang) *stmtView {
 	if s.Service.Source != "" {
 		v.Facts = append(v.Facts, [2]string{w.convention, oneLine(s.Service.Source)})
 	}
-	member := my.Label
-	if k, ok := w.kinds[s.Kind]; ok {
-		member += " (" + k + ")"
-	}
-	if !s.Joined.IsZero() && s.Joined.After(s.Service.Start) {
-		member += ", " + fmt.Sprintf(w.since, Date(s.Joined, lang))
-	}
-	if !s.Left.IsZero() {
-		member += ", " + fmt.Sprintf(w.until, Date(s.Left, lang))
-	}
-	v.Facts = append(v.Facts, [2]string{w.member, member})
+	v.Facts = append(v.Facts, [2]string{w.member, b.memberText()})
 	year := fmt.Sprint(t.Year)
 	if s.MemberMonths < 12 {
 		year += " (" + fmt.Sprintf(w.months, s.MemberMonths) + ")"
@@ -229,8 +243,31 @@ func (s *Statement) view(lang Lang) *stmtView {
 	if !s.Date.IsZero() {
 		v.Facts = append(v.Facts, [2]string{w.date, Date(s.Date, lang)})
 	}
+}
 
-	// The summary.
+// memberText is the member's label with its kind, and when it joined
+// (after the service started) or left.
+func (b *stmtViewer) memberText() string {
+	s, w := b.s, b.w
+	member := s.Trace.Member.Label
+	if k, ok := w.kinds[s.Kind]; ok {
+		member += " (" + k + ")"
+	}
+	if !s.Joined.IsZero() && s.Joined.After(s.Service.Start) {
+		member += ", " + fmt.Sprintf(w.since, Date(s.Joined, b.lang))
+	}
+	if !s.Left.IsZero() {
+		member += ", " + fmt.Sprintf(w.until, Date(s.Left, b.lang))
+	}
+	return member
+}
+
+// summary is what the member pays: its part, the fees, the
+// regularisation, and the total, worded by how it settles.
+func (b *stmtViewer) summary() {
+	s, v, w, lang := b.s, b.v, b.w, b.lang
+	t := s.Trace
+	my := t.Member
 	v.Summary = append(v.Summary, [2]string{w.part, Money(my.Amount, lang)})
 	if !my.Fees.IsZero() {
 		v.Summary = append(v.Summary, [2]string{w.fees, Money(my.Fees, lang)})
@@ -246,8 +283,14 @@ func (s *Statement) view(lang Lang) *stmtView {
 	default:
 		v.SummaryTotal = [2]string{fmt.Sprintf(w.billedTotal, t.Year), Money(my.Billed, lang)}
 	}
+}
 
-	// The key and its derivation.
+// keySteps are the key and its derivation: every rule the member's key
+// reads, per period when it changes within the year.
+func (b *stmtViewer) keySteps() {
+	s, v, w, lang := b.s, b.v, b.w, b.lang
+	t := s.Trace
+	my := t.Member
 	v.KeyIntro = fmt.Sprintf(w.keyIntro, s.ReferenceKey, Percent(my.Share, lang))
 	for _, r := range t.Rules {
 		if r.Rule.Param {
@@ -267,11 +310,14 @@ func (s *Statement) view(lang Lang) *stmtView {
 			v.KeySteps = append(v.KeySteps, [3]string{name, oneLine(ev.Source), plainNumber(ev.Value, lang)})
 		}
 	}
+}
 
-	// The pools.
+// pools are the member's part of each pool, with the fees.
+func (b *stmtViewer) pools() {
+	v, w, lang := b.v, b.w, b.lang
 	v.PoolHead = []string{w.pool, w.amount, w.key, w.partCol, w.feesCol}
 	parts, fees := decimal.Zero, decimal.Zero
-	for _, p := range t.Pools {
+	for _, p := range b.s.Trace.Pools {
 		label := p.Pool.Label
 		if p.Actual != nil {
 			label += " (" + w.actualAmount + ")"
@@ -280,39 +326,57 @@ func (s *Statement) view(lang Lang) *stmtView {
 		parts, fees = parts.Add(p.Part.Amount), fees.Add(p.Part.Fees)
 	}
 	v.PoolTotal = []string{w.total, "", "", Money(parts, lang), Money(fees, lang)}
+}
 
-	// The instalments.
+// instalments are the instalments of the year's bill; the manager and a
+// member settled by imputation have none, only a sentence that says why.
+func (b *stmtViewer) instalments() {
+	s, v, w := b.s, b.v, b.w
 	switch {
-	case my.Manager:
+	case s.Trace.Member.Manager:
 		v.InstalIntro = w.instalManager
 	case s.Imputation != nil:
 		v.InstalIntro = w.instalImputed
 	default:
-		label := w.noSchedule
-		if s.Schedule != nil && s.Schedule.Label != "" {
-			label = s.Schedule.Label
-		}
-		bill := my.Billed.Sub(my.Regularisation)
-		v.InstalIntro = fmt.Sprintf(w.instalIntro, label, Money(bill, lang))
-		v.InstalHead = []string{w.due, w.period, w.fraction, w.instAmount}
-		sum := decimal.Zero
-		for _, in := range s.Instalments {
-			due := Date(in.Due, lang)
-			if in.Label != "" {
-				due = in.Label + " — " + due
-			}
-			v.Instalments = append(v.Instalments, []string{due, monthSpan(in, lang), Percent(in.Fraction, lang), Money(in.Amount, lang)})
-			sum = sum.Add(in.Amount)
-		}
-		v.InstalTotal = []string{w.total, "", "", Money(sum, lang)}
-		if !my.Regularisation.IsZero() && s.Previous != nil {
-			v.Instalments = append(v.Instalments, []string{w.instalSum, "", "", Money(sum, lang)},
-				[]string{fmt.Sprintf(w.regulOf, s.Previous.Year), "", "", SignedMoney(my.Regularisation, lang)})
-			v.InstalTotal = []string{fmt.Sprintf(w.totalFor, t.Year), "", "", Money(my.Billed, lang)}
-		}
+		b.instalmentTable()
 	}
+}
 
-	// The previous year.
+// instalmentTable lists the instalments of a member billed by invoice. The
+// regularisation of the previous year is billed with them but is not
+// split: it comes after their sum.
+func (b *stmtViewer) instalmentTable() {
+	s, v, w, lang := b.s, b.v, b.w, b.lang
+	my := s.Trace.Member
+	label := w.noSchedule
+	if s.Schedule != nil && s.Schedule.Label != "" {
+		label = s.Schedule.Label
+	}
+	bill := my.Billed.Sub(my.Regularisation)
+	v.InstalIntro = fmt.Sprintf(w.instalIntro, label, Money(bill, lang))
+	v.InstalHead = []string{w.due, w.period, w.fraction, w.instAmount}
+	sum := decimal.Zero
+	for _, in := range s.Instalments {
+		due := Date(in.Due, lang)
+		if in.Label != "" {
+			due = in.Label + " — " + due
+		}
+		v.Instalments = append(v.Instalments, []string{due, monthSpan(in, lang), Percent(in.Fraction, lang), Money(in.Amount, lang)})
+		sum = sum.Add(in.Amount)
+	}
+	v.InstalTotal = []string{w.total, "", "", Money(sum, lang)}
+	if !my.Regularisation.IsZero() && s.Previous != nil {
+		v.Instalments = append(v.Instalments, []string{w.instalSum, "", "", Money(sum, lang)},
+			[]string{fmt.Sprintf(w.regulOf, s.Previous.Year), "", "", SignedMoney(my.Regularisation, lang)})
+		v.InstalTotal = []string{fmt.Sprintf(w.totalFor, s.Trace.Year), "", "", Money(my.Billed, lang)}
+	}
+}
+
+// previousYear is the regularisation of the previous year, or why there
+// is none.
+func (b *stmtViewer) previousYear() {
+	s, v, w, lang := b.s, b.v, b.w, b.lang
+	year := s.Trace.Year
 	switch p := s.Previous; {
 	case p != nil:
 		v.Regul = append(v.Regul, fmt.Sprintf(w.regulLine, p.Year, Money(p.Billed, lang), Money(p.Due, lang), SignedMoney(p.Difference, lang)))
@@ -321,15 +385,19 @@ func (s *Statement) view(lang Lang) *stmtView {
 		} else {
 			v.Regul = append(v.Regul, w.regulApart)
 		}
-	case !s.Joined.IsZero() && s.Joined.Year >= t.Year:
-		v.Regul = append(v.Regul, fmt.Sprintf(w.regulNotMember, t.Year-1))
+	case !s.Joined.IsZero() && s.Joined.Year >= year:
+		v.Regul = append(v.Regul, fmt.Sprintf(w.regulNotMember, year-1))
 	default:
-		v.Regul = append(v.Regul, fmt.Sprintf(w.regulNone, t.Year-1))
+		v.Regul = append(v.Regul, fmt.Sprintf(w.regulNone, year-1))
 	}
+}
 
-	// How the member settles.
+// settlement is how the member settles: an invoice, nothing for the
+// manager, or imputation on its attribution de compensation.
+func (b *stmtViewer) settlement() {
+	s, v, w, lang := b.s, b.v, b.w, b.lang
 	switch {
-	case my.Manager:
+	case s.Trace.Member.Manager:
 		v.Settlement = append(v.Settlement, w.settleManager)
 	case s.Imputation != nil:
 		im := s.Imputation
@@ -347,30 +415,20 @@ func (s *Statement) view(lang Lang) *stmtView {
 	default:
 		v.Settlement = append(v.Settlement, w.settleInvoice)
 	}
-	v.Warnings = s.Warnings
+}
 
-	// The sources.
+// sources are the source of every figure: the pools' actual amounts, the
+// member's figures, the parameters, the schedule.
+func (b *stmtViewer) sources() {
+	s, v, w, lang := b.s, b.v, b.w, b.lang
+	t := s.Trace
 	v.SourceHead = []string{w.figure, w.value, w.source}
 	for _, p := range t.Pools {
 		if a := p.Actual; a != nil {
 			v.Sources = append(v.Sources, [3]string{p.Pool.Label + " (" + w.actualAmount + ")", Money(a.Amount, lang), sourceText(a.Source, a.Assumption, "", w)})
 		}
 	}
-	for _, r := range t.Rules {
-		if !r.Rule.Param {
-			continue
-		}
-		for _, ev := range r.Evaluations {
-			if ev.Member != my.ID {
-				continue
-			}
-			name := r.Rule.Name
-			if r.Rule.Label != "" {
-				name = r.Rule.Label
-			}
-			v.Sources = append(v.Sources, [3]string{name, plainNumber(ev.Value, lang) + unitSuffix(r.Rule.Unit), sourceText(r.Rule.Source, r.Rule.Assumption, r.Rule.URL, w)})
-		}
-	}
+	b.memberFigureSources()
 	for _, p := range t.Params {
 		name := p.Param.Name
 		if p.Param.Label != "" {
@@ -385,11 +443,38 @@ func (s *Statement) view(lang Lang) *stmtView {
 	if sch := s.Schedule; sch != nil && (sch.Source != "" || sch.Assumption != "") {
 		v.Sources = append(v.Sources, [3]string{w.headInstal, sch.Label, sourceText(sch.Source, sch.Assumption, "", w)})
 	}
+}
+
+// memberFigureSources are the sources of the member's own figures: the
+// per-member parameters the key derivation leaves out.
+func (b *stmtViewer) memberFigureSources() {
+	v, w, lang := b.v, b.w, b.lang
+	t := b.s.Trace
+	for _, r := range t.Rules {
+		if !r.Rule.Param {
+			continue
+		}
+		for _, ev := range r.Evaluations {
+			if ev.Member != t.Member.ID {
+				continue
+			}
+			name := r.Rule.Name
+			if r.Rule.Label != "" {
+				name = r.Rule.Label
+			}
+			v.Sources = append(v.Sources, [3]string{name, plainNumber(ev.Value, lang) + unitSuffix(r.Rule.Unit), sourceText(r.Rule.Source, r.Rule.Assumption, r.Rule.URL, w)})
+		}
+	}
+}
+
+// footer names the scenario and which quotepart computed the statement
+// from which files.
+func (b *stmtViewer) footer() {
+	s, v := b.s, b.v
 	v.Footer = []string{s.ScenarioTitle + " (" + s.ScenarioID + ")"}
-	if p := s.Provenance.sentence(lang); p != "" {
+	if p := s.Provenance.sentence(b.lang); p != "" {
 		v.Footer = append(v.Footer, p)
 	}
-	return v
 }
 
 func segments(evs []engine.Evaluation, member string) int {
