@@ -89,6 +89,48 @@ func fieldAt(head tabular.Row, cols map[string]int, r tabular.Row, key string) t
 	return tabular.Field{Pos: pos}
 }
 
+// tableReader reads the rows of a table under its header, keeping every
+// mistake so that all are told at once.
+type tableReader struct {
+	head tabular.Row
+	cols map[string]int
+	lang tabular.Lang
+	errs diag.List
+}
+
+// newTableReader reads t, whose first row names some of columns; a table
+// without even that row is an error.
+func newTableReader(t *tabular.Table, columns []column, lang tabular.Lang) (*tableReader, error) {
+	if len(t.Rows) == 0 {
+		return nil, diag.Errorf(diag.Pos{File: t.Name}, diag.Invalid, "%s", lang.Say("la feuille est vide", "the sheet is empty"))
+	}
+	head := t.Rows[0]
+	return &tableReader{head: head, cols: headerColumns(head, columns), lang: lang}, nil
+}
+
+// field is row's cell in column key, as fieldAt.
+func (r *tableReader) field(row tabular.Row, key string) tabular.Field {
+	return fieldAt(r.head, r.cols, row, key)
+}
+
+// fail reports a mistake at f's cell, in the reader's language.
+func (r *tableReader) fail(f tabular.Field, fr, en string) {
+	r.errs.Add(f.Errorf("%s", r.lang.Say(fr, en)))
+}
+
+// readable reports each of fs whose cell holds no usable value (a
+// formula whose result is an error), and whether all of them do.
+func (r *tableReader) readable(fs ...tabular.Field) bool {
+	ok := true
+	for _, f := range fs {
+		if f.Problem != "" {
+			r.errs.Add(f.Errorf("%s", f.Problem))
+			ok = false
+		}
+	}
+	return ok
+}
+
 // param is a parameter gathered from the rows that give it.
 type param struct {
 	name                                               tabular.Field
@@ -108,43 +150,51 @@ type paramValue struct {
 // into a rule file of parameters named name. Every mistake is reported at
 // its cell, all at once.
 func Parameters(t *tabular.Table, name string, lang tabular.Lang) (*File, error) {
-	if len(t.Rows) == 0 {
-		return nil, diag.Errorf(diag.Pos{File: t.Name}, diag.Invalid, "%s", lang.Say("la feuille est vide", "the sheet is empty"))
+	r, err := newTableReader(t, paramColumns, lang)
+	if err != nil {
+		return nil, err
 	}
-	head := t.Rows[0]
-	cols := headerColumns(head, paramColumns)
-	var errs diag.List
+	if err := r.checkParamsHeader(t); err != nil {
+		return nil, err
+	}
+	params := r.gatherParams(t.Rows[1:])
+	for _, p := range params {
+		r.checkParam(p)
+	}
+	if err := Errors(r.errs); err != nil {
+		return nil, err
+	}
+	return paramsFile(t.Name, name, params, lang), nil
+}
+
+// checkParamsHeader is an error when t's header lacks a required column
+// or no row follows it.
+func (r *tableReader) checkParamsHeader(t *tabular.Table) error {
 	var missing []string
 	for _, c := range paramColumns {
-		if c.required && cols[c.key] < 0 {
+		if c.required && r.cols[c.key] < 0 {
 			missing = append(missing, c.names[0])
 		}
 	}
 	if len(missing) > 0 {
-		return nil, diag.Errorf(head.Fields[0].Pos, diag.Invalid, "%s", lang.Say(
+		return diag.Errorf(r.head.Fields[0].Pos, diag.Invalid, "%s", r.lang.Say(
 			fmt.Sprintf("la première ligne doit nommer les colonnes ; il manque : %s (colonnes reconnues : paramètre, date, valeur, unité, description, libellé, source, hypothèse, min, max)", strings.Join(missing, ", ")),
 			fmt.Sprintf("the first row must name the columns; missing: %s (columns known: parameter, date, value, unit, description, label, source, assumption, min, max)", strings.Join(missing, ", "))))
 	}
 	if len(t.Rows) == 1 {
-		return nil, diag.Errorf(head.Fields[0].Pos, diag.Invalid, "%s", lang.Say("aucune ligne de valeurs sous l'en-tête", "no row of values under the header"))
+		return diag.Errorf(r.head.Fields[0].Pos, diag.Invalid, "%s", r.lang.Say("aucune ligne de valeurs sous l'en-tête", "no row of values under the header"))
 	}
-	field := func(r tabular.Row, key string) tabular.Field { return fieldAt(head, cols, r, key) }
+	return nil
+}
+
+// gatherParams gathers rows into their parameters, in the order of each
+// one's first row.
+func (r *tableReader) gatherParams(rows []tabular.Row) []*param {
 	byName := map[string]*param{}
 	var order []*param
-	for _, r := range t.Rows[1:] {
-		nf := field(r, "name")
-		if nf.Problem != "" {
-			errs.Add(nf.Errorf("%s", nf.Problem))
-			continue
-		}
-		if nf.Text == "" {
-			errs.Add(nf.Errorf("%s", lang.Say("nom du paramètre manquant", "the parameter's name is missing")))
-			continue
-		}
-		if !formula.ValidName(nf.Text) || formula.Reserved(nf.Text) {
-			errs.Add(nf.Errorf("%s", lang.Say(
-				fmt.Sprintf("%s ne peut pas nommer un paramètre : lettres sans accent, chiffres et _, sans commencer par un chiffre (cout_moyen_etc), et pas un mot réservé", lang.Quote(nf.Text)),
-				fmt.Sprintf("%s cannot name a parameter: ASCII letters, digits and _, not starting with a digit (cout_moyen_etc), and not a reserved word", lang.Quote(nf.Text)))))
+	for _, row := range rows {
+		nf, ok := r.paramName(row)
+		if !ok {
 			continue
 		}
 		p := byName[nf.Text]
@@ -153,125 +203,166 @@ func Parameters(t *tabular.Table, name string, lang tabular.Lang) (*File, error)
 			byName[nf.Text] = p
 			order = append(order, p)
 		}
-		for key, dst := range map[string]*tabular.Field{"unit": &p.unit, "description": &p.description, "label": &p.label,
-			"source": &p.source, "assumption": &p.assumption, "min": &p.minv, "max": &p.maxv} {
-			f := field(r, key)
-			switch {
-			case f.Problem != "":
-				errs.Add(f.Errorf("%s", f.Problem))
-			case f.Text == "":
-			case dst.Text == "":
-				*dst = f
-			case dst.Text != f.Text:
-				errs.Add(f.Errorf("%s", lang.Say(
-					fmt.Sprintf("%s de %s diffère de celle de la ligne précédente (%s) : un paramètre a une seule valeur de cette colonne", key, nf.Text, lang.Quote(dst.Text)),
-					fmt.Sprintf("the %s of %s differs from an earlier row's (%s): a parameter has one", key, nf.Text, lang.Quote(dst.Text)))))
-			}
+		r.mergeParamTexts(p, row)
+		if pv, ok := r.paramValue(row); ok {
+			r.addParamValue(p, pv)
 		}
-		pv := paramValue{}
-		if cols["date"] >= 0 {
-			df := field(r, "date")
-			if df.Problem != "" {
-				errs.Add(df.Errorf("%s", df.Problem))
-				continue
-			}
-			d, err := tabular.ParseDate(df.Text, true, lang)
-			if err != nil {
-				errs.Add(df.Errorf("%v", err))
-				continue
-			}
-			pv.date, pv.dateAt = d, df
+	}
+	return order
+}
+
+// paramName is the cell naming row's parameter, false when it names none
+// that a rule may use.
+func (r *tableReader) paramName(row tabular.Row) (tabular.Field, bool) {
+	nf := r.field(row, "name")
+	if !r.readable(nf) {
+		return nf, false
+	}
+	if nf.Text == "" {
+		r.fail(nf, "nom du paramètre manquant", "the parameter's name is missing")
+		return nf, false
+	}
+	if !formula.ValidName(nf.Text) || formula.Reserved(nf.Text) {
+		r.fail(nf,
+			fmt.Sprintf("%s ne peut pas nommer un paramètre : lettres sans accent, chiffres et _, sans commencer par un chiffre (cout_moyen_etc), et pas un mot réservé", r.lang.Quote(nf.Text)),
+			fmt.Sprintf("%s cannot name a parameter: ASCII letters, digits and _, not starting with a digit (cout_moyen_etc), and not a reserved word", r.lang.Quote(nf.Text)))
+		return nf, false
+	}
+	return nf, true
+}
+
+// mergeParamTexts takes the unit, description and the other texts of p
+// from row: any of its rows may give one, and those that do must agree.
+func (r *tableReader) mergeParamTexts(p *param, row tabular.Row) {
+	for key, dst := range map[string]*tabular.Field{"unit": &p.unit, "description": &p.description, "label": &p.label,
+		"source": &p.source, "assumption": &p.assumption, "min": &p.minv, "max": &p.maxv} {
+		f := r.field(row, key)
+		switch {
+		case !r.readable(f):
+		case f.Text == "":
+		case dst.Text == "":
+			*dst = f
+		case dst.Text != f.Text:
+			r.fail(f,
+				fmt.Sprintf("%s de %s diffère de celle de la ligne précédente (%s) : un paramètre a une seule valeur de cette colonne", key, p.name.Text, r.lang.Quote(dst.Text)),
+				fmt.Sprintf("the %s of %s differs from an earlier row's (%s): a parameter has one", key, p.name.Text, r.lang.Quote(dst.Text)))
 		}
-		vf := field(r, "value")
-		if vf.Problem != "" {
-			errs.Add(vf.Errorf("%s", vf.Problem))
-			continue
+	}
+}
+
+// paramValue is the dated value row gives, false when its date or value
+// cannot be read.
+func (r *tableReader) paramValue(row tabular.Row) (paramValue, bool) {
+	pv := paramValue{}
+	if r.cols["date"] >= 0 {
+		df := r.field(row, "date")
+		if !r.readable(df) {
+			return pv, false
 		}
-		v, err := tabular.ParseNumber(vf.Text, lang)
+		d, err := tabular.ParseDate(df.Text, true, r.lang)
 		if err != nil {
-			errs.Add(vf.Errorf("%v", err))
-			continue
+			r.errs.Add(df.Errorf("%v", err))
+			return pv, false
 		}
-		pv.value, pv.at = v, vf
-		for _, prev := range p.values {
-			if prev.date == pv.date {
-				what := lang.Say("une valeur sans date", "a value with no date")
-				if !pv.date.IsZero() {
-					what = pv.date.String()
-				}
-				errs.Add(vf.Errorf("%s", lang.Say(
-					fmt.Sprintf("%s : %s est donnée deux fois (d'abord en %s)", nf.Text, what, prev.at.Pos),
-					fmt.Sprintf("%s: %s is given twice (first at %s)", nf.Text, what, prev.at.Pos))))
-			}
-		}
-		p.values = append(p.values, pv)
+		pv.date, pv.dateAt = d, df
 	}
-	for _, p := range order {
-		for _, k := range []struct {
-			key string
-			f   tabular.Field
-		}{{"unit", p.unit}, {"description", p.description}} {
-			key, f := k.key, k.f
-			if f.Text == "" {
-				errs.Add(p.name.Errorf("%s", lang.Say(
-					fmt.Sprintf("%s n'a pas de %s : donnez-la sur une de ses lignes", p.name.Text, map[string]string{"unit": "unité", "description": "description"}[key]),
-					fmt.Sprintf("%s has no %s: give it on one of its rows", p.name.Text, key))))
+	vf := r.field(row, "value")
+	if !r.readable(vf) {
+		return pv, false
+	}
+	v, err := tabular.ParseNumber(vf.Text, r.lang)
+	if err != nil {
+		r.errs.Add(vf.Errorf("%v", err))
+		return pv, false
+	}
+	pv.value, pv.at = v, vf
+	return pv, true
+}
+
+// addParamValue adds pv to p's values, reporting a date given twice.
+func (r *tableReader) addParamValue(p *param, pv paramValue) {
+	for _, prev := range p.values {
+		if prev.date == pv.date {
+			what := r.lang.Say("une valeur sans date", "a value with no date")
+			if !pv.date.IsZero() {
+				what = pv.date.String()
 			}
-		}
-		if cols["date"] < 0 && len(p.values) > 1 {
-			errs.Add(p.values[1].at.Errorf("%s", lang.Say(
-				fmt.Sprintf("%s a plusieurs valeurs : ajoutez une colonne date pour dire depuis quand chacune est en vigueur", p.name.Text),
-				fmt.Sprintf("%s has several values: add a date column saying from when each is in force", p.name.Text))))
-		}
-		for _, f := range []*tabular.Field{&p.minv, &p.maxv} {
-			if f.Text != "" {
-				if _, err := tabular.ParseNumber(f.Text, lang); err != nil {
-					errs.Add(f.Errorf("%v", err))
-				}
-			}
+			r.fail(pv.at,
+				fmt.Sprintf("%s : %s est donnée deux fois (d'abord en %s)", p.name.Text, what, prev.at.Pos),
+				fmt.Sprintf("%s: %s is given twice (first at %s)", p.name.Text, what, prev.at.Pos))
 		}
 	}
-	if err := Errors(errs); err != nil {
-		return nil, err
+	p.values = append(p.values, pv)
+}
+
+// checkParam reports what p lacks once all its rows are read: its unit
+// and description, a date for each of several values, numbers as bounds.
+func (r *tableReader) checkParam(p *param) {
+	for _, k := range []struct {
+		key string
+		f   tabular.Field
+	}{{"unit", p.unit}, {"description", p.description}} {
+		key, f := k.key, k.f
+		if f.Text == "" {
+			r.fail(p.name,
+				fmt.Sprintf("%s n'a pas de %s : donnez-la sur une de ses lignes", p.name.Text, map[string]string{"unit": "unité", "description": "description"}[key]),
+				fmt.Sprintf("%s has no %s: give it on one of its rows", p.name.Text, key))
+		}
 	}
+	if r.cols["date"] < 0 && len(p.values) > 1 {
+		r.fail(p.values[1].at,
+			fmt.Sprintf("%s a plusieurs valeurs : ajoutez une colonne date pour dire depuis quand chacune est en vigueur", p.name.Text),
+			fmt.Sprintf("%s has several values: add a date column saying from when each is in force", p.name.Text))
+	}
+	for _, f := range []*tabular.Field{&p.minv, &p.maxv} {
+		if f.Text != "" {
+			if _, err := tabular.ParseNumber(f.Text, r.lang); err != nil {
+				r.errs.Add(f.Errorf("%v", err))
+			}
+		}
+	}
+}
+
+// paramsFile is the rule file named name of params, read from the table
+// named from.
+func paramsFile(from, name string, params []*param, lang tabular.Lang) *File {
 	w := &yamlWriter{}
-	w.line("# Paramètres importés de " + t.Name + " par quotepart import.")
+	w.line("# Paramètres importés de " + from + " par quotepart import.")
 	w.line("# Chaque valeur est en vigueur de sa date jusqu'à la suivante.")
 	w.line("parameters:")
-	out := &File{Name: name, Kind: "parametres", From: t.Name}
-	for _, p := range order {
+	out := &File{Name: name, Kind: "parametres", From: from}
+	for _, p := range params {
 		out.IDs = append(out.IDs, p.name.Text)
-		w.line("  "+p.name.Text+":", p.name.Pos)
-		if p.label.Text != "" {
-			w.line("    label: "+yamlText(p.label.Text), p.label.Pos)
-		}
-		w.line("    description: "+yamlText(p.description.Text), p.description.Pos)
-		w.line("    unit: "+yamlText(p.unit.Text), p.unit.Pos)
-		if p.source.Text != "" {
-			w.line("    source: "+yamlText(p.source.Text), p.source.Pos)
-		}
-		if p.assumption.Text != "" {
-			w.line("    assumption: "+yamlText(p.assumption.Text), p.assumption.Pos)
-		}
-		if len(p.values) == 1 && p.values[0].date.IsZero() {
-			w.line("    value: "+p.values[0].value.String(), p.values[0].at.Pos)
-		} else {
-			w.line("    values:")
-			for _, v := range sortedValues(p.values) {
-				w.line("      "+v.date.String()+": "+v.value.String(), v.at.Pos)
-			}
-		}
-		if p.minv.Text != "" {
-			v, _ := tabular.ParseNumber(p.minv.Text, lang)
-			w.line("    min: "+v.String(), p.minv.Pos)
-		}
-		if p.maxv.Text != "" {
-			v, _ := tabular.ParseNumber(p.maxv.Text, lang)
-			w.line("    max: "+v.String(), p.maxv.Pos)
-		}
+		writeParam(w, p, lang)
 	}
 	out.Data, out.Origins = w.bytes(), w.origins
-	return out, nil
+	return out
+}
+
+// writeParam writes p: one value when it has one undated, its values by
+// date otherwise.
+func writeParam(w *yamlWriter, p *param, lang tabular.Lang) {
+	w.line("  "+p.name.Text+":", p.name.Pos)
+	w.optionalText("    label", p.label)
+	w.line("    description: "+yamlText(p.description.Text), p.description.Pos)
+	w.line("    unit: "+yamlText(p.unit.Text), p.unit.Pos)
+	w.sourceAndAssumption("    ", p.source, p.assumption)
+	if len(p.values) == 1 && p.values[0].date.IsZero() {
+		w.line("    value: "+p.values[0].value.String(), p.values[0].at.Pos)
+	} else {
+		w.line("    values:")
+		for _, v := range sortedValues(p.values) {
+			w.line("      "+v.date.String()+": "+v.value.String(), v.at.Pos)
+		}
+	}
+	if p.minv.Text != "" {
+		v, _ := tabular.ParseNumber(p.minv.Text, lang)
+		w.line("    min: "+v.String(), p.minv.Pos)
+	}
+	if p.maxv.Text != "" {
+		v, _ := tabular.ParseNumber(p.maxv.Text, lang)
+		w.line("    max: "+v.String(), p.maxv.Pos)
+	}
 }
 
 func sortedValues(vs []paramValue) []paramValue {

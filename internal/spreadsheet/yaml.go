@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/quotepart/quotepart/internal/diag"
+	"github.com/quotepart/quotepart/internal/tabular"
 )
 
 // File is a quotepart file made from a spreadsheet.
@@ -46,6 +47,20 @@ func (w *yamlWriter) line(s string, from ...diag.Pos) {
 		}
 		w.origins[len(w.lines)] = from[0]
 	}
+}
+
+// optionalText writes key: f's text, when the cell has one.
+func (w *yamlWriter) optionalText(key string, f tabular.Field) {
+	if f.Text != "" {
+		w.line(key+": "+yamlText(f.Text), f.Pos)
+	}
+}
+
+// sourceAndAssumption writes, at indent, the source and the assumption a
+// table gives for a figure, those it gives.
+func (w *yamlWriter) sourceAndAssumption(indent string, source, assumption tabular.Field) {
+	w.optionalText(indent+"source", source)
+	w.optionalText(indent+"assumption", assumption)
 }
 
 func (w *yamlWriter) bytes() []byte { return []byte(strings.Join(w.lines, "\n") + "\n") }
