@@ -59,190 +59,228 @@ func IsActuals(t *tabular.Table) bool {
 // members exist is for the caller to check against the rules (package
 // actuals), the file's Origins telling its errors at the cells.
 func Actuals(t *tabular.Table, lang tabular.Lang) (*File, error) {
-	if len(t.Rows) == 0 {
-		return nil, diag.Errorf(diag.Pos{File: t.Name}, diag.Invalid, "%s", lang.Say("la feuille est vide", "the sheet is empty"))
+	r, err := newTableReader(t, actualsColumns, lang)
+	if err != nil {
+		return nil, err
 	}
-	head := t.Rows[0]
-	cols := headerColumns(head, actualsColumns)
-	if cols["nature"] < 0 || cols["name"] < 0 || cols["value"] < 0 {
-		return nil, diag.Errorf(head.Fields[0].Pos, diag.Invalid, "%s", lang.Say(
+	if r.cols["nature"] < 0 || r.cols["name"] < 0 || r.cols["value"] < 0 {
+		return nil, diag.Errorf(r.head.Fields[0].Pos, diag.Invalid, "%s", lang.Say(
 			"la première ligne doit nommer les colonnes nature, nom, membre, valeur, date, référence, source, hypothèse",
 			"the first row must name the columns nature, nom (name), membre (member), valeur (value), date, référence, source, hypothèse (assumption)"))
 	}
-	field := func(r tabular.Row, key string) tabular.Field { return fieldAt(head, cols, r, key) }
-	var errs diag.List
-	check := func(fs ...tabular.Field) bool {
-		ok := true
-		for _, f := range fs {
-			if f.Problem != "" {
-				errs.Add(f.Errorf("%s", f.Problem))
-				ok = false
-			}
-		}
-		return ok
+	a := &actualFigures{}
+	for _, row := range t.Rows[1:] {
+		r.readActualsRow(a, row)
 	}
-	type figure struct {
-		name, member, value, date, ref, source, assumption tabular.Field
-		amount                                             decimal.Decimal
-	}
-	var yearF, titleF, headSource, headAssumption tabular.Field
-	var pools, params, issued []figure
-	year := 0
-	for _, r := range t.Rows[1:] {
-		nf := field(r, "nature")
-		f := figure{name: field(r, "name"), member: field(r, "member"), value: field(r, "value"), date: field(r, "date"),
-			ref: field(r, "reference"), source: field(r, "source"), assumption: field(r, "assumption")}
-		if !check(nf, f.name, f.member, f.value, f.date, f.ref, f.source, f.assumption) {
-			continue
-		}
-		nature := territory.Fold(nf.Text)
-		if nature == "" {
-			if f.name.Text != "" || f.value.Text != "" {
-				errs.Add(nf.Errorf("%s", lang.Say("la nature de la ligne manque : exercice, intitulé, poste, paramètre ou émis",
-					"the row's nature is missing: exercice (year), intitulé (title), poste (pool), paramètre (parameter) or émis (issued)")))
-			}
-			continue
-		}
-		if f.value.Text == "" && (nature == naturePool || nature == natureParameter) {
-			continue // a row of the template left empty: no actual figure
-		}
-		switch nature {
-		case natureYear:
-			y, err := strconv.Atoi(strings.TrimSuffix(f.value.Text, ".0"))
-			if err != nil || y < 1000 || y > 9999 {
-				errs.Add(f.value.Errorf("%s", lang.Say(fmt.Sprintf("%s n'est pas une année (2026)", lang.Quote(f.value.Text)), fmt.Sprintf("%s is not a year (2026)", lang.Quote(f.value.Text)))))
-				continue
-			}
-			year, yearF, headSource, headAssumption = y, f.value, f.source, f.assumption
-		case natureTitle:
-			titleF = f.name
-		case naturePool, natureParameter, natureIssued:
-			v, err := tabular.ParseNumber(f.value.Text, lang)
-			if err != nil {
-				errs.Add(f.value.Errorf("%v", err))
-				continue
-			}
-			if v.IsNegative() {
-				errs.Add(f.value.Errorf("%s", lang.Say(fmt.Sprintf("%s est négatif", lang.Quote(f.value.Text)), fmt.Sprintf("%s is negative", lang.Quote(f.value.Text)))))
-				continue
-			}
-			f.amount = v
-			switch nature {
-			case naturePool:
-				if f.name.Text == "" {
-					errs.Add(f.name.Errorf("%s", lang.Say("le poste n'est pas nommé", "the pool is not named")))
-					continue
-				}
-				pools = append(pools, f)
-			case natureParameter:
-				if f.name.Text == "" {
-					errs.Add(f.name.Errorf("%s", lang.Say("le paramètre n'est pas nommé", "the parameter is not named")))
-					continue
-				}
-				params = append(params, f)
-			case natureIssued:
-				if f.member.Text == "" {
-					errs.Add(f.member.Errorf("%s", lang.Say("le membre à qui le titre est émis manque", "the member the instalment is issued to is missing")))
-					continue
-				}
-				d, err := tabular.ParseDate(f.date.Text, false, lang)
-				if err != nil {
-					errs.Add(f.date.Errorf("%v", err))
-					continue
-				}
-				f.date.Text = d.String()
-				issued = append(issued, f)
-			}
-		default:
-			errs.Add(nf.Errorf("%s", lang.Say(fmt.Sprintf("%s n'est pas une nature : exercice, intitulé, poste, paramètre ou émis", lang.Quote(nf.Text)),
-				fmt.Sprintf("%s is not a nature: exercice (year), intitulé (title), poste (pool), paramètre (parameter) or émis (issued)", lang.Quote(nf.Text)))))
-		}
-	}
-	if year == 0 {
-		errs.Add(diag.Errorf(head.Fields[0].Pos, diag.Invalid, "%s", lang.Say("l'exercice manque : une ligne « exercice » dont la valeur est l'année (2026)",
-			"the year is missing: a row « exercice » whose value is the year (2026)")))
-	}
-	if titleF.Text == "" {
-		errs.Add(diag.Errorf(head.Fields[0].Pos, diag.Invalid, "%s", lang.Say("l'intitulé manque : une ligne « intitulé » dont le nom est le titre (Compte administratif 2026)",
-			"the title is missing: a row « intitulé » whose name is the title (Compte administratif 2026)")))
-	}
-	if err := Errors(errs); err != nil {
+	r.checkYearAndTitle(a)
+	if err := Errors(r.errs); err != nil {
 		return nil, err
 	}
+	return actualsFile(t.Name, a), nil
+}
+
+// figure is a row of a table of actual figures.
+type figure struct {
+	name, member, value, date, ref, source, assumption tabular.Field
+	amount                                             decimal.Decimal
+}
+
+// actualFigures are the figures of a year read from its table: the year
+// and its title, with the source and assumption of the year's row, and
+// the figures by nature, in the order of their rows.
+type actualFigures struct {
+	year                              int
+	yearAt, title, source, assumption tabular.Field
+	pools, params, issued             []figure
+}
+
+// readActualsRow adds to a what row gives, by its nature.
+func (r *tableReader) readActualsRow(a *actualFigures, row tabular.Row) {
+	nf := r.field(row, "nature")
+	f := figure{name: r.field(row, "name"), member: r.field(row, "member"), value: r.field(row, "value"), date: r.field(row, "date"),
+		ref: r.field(row, "reference"), source: r.field(row, "source"), assumption: r.field(row, "assumption")}
+	if !r.readable(nf, f.name, f.member, f.value, f.date, f.ref, f.source, f.assumption) {
+		return
+	}
+	nature := territory.Fold(nf.Text)
+	if nature == "" {
+		if f.name.Text != "" || f.value.Text != "" {
+			r.fail(nf, "la nature de la ligne manque : exercice, intitulé, poste, paramètre ou émis",
+				"the row's nature is missing: exercice (year), intitulé (title), poste (pool), paramètre (parameter) or émis (issued)")
+		}
+		return
+	}
+	if f.value.Text == "" && (nature == naturePool || nature == natureParameter) {
+		return // a row of the template left empty: no actual figure
+	}
+	switch nature {
+	case natureYear:
+		r.readYear(a, f)
+	case natureTitle:
+		a.title = f.name
+	case naturePool, natureParameter, natureIssued:
+		v, ok := r.amount(f.value)
+		if !ok {
+			return
+		}
+		f.amount = v
+		r.addFigure(a, nature, f)
+	default:
+		r.fail(nf, fmt.Sprintf("%s n'est pas une nature : exercice, intitulé, poste, paramètre ou émis", r.lang.Quote(nf.Text)),
+			fmt.Sprintf("%s is not a nature: exercice (year), intitulé (title), poste (pool), paramètre (parameter) or émis (issued)", r.lang.Quote(nf.Text)))
+	}
+}
+
+// readYear takes the year of the figures from the year's row f.
+func (r *tableReader) readYear(a *actualFigures, f figure) {
+	y, err := strconv.Atoi(strings.TrimSuffix(f.value.Text, ".0"))
+	if err != nil || y < 1000 || y > 9999 {
+		r.fail(f.value, fmt.Sprintf("%s n'est pas une année (2026)", r.lang.Quote(f.value.Text)), fmt.Sprintf("%s is not a year (2026)", r.lang.Quote(f.value.Text)))
+		return
+	}
+	a.year, a.yearAt, a.source, a.assumption = y, f.value, f.source, f.assumption
+}
+
+// amount is the number in vf, false when it is not one or is negative.
+func (r *tableReader) amount(vf tabular.Field) (decimal.Decimal, bool) {
+	v, err := tabular.ParseNumber(vf.Text, r.lang)
+	if err != nil {
+		r.errs.Add(vf.Errorf("%v", err))
+		return v, false
+	}
+	if v.IsNegative() {
+		r.fail(vf, fmt.Sprintf("%s est négatif", r.lang.Quote(vf.Text)), fmt.Sprintf("%s is negative", r.lang.Quote(vf.Text)))
+		return v, false
+	}
+	return v, true
+}
+
+// addFigure adds f, a pool's, a parameter's or an instalment's amount, to
+// the figures of its nature, when its row says whose amount it is.
+func (r *tableReader) addFigure(a *actualFigures, nature string, f figure) {
+	switch nature {
+	case naturePool:
+		if f.name.Text == "" {
+			r.fail(f.name, "le poste n'est pas nommé", "the pool is not named")
+			return
+		}
+		a.pools = append(a.pools, f)
+	case natureParameter:
+		if f.name.Text == "" {
+			r.fail(f.name, "le paramètre n'est pas nommé", "the parameter is not named")
+			return
+		}
+		a.params = append(a.params, f)
+	case natureIssued:
+		if f.member.Text == "" {
+			r.fail(f.member, "le membre à qui le titre est émis manque", "the member the instalment is issued to is missing")
+			return
+		}
+		d, err := tabular.ParseDate(f.date.Text, false, r.lang)
+		if err != nil {
+			r.errs.Add(f.date.Errorf("%v", err))
+			return
+		}
+		f.date.Text = d.String()
+		a.issued = append(a.issued, f)
+	}
+}
+
+// checkYearAndTitle reports a table that gives no year or no title: they
+// are on no row, so at the header.
+func (r *tableReader) checkYearAndTitle(a *actualFigures) {
+	if a.year == 0 {
+		r.errs.Add(diag.Errorf(r.head.Fields[0].Pos, diag.Invalid, "%s", r.lang.Say("l'exercice manque : une ligne « exercice » dont la valeur est l'année (2026)",
+			"the year is missing: a row « exercice » whose value is the year (2026)")))
+	}
+	if a.title.Text == "" {
+		r.errs.Add(diag.Errorf(r.head.Fields[0].Pos, diag.Invalid, "%s", r.lang.Say("l'intitulé manque : une ligne « intitulé » dont le nom est le titre (Compte administratif 2026)",
+			"the title is missing: a row « intitulé » whose name is the title (Compte administratif 2026)")))
+	}
+}
+
+// actualsFile is the actuals file of a, read from the table named from.
+func actualsFile(from string, a *actualFigures) *File {
 	w := &yamlWriter{}
-	w.line("# Réalisé importé de " + t.Name + " par quotepart import.")
+	w.line("# Réalisé importé de " + from + " par quotepart import.")
 	w.line("actuals:")
-	w.line(fmt.Sprintf("  year: %d", year), yearF.Pos)
-	w.line("  title: "+yamlText(titleF.Text), titleF.Pos)
-	if headSource.Text != "" {
-		w.line("  source: "+yamlText(headSource.Text), headSource.Pos)
+	w.line(fmt.Sprintf("  year: %d", a.year), a.yearAt.Pos)
+	w.line("  title: "+yamlText(a.title.Text), a.title.Pos)
+	w.sourceAndAssumption("  ", a.source, a.assumption)
+	writePools(w, a.pools)
+	writeActualParams(w, a.params)
+	writeIssued(w, a.issued)
+	return &File{Name: fmt.Sprintf("realise-%d.yaml", a.year), Kind: "realise", From: from, Data: w.bytes(), Origins: w.origins,
+		IDs: []string{strconv.Itoa(a.year)}}
+}
+
+func writePools(w *yamlWriter, pools []figure) {
+	if len(pools) == 0 {
+		return
 	}
-	if headAssumption.Text != "" {
-		w.line("  assumption: "+yamlText(headAssumption.Text), headAssumption.Pos)
+	w.line("pools:")
+	for _, p := range pools {
+		w.line("  "+yamlText(p.name.Text)+":", p.name.Pos)
+		w.line("    amount: "+p.amount.String(), p.value.Pos)
+		w.sourceAndAssumption("    ", p.source, p.assumption)
 	}
-	meta := func(f figure, indent string) {
-		if f.source.Text != "" {
-			w.line(indent+"source: "+yamlText(f.source.Text), f.source.Pos)
+}
+
+// writeActualParams writes each parameter at its first row: its value
+// there, or, when that row names a member, its value for each member its
+// rows name.
+func writeActualParams(w *yamlWriter, params []figure) {
+	if len(params) == 0 {
+		return
+	}
+	w.line("parameters:")
+	done := map[string]bool{}
+	for i, p := range params {
+		if done[p.name.Text] {
+			continue
 		}
-		if f.assumption.Text != "" {
-			w.line(indent+"assumption: "+yamlText(f.assumption.Text), f.assumption.Pos)
+		done[p.name.Text] = true
+		w.line("  "+yamlText(p.name.Text)+":", p.name.Pos)
+		if p.member.Text == "" {
+			w.line("    value: "+p.amount.String(), p.value.Pos)
+			w.sourceAndAssumption("    ", p.source, p.assumption)
+			continue
 		}
-	}
-	if len(pools) > 0 {
-		w.line("pools:")
-		for _, p := range pools {
-			w.line("  "+yamlText(p.name.Text)+":", p.name.Pos)
-			w.line("    amount: "+p.amount.String(), p.value.Pos)
-			meta(p, "    ")
+		w.line("    by_member:")
+		for _, q := range params[i:] {
+			if q.name.Text == p.name.Text {
+				w.line("      "+yamlText(q.member.Text)+": "+q.amount.String(), q.value.Pos)
+			}
 		}
+		w.sourceAndAssumption("    ", p.source, p.assumption)
 	}
-	if len(params) > 0 {
-		w.line("parameters:")
-		done := map[string]bool{}
-		for i, p := range params {
-			if done[p.name.Text] {
+}
+
+// writeIssued writes the instalments issued to each member together, the
+// members in the order of their first row.
+func writeIssued(w *yamlWriter, issued []figure) {
+	if len(issued) == 0 {
+		return
+	}
+	w.line("issued:")
+	done := map[string]bool{}
+	for i, p := range issued {
+		if done[p.member.Text] {
+			continue
+		}
+		done[p.member.Text] = true
+		w.line("  "+yamlText(p.member.Text)+":", p.member.Pos)
+		for _, q := range issued[i:] {
+			if q.member.Text != p.member.Text {
 				continue
 			}
-			done[p.name.Text] = true
-			w.line("  "+yamlText(p.name.Text)+":", p.name.Pos)
-			if p.member.Text == "" {
-				w.line("    value: "+p.amount.String(), p.value.Pos)
-				meta(p, "    ")
-				continue
+			item := fmt.Sprintf("    - {date: %s, amount: %s", q.date.Text, q.amount)
+			if q.ref.Text != "" {
+				item += ", reference: " + yamlText(q.ref.Text)
 			}
-			w.line("    by_member:")
-			var first figure = p
-			for _, q := range params[i:] {
-				if q.name.Text == p.name.Text {
-					w.line("      "+yamlText(q.member.Text)+": "+q.amount.String(), q.value.Pos)
-				}
-			}
-			meta(first, "    ")
+			w.line(item+"}", q.value.Pos)
 		}
 	}
-	if len(issued) > 0 {
-		w.line("issued:")
-		done := map[string]bool{}
-		for i, p := range issued {
-			if done[p.member.Text] {
-				continue
-			}
-			done[p.member.Text] = true
-			w.line("  "+yamlText(p.member.Text)+":", p.member.Pos)
-			for _, q := range issued[i:] {
-				if q.member.Text != p.member.Text {
-					continue
-				}
-				item := fmt.Sprintf("    - {date: %s, amount: %s", q.date.Text, q.amount)
-				if q.ref.Text != "" {
-					item += ", reference: " + yamlText(q.ref.Text)
-				}
-				w.line(item+"}", q.value.Pos)
-			}
-		}
-	}
-	return &File{Name: fmt.Sprintf("realise-%d.yaml", year), Kind: "realise", From: t.Name, Data: w.bytes(), Origins: w.origins,
-		IDs: []string{strconv.Itoa(year)}}, nil
 }
 
 // ActualsRow is a row of the actuals template: a pool, or a parameter
