@@ -104,27 +104,85 @@ func (ps *Problems) add(field, format string, args ...any) {
 // Parse decodes and validates a query (the part of the URL after ?). An
 // empty query is the default scenario, unchanged.
 func (s *Simulator) Parse(rawQuery string) (State, error) {
+	q, ps := s.readQuery(rawQuery)
+	if len(ps) > 0 {
+		return State{}, ps
+	}
+	var st State
+	b := s.Default()
+	if id, ok := q.take("scenario"); ok {
+		if b = s.byID[id]; b == nil {
+			ps.add("scenario", "scénario inconnu « %s » ; scénarios proposés : %s", id, strings.Join(s.ids(), ", "))
+			return State{}, ps
+		}
+	}
+	st.Scenario = b.ID
+	st.Compare = s.parseCompare(&ps, b, q)
+	st.Staff = parseStaff(&ps, b, q)
+	s.checkStaff(&ps, b, st.Staff)
+	st.Params = parseParams(&ps, b, q)
+
+	// A later joining date: adh.<member>.
+	for _, m := range b.joiners() {
+		key := "adh." + m.ID
+		if raw := q.trimmed(key); raw != "" {
+			s.parseJoin(&ps, b, &st, m, key, raw)
+		}
+	}
+
+	// A new member: nm.label, nm.date, nm.population.
+	label, date, pop := q.trimmed("nm.label"), q.trimmed("nm.date"), q.trimmed("nm.population")
+	if date != "" || pop != "" {
+		s.parseMember(&ps, b, &st, label, date, pop)
+	}
+
+	s.parseProjects(&ps, b, &st, q)
+	for _, key := range sortedKeys(q) {
+		ps.add(key, "paramètre inconnu « %s » dans l'adresse", short(key))
+	}
+	if len(ps) > 0 {
+		return State{}, ps
+	}
+	return st, nil
+}
+
+// unread is what is left to read of a query: reading a parameter takes it
+// out, so that those left at the end are the unknown ones.
+type unread url.Values
+
+// take reads the parameter key, which readQuery left with one value.
+func (q unread) take(key string) (string, bool) {
+	vs, ok := q[key]
+	if !ok {
+		return "", false
+	}
+	delete(q, key)
+	return vs[0], true
+}
+
+// trimmed reads the parameter key without its surrounding spaces, "" when
+// it is absent.
+func (q unread) trimmed(key string) string {
+	v, _ := q.take(key)
+	return strings.TrimSpace(v)
+}
+
+// readQuery decodes a query and refuses what is too big or unreadable to
+// be worth reading further: Parse stops at these problems.
+func (s *Simulator) readQuery(rawQuery string) (unread, Problems) {
 	var ps Problems
 	if len(rawQuery) > MaxQueryBytes {
 		ps.add("", "l'adresse est trop longue (%d octets, au plus %d)", len(rawQuery), MaxQueryBytes)
-		return State{}, ps
+		return nil, ps
 	}
 	q, err := url.ParseQuery(rawQuery)
 	if err != nil {
 		ps.add("", "l'adresse est mal formée : %s", short(err.Error()))
-		return State{}, ps
+		return nil, ps
 	}
 	if n := len(q); n > MaxFields {
 		ps.add("", "trop de paramètres dans l'adresse (%d, au plus %d)", n, MaxFields)
-		return State{}, ps
-	}
-	get := func(key string) (string, bool) {
-		vs, ok := q[key]
-		if !ok {
-			return "", false
-		}
-		delete(q, key)
-		return vs[0], true
+		return nil, ps
 	}
 	for _, key := range sortedKeys(q) {
 		vs := q[key]
@@ -147,144 +205,148 @@ func (s *Simulator) Parse(rawQuery string) (State, error) {
 			delete(q, key)
 		}
 	}
-	if len(ps) > 0 {
-		return State{}, ps
-	}
+	return unread(q), ps
+}
 
-	var st State
-	b := s.Default()
-	if id, ok := get("scenario"); ok {
-		if b = s.byID[id]; b == nil {
-			ps.add("scenario", "scénario inconnu « %s » ; scénarios proposés : %s", id, strings.Join(s.ids(), ", "))
-			return State{}, ps
-		}
+// parseCompare reads the scenario to compare with: "" for b itself.
+func (s *Simulator) parseCompare(ps *Problems, b *Base, q unread) string {
+	id, ok := q.take("compare")
+	if !ok || id == "" {
+		return ""
 	}
-	st.Scenario = b.ID
-	if id, ok := get("compare"); ok && id != "" {
-		if s.byID[id] == nil {
-			ps.add("compare", "scénario de comparaison inconnu « %s » ; scénarios proposés : %s", id, strings.Join(s.ids(), ", "))
-		} else if id != b.ID {
-			st.Compare = id
-		}
+	if s.byID[id] == nil {
+		ps.add("compare", "scénario de comparaison inconnu « %s » ; scénarios proposés : %s", id, strings.Join(s.ids(), ", "))
+		return ""
 	}
+	if id == b.ID {
+		return ""
+	}
+	return id
+}
 
-	// Staff: etc.<unit>.<year>.
+// parseStaff reads the posts added to the units: etc.<unit>.<year>.
+func parseStaff(ps *Problems, b *Base, q unread) []StaffChange {
+	var changes []StaffChange
 	for _, u := range b.Units {
 		for y := b.From; y <= b.To; y++ {
 			key := fmt.Sprintf("etc.%s.%d", u.Name, y)
-			raw, ok := get(key)
+			raw, ok := q.take(key)
 			if !ok || strings.TrimSpace(raw) == "" {
 				continue
 			}
-			what := fmt.Sprintf("%s, %d", u.Label, y)
-			d, ok := parseNumber(&ps, key, what, raw, 2)
-			if !ok {
-				continue
-			}
-			if d.Abs().GreaterThan(decimal.NewFromInt(MaxStaffChange)) {
-				ps.add(key, "%s : %s postes, c'est hors limites (entre -%d et +%d)", what, reports.Number(d, decimalsOf(d), reports.French), MaxStaffChange, MaxStaffChange)
-				continue
-			}
-			if !d.IsZero() {
-				st.Staff = append(st.Staff, StaffChange{Unit: u.Name, Year: y, Change: d})
+			d, ok := parseStaffChange(ps, key, fmt.Sprintf("%s, %d", u.Label, y), raw)
+			if ok && !d.IsZero() {
+				changes = append(changes, StaffChange{Unit: u.Name, Year: y, Change: d})
 			}
 		}
 	}
-	slices.SortStableFunc(st.Staff, func(a, c StaffChange) int { return a.Year - c.Year })
-	s.checkStaff(&ps, b, st.Staff)
+	slices.SortStableFunc(changes, func(a, c StaffChange) int { return a.Year - c.Year })
+	return changes
+}
 
-	// Parameters: p.<name> and p.<name>.from.
+// parseStaffChange reads a number of posts added, what saying to which
+// unit and year.
+func parseStaffChange(ps *Problems, key, what, raw string) (decimal.Decimal, bool) {
+	d, ok := parseNumber(ps, key, what, raw, 2)
+	if !ok {
+		return d, false
+	}
+	if d.Abs().GreaterThan(decimal.NewFromInt(MaxStaffChange)) {
+		ps.add(key, "%s : %s postes, c'est hors limites (entre -%d et +%d)", what, reports.Number(d, decimalsOf(d), reports.French), MaxStaffChange, MaxStaffChange)
+		return d, false
+	}
+	return d, true
+}
+
+// parseParams reads the parameters' new values: p.<name> and
+// p.<name>.from.
+func parseParams(ps *Problems, b *Base, q unread) []ParamChange {
 	params := slices.Clone(b.KeyParams)
 	if b.FeeParam != nil {
 		params = append([]Param{*b.FeeParam}, params...)
 	}
+	var changes []ParamChange
 	for _, p := range params {
 		key := "p." + p.Name
-		raw, ok := get(key)
-		rawFrom, hasFrom := get(key + ".from")
+		raw, ok := q.take(key)
+		rawFrom, _ := q.take(key + ".from")
 		if !ok || strings.TrimSpace(raw) == "" {
 			continue
 		}
-		c := ParamChange{Name: p.Name, From: b.From}
-		if hasFrom && strings.TrimSpace(rawFrom) != "" {
-			y, err := strconv.Atoi(strings.TrimSpace(rawFrom))
-			if err != nil || y < b.From || y > b.To {
-				ps.add(key+".from", "%s : l'année « %s » n'est pas une année du scénario (%d à %d)", p.Label, short(rawFrom), b.From, b.To)
-				continue
-			}
-			c.From = y
+		if c, ok := parseParam(ps, b, p, key, raw, rawFrom); ok {
+			changes = append(changes, c)
 		}
-		d, ok := parseNumber(&ps, key, p.Label, raw, 6)
-		if !ok {
+	}
+	return changes
+}
+
+// parseParam reads p's new value, raw, from the year rawFrom (empty: the
+// scenario's first).
+func parseParam(ps *Problems, b *Base, p Param, key, raw, rawFrom string) (ParamChange, bool) {
+	c := ParamChange{Name: p.Name, From: b.From}
+	if strings.TrimSpace(rawFrom) != "" {
+		y, err := strconv.Atoi(strings.TrimSpace(rawFrom))
+		if err != nil || y < b.From || y > b.To {
+			ps.add(key+".from", "%s : l'année « %s » n'est pas une année du scénario (%d à %d)", p.Label, short(rawFrom), b.From, b.To)
+			return c, false
+		}
+		c.From = y
+	}
+	d, ok := parseNumber(ps, key, p.Label, raw, 6)
+	if !ok {
+		return c, false
+	}
+	lo, hi, unit := bounds(p)
+	if d.LessThan(lo) || d.GreaterThan(hi) {
+		ps.add(key, "%s : %s\u00a0%s, c'est hors limites (entre %s et %s\u00a0%s)", p.Label, reports.Number(d, decimalsOf(d), reports.French), unit,
+			reports.Number(lo, 0, reports.French), reports.Number(hi, 0, reports.French), unit)
+		return c, false
+	}
+	c.Value = d
+	return c, true
+}
+
+// parseProjects reads the adopted projects: projets=a,b (empty: none).
+func (s *Simulator) parseProjects(ps *Problems, b *Base, st *State, q unread) {
+	raw, ok := q.take("projets")
+	if !ok {
+		return
+	}
+	st.ProjectsSet = true
+	st.Projects = s.projectList(ps, raw)
+	if len(s.projects) == 0 && len(st.Projects) == 0 && raw == "" {
+		st.ProjectsSet = false
+	}
+	if st.ProjectsSet && sameSet(st.Projects, b.portfolioIDs()) {
+		st.ProjectsSet, st.Projects = false, nil
+	}
+	if st.ProjectsSet && len(st.Projects) == 0 && b.Portfolio != nil {
+		ps.add("projets", "le scénario « %s » adopte déjà des projets : gardez-en au moins un, ou partez d'un scénario sans portefeuille", b.Title)
+	}
+	if st.ProjectsSet && len(st.Projects) > 0 && b.Portfolio == nil && app.ReferenceStaffPool(b.Model) == "" {
+		ps.add("projets", "les règles n'ont pas de charge répartie par la clé de référence : impossible d'y ajouter des projets")
+	}
+}
+
+// projectList reads a list of project ids separated by commas, each known
+// and given once.
+func (s *Simulator) projectList(ps *Problems, raw string) []string {
+	var ids []string
+	for _, id := range strings.Split(raw, ",") {
+		id = strings.TrimSpace(id)
+		if id == "" {
 			continue
 		}
-		lo, hi, unit := bounds(p)
-		if d.LessThan(lo) || d.GreaterThan(hi) {
-			ps.add(key, "%s : %s\u00a0%s, c'est hors limites (entre %s et %s\u00a0%s)", p.Label, reports.Number(d, decimalsOf(d), reports.French), unit,
-				reports.Number(lo, 0, reports.French), reports.Number(hi, 0, reports.French), unit)
-			continue
-		}
-		c.Value = d
-		st.Params = append(st.Params, c)
-	}
-
-	// A later joining date: adh.<member>.
-	for _, m := range b.joiners() {
-		key := "adh." + m.ID
-		raw, ok := get(key)
-		if !ok || strings.TrimSpace(raw) == "" {
-			continue
-		}
-		s.parseJoin(&ps, b, &st, m, key, strings.TrimSpace(raw))
-	}
-
-	// A new member: nm.label, nm.date, nm.population.
-	label, _ := get("nm.label")
-	date, _ := get("nm.date")
-	pop, _ := get("nm.population")
-	label, date, pop = strings.TrimSpace(label), strings.TrimSpace(date), strings.TrimSpace(pop)
-	if date != "" || pop != "" {
-		s.parseMember(&ps, b, &st, label, date, pop)
-	}
-
-	// Projects: projets=a,b (empty: none).
-	if raw, ok := get("projets"); ok {
-		st.ProjectsSet = true
-		for _, id := range strings.Split(raw, ",") {
-			id = strings.TrimSpace(id)
-			if id == "" {
-				continue
-			}
-			switch {
-			case !slices.ContainsFunc(s.projects, func(p Project) bool { return p.ID == id }):
-				ps.add("projets", "projet inconnu « %s »", short(id))
-			case slices.Contains(st.Projects, id):
-				ps.add("projets", "le projet « %s » est donné deux fois", id)
-			default:
-				st.Projects = append(st.Projects, id)
-			}
-		}
-		if len(s.projects) == 0 && len(st.Projects) == 0 && raw == "" {
-			st.ProjectsSet = false
-		}
-		if st.ProjectsSet && sameSet(st.Projects, b.portfolioIDs()) {
-			st.ProjectsSet, st.Projects = false, nil
-		}
-		if st.ProjectsSet && len(st.Projects) == 0 && b.Portfolio != nil {
-			ps.add("projets", "le scénario « %s » adopte déjà des projets : gardez-en au moins un, ou partez d'un scénario sans portefeuille", b.Title)
-		}
-		if st.ProjectsSet && len(st.Projects) > 0 && b.Portfolio == nil && app.ReferenceStaffPool(b.Model) == "" {
-			ps.add("projets", "les règles n'ont pas de charge répartie par la clé de référence : impossible d'y ajouter des projets")
+		switch {
+		case !slices.ContainsFunc(s.projects, func(p Project) bool { return p.ID == id }):
+			ps.add("projets", "projet inconnu « %s »", short(id))
+		case slices.Contains(ids, id):
+			ps.add("projets", "le projet « %s » est donné deux fois", id)
+		default:
+			ids = append(ids, id)
 		}
 	}
-
-	for _, key := range sortedKeys(q) {
-		ps.add(key, "paramètre inconnu « %s » dans l'adresse", short(key))
-	}
-	if len(ps) > 0 {
-		return State{}, ps
-	}
-	return st, nil
+	return ids
 }
 
 // checkStaff verifies that no unit falls below zero: a change shifts the
