@@ -291,181 +291,241 @@ func keyChanges(b *Base, st State) (*keyPlan, error) {
 	if st.Member == nil && st.Join == nil {
 		return nil, nil
 	}
-	m := b.Model
-	plan := &keyPlan{}
-	var rules *node
-	addRule := func(name string, r *node) {
-		if rules == nil {
-			rules = mapping()
-		}
-		rules.add(name, r)
-	}
-	// byMember gives each member's formula in the new version, deflt the
-	// formula of the members not listed; v is the version they start from.
-	from := engine.Date{}
-	var v *engine.Version
-	byMember := map[string]branches{}
-	var deflt *branches
-	switched := func(cur, prev *engine.Formula) branches {
-		c := strings.TrimSpace(cur.Program.Source())
-		if prev == nil || strings.TrimSpace(prev.Program.Source()) == c {
-			return branches{c, ""}
-		}
-		return branches{c, strings.TrimSpace(prev.Program.Source())}
-	}
-	write := func(b branches) string {
-		if b.absent == "" {
-			return b.present
-		}
-		return fmt.Sprintf("%s == 1 ? %s : %s", presentRule, b.present, b.absent)
-	}
+	k := &keyEdit{m: b.Model, byMember: map[string]branches{}}
 	if j := st.Join; j != nil {
-		mem := memberOf(m, j.Member)
-		from = mem.Joined
-		cur, prev := keyVersion(m, from), keyVersion(m, from.AddDays(-1))
-		if err := joinVersions(b, j.Member); err != nil {
-			return nil, Problems{{Field: "adh." + j.Member, Message: mem.Label + " : " + err.Error()}}
+		if err := k.join(b, j); err != nil {
+			return nil, err
 		}
-		v = cur
-		for id, f := range cur.ByMember {
-			var p *engine.Formula
-			if id != j.Member {
-				if p = prev.ByMember[id]; p == nil {
-					p = prev.Expr
-				}
-			}
-			byMember[id] = switched(f, p)
-		}
-		if cur.Expr != nil {
-			d := switched(cur.Expr, prev.Expr)
-			deflt = &d
-		}
-		plan.members = mapping(j.Member, mapping(
-			"joined", date(j.Joined),
-			"description", str(fmt.Sprintf("Simulation : %s adhère le %s.", mem.Label, reports.Date(j.Joined, reports.French))),
-		))
-		addRule(presenceRule, mapping(
-			"label", str("Membres présents (simulation)"),
-			"description", str("1 pour chaque membre présent : la clé lit qui est membre."),
-			"unit", str("membre"),
-			"per_member", &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!bool", Value: "true"},
-			"expr", str("1"),
-		))
-		addRule(presentRule, mapping(
-			"label", str(mem.Label+" est membre (simulation)"),
-			"description", str(fmt.Sprintf("1 quand %s est membre, 0 avant son adhésion.", mem.Label)),
-			"unit", str("membre"),
-			"expr", str(fmt.Sprintf("%q in %s ? 1 : 0", j.Member, presenceRule)),
-		))
-		plan.changes = append(plan.changes, fmt.Sprintf("%s adhère le %s au lieu du %s ; jusque-là, la clé de référence reste celle d'avant son arrivée.",
-			mem.Label, reports.Date(j.Joined, reports.French), reports.Date(mem.Joined, reports.French)))
 	}
 	if nm := st.Member; nm != nil {
-		ref, err := newMemberRef(b, nm.Joined)
-		if err != nil {
-			return nil, Problems{{Field: "nm.date", Message: "nouveau membre : " + err.Error()}}
+		if err := k.newMember(b, nm); err != nil {
+			return nil, err
 		}
-		if v == nil {
-			from, v = nm.Joined, keyVersion(m, nm.Joined)
-			for id, f := range v.ByMember {
-				byMember[id] = switched(f, nil)
-			}
-			if v.Expr != nil {
-				d := switched(v.Expr, nil)
-				deflt = &d
-			}
-		}
-		share := ref.share
-		if b, ok := byMember[ref.id]; ok {
-			share = write(b)
-		} else if deflt != nil {
-			share = write(*deflt)
-		}
-		times := func(f string) string {
-			if f == "" {
-				return ""
-			}
-			return fmt.Sprintf("(%s) * (1 - %s)", f, newMemberShareRule)
-		}
-		for id, f := range byMember {
-			byMember[id] = branches{times(f.present), times(f.absent)}
-		}
-		if deflt != nil {
-			deflt = &branches{times(deflt.present), times(deflt.absent)}
-		}
-		plan.add = mapping("members", &yaml.Node{Kind: yaml.SequenceNode, Content: []*yaml.Node{mapping(
-			"id", str(NewMemberID),
-			"label", str(nm.Label),
-			"kind", str("commune"),
-			"joined", date(nm.Joined),
-			"attributes", mapping("population", num(nm.Population)),
-			"source", str("Population saisie dans la page de simulation."),
-		).Node}})
-		zero := mapping()
-		for _, x := range m.Members {
-			if _, ok := x.Attributes["population"]; !ok {
-				zero.add(x.ID, str("0"))
-			}
-		}
-		population := mapping(
-			"label", str("Population du membre (simulation)"),
-			"description", str("Population des membres ; 0 pour ceux qui n'en ont pas."),
-			"unit", str("habitants"),
-			"per_member", &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!bool", Value: "true"},
-			"expr", str("member.population"),
-		)
-		if len(zero.Content) > 0 {
-			population.add("by_member", zero)
-		}
-		addRule(populationRule, population)
-		addRule(referenceShareRule, mapping(
-			"label", str("Part de "+ref.label+" (simulation)"),
-			"description", str(fmt.Sprintf("Part de %s dans la clé de référence, avant l'arrivée du nouveau membre.", ref.label)),
-			"unit", str("part"),
-			"expr", str(share),
-		))
-		addRule(newMemberShareRule, mapping(
-			"label", str("Part de "+nm.Label),
-			"description", str(fmt.Sprintf("Part du nouveau membre au même taux par habitant que %s (sa part dans la clé de référence à la date d'adhésion, divisée par sa population), arrondie au centième de point.", ref.label)),
-			"unit", str("part"),
-			"expr", str(fmt.Sprintf(`%q in %s ? round(%s * %s[%q] / %s[%q], 4) : 0`,
-				NewMemberID, populationRule, referenceShareRule, populationRule, NewMemberID, populationRule, ref.id)),
-		))
-		byMember[NewMemberID] = branches{newMemberShareRule, ""}
-		plan.changes = append(plan.changes, fmt.Sprintf("%s (%s\u00a0habitants) adhère le %s ; sa part est calculée au même taux par habitant que %s, et les parts des autres membres sont réduites dans la même proportion.",
-			nm.Label, reports.Number(nm.Population, 0, reports.French), reports.Date(nm.Joined, reports.French), ref.label))
 	}
-	if rules != nil {
-		if plan.add == nil {
-			plan.add = mapping()
+	if k.rules != nil {
+		if k.plan.add == nil {
+			k.plan.add = mapping()
 		}
-		plan.add.add("rules", rules)
+		k.plan.add.add("rules", k.rules)
 	}
+	k.plan.override = k.override(st)
+	return &k.plan, nil
+}
+
+// keyEdit is the reference key's new version being written by keyChanges,
+// and the rest of its plan.
+type keyEdit struct {
+	m     *engine.Model
+	plan  keyPlan
+	rules *node // the rules the plan adds, nil while none
+	// byMember gives each member's formula in the new version, deflt the
+	// formula of the members not listed; v is the version they start from,
+	// from the date the new version starts.
+	from     engine.Date
+	v        *engine.Version
+	byMember map[string]branches
+	deflt    *branches
+}
+
+func (k *keyEdit) addRule(name string, r *node) {
+	if k.rules == nil {
+		k.rules = mapping()
+	}
+	k.rules.add(name, r)
+}
+
+// switched are the branches of a formula cur whose earlier form was prev
+// (nil: none).
+func switched(cur, prev *engine.Formula) branches {
+	c := strings.TrimSpace(cur.Program.Source())
+	if prev == nil || strings.TrimSpace(prev.Program.Source()) == c {
+		return branches{c, ""}
+	}
+	return branches{c, strings.TrimSpace(prev.Program.Source())}
+}
+
+// expr is the one formula of b: its condition around its branches when
+// they differ.
+func (b branches) expr() string {
+	if b.absent == "" {
+		return b.present
+	}
+	return fmt.Sprintf("%s == 1 ? %s : %s", presentRule, b.present, b.absent)
+}
+
+// join writes j, an existing member joining later: the key's version from
+// its arrival, switching to the earlier one's formulas while it is absent,
+// the rules that tell its presence and its new date.
+func (k *keyEdit) join(b *Base, j *MemberJoin) error {
+	m := k.m
+	mem := memberOf(m, j.Member)
+	k.from = mem.Joined
+	cur, prev := keyVersion(m, k.from), keyVersion(m, k.from.AddDays(-1))
+	if err := joinVersions(b, j.Member); err != nil {
+		return Problems{{Field: "adh." + j.Member, Message: mem.Label + " : " + err.Error()}}
+	}
+	k.v = cur
+	for id, f := range cur.ByMember {
+		var p *engine.Formula
+		if id != j.Member {
+			if p = prev.ByMember[id]; p == nil {
+				p = prev.Expr
+			}
+		}
+		k.byMember[id] = switched(f, p)
+	}
+	if cur.Expr != nil {
+		d := switched(cur.Expr, prev.Expr)
+		k.deflt = &d
+	}
+	k.plan.members = mapping(j.Member, mapping(
+		"joined", date(j.Joined),
+		"description", str(fmt.Sprintf("Simulation : %s adhère le %s.", mem.Label, reports.Date(j.Joined, reports.French))),
+	))
+	k.addRule(presenceRule, mapping(
+		"label", str("Membres présents (simulation)"),
+		"description", str("1 pour chaque membre présent : la clé lit qui est membre."),
+		"unit", str("membre"),
+		"per_member", &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!bool", Value: "true"},
+		"expr", str("1"),
+	))
+	k.addRule(presentRule, mapping(
+		"label", str(mem.Label+" est membre (simulation)"),
+		"description", str(fmt.Sprintf("1 quand %s est membre, 0 avant son adhésion.", mem.Label)),
+		"unit", str("membre"),
+		"expr", str(fmt.Sprintf("%q in %s ? 1 : 0", j.Member, presenceRule)),
+	))
+	k.plan.changes = append(k.plan.changes, fmt.Sprintf("%s adhère le %s au lieu du %s ; jusque-là, la clé de référence reste celle d'avant son arrivée.",
+		mem.Label, reports.Date(j.Joined, reports.French), reports.Date(mem.Joined, reports.French)))
+	return nil
+}
+
+// newMember writes nm, a new member: the member, its share at the
+// reference member's rate per inhabitant, the other members' formulas
+// reduced in proportion, and the rules that compute its share.
+func (k *keyEdit) newMember(b *Base, nm *NewMember) error {
+	ref, err := newMemberRef(b, nm.Joined)
+	if err != nil {
+		return Problems{{Field: "nm.date", Message: "nouveau membre : " + err.Error()}}
+	}
+	if k.v == nil {
+		k.startAt(nm.Joined)
+	}
+	share := ref.share
+	if f, ok := k.byMember[ref.id]; ok {
+		share = f.expr()
+	} else if k.deflt != nil {
+		share = k.deflt.expr()
+	}
+	k.makeRoomFor(newMemberShareRule)
+	k.plan.add = mapping("members", &yaml.Node{Kind: yaml.SequenceNode, Content: []*yaml.Node{mapping(
+		"id", str(NewMemberID),
+		"label", str(nm.Label),
+		"kind", str("commune"),
+		"joined", date(nm.Joined),
+		"attributes", mapping("population", num(nm.Population)),
+		"source", str("Population saisie dans la page de simulation."),
+	).Node}})
+	k.addRule(populationRule, populationOfMembers(k.m))
+	k.addRule(referenceShareRule, mapping(
+		"label", str("Part de "+ref.label+" (simulation)"),
+		"description", str(fmt.Sprintf("Part de %s dans la clé de référence, avant l'arrivée du nouveau membre.", ref.label)),
+		"unit", str("part"),
+		"expr", str(share),
+	))
+	k.addRule(newMemberShareRule, mapping(
+		"label", str("Part de "+nm.Label),
+		"description", str(fmt.Sprintf("Part du nouveau membre au même taux par habitant que %s (sa part dans la clé de référence à la date d'adhésion, divisée par sa population), arrondie au centième de point.", ref.label)),
+		"unit", str("part"),
+		"expr", str(fmt.Sprintf(`%q in %s ? round(%s * %s[%q] / %s[%q], 4) : 0`,
+			NewMemberID, populationRule, referenceShareRule, populationRule, NewMemberID, populationRule, ref.id)),
+	))
+	k.byMember[NewMemberID] = branches{newMemberShareRule, ""}
+	k.plan.changes = append(k.plan.changes, fmt.Sprintf("%s (%s\u00a0habitants) adhère le %s ; sa part est calculée au même taux par habitant que %s, et les parts des autres membres sont réduites dans la même proportion.",
+		nm.Label, reports.Number(nm.Population, 0, reports.French), reports.Date(nm.Joined, reports.French), ref.label))
+	return nil
+}
+
+// startAt starts the new version from the key's version in force on d,
+// its formulas unchanged.
+func (k *keyEdit) startAt(d engine.Date) {
+	k.from, k.v = d, keyVersion(k.m, d)
+	for id, f := range k.v.ByMember {
+		k.byMember[id] = switched(f, nil)
+	}
+	if k.v.Expr != nil {
+		deflt := switched(k.v.Expr, nil)
+		k.deflt = &deflt
+	}
+}
+
+// makeRoomFor multiplies every formula of the new version by (1 − share),
+// the new member's share being the rule share.
+func (k *keyEdit) makeRoomFor(share string) {
+	times := func(f string) string {
+		if f == "" {
+			return ""
+		}
+		return fmt.Sprintf("(%s) * (1 - %s)", f, share)
+	}
+	for id, f := range k.byMember {
+		k.byMember[id] = branches{times(f.present), times(f.absent)}
+	}
+	if k.deflt != nil {
+		k.deflt = &branches{times(k.deflt.present), times(k.deflt.absent)}
+	}
+}
+
+// populationOfMembers is the rule of the members' populations, 0 for
+// those that have none.
+func populationOfMembers(m *engine.Model) *node {
+	zero := mapping()
+	for _, x := range m.Members {
+		if _, ok := x.Attributes["population"]; !ok {
+			zero.add(x.ID, str("0"))
+		}
+	}
+	population := mapping(
+		"label", str("Population du membre (simulation)"),
+		"description", str("Population des membres ; 0 pour ceux qui n'en ont pas."),
+		"unit", str("habitants"),
+		"per_member", &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!bool", Value: "true"},
+		"expr", str("member.population"),
+	)
+	if len(zero.Content) > 0 {
+		population.add("by_member", zero)
+	}
+	return population
+}
+
+// override is the key's new version: its date, what it does, and the
+// formulas, the new member's first, then in the order of the members.
+func (k *keyEdit) override(st State) *node {
 	var descr []string
 	if st.Join != nil {
-		descr = append(descr, fmt.Sprintf("jusqu'à l'adhésion de %s, les formules d'avant son arrivée", memberOf(m, st.Join.Member).Label))
+		descr = append(descr, fmt.Sprintf("jusqu'à l'adhésion de %s, les formules d'avant son arrivée", memberOf(k.m, st.Join.Member).Label))
 	}
 	if st.Member != nil {
 		descr = append(descr, fmt.Sprintf("%s prend sa part et celles des autres membres sont réduites dans la même proportion", st.Member.Label))
 	}
-	plan.override = mapping(
-		"from", date(from),
+	override := mapping(
+		"from", date(k.from),
 		"description", str("Simulation : "+strings.Join(descr, " ; ")+"."),
 	)
-	if deflt != nil {
-		plan.override.add("expr", str(write(*deflt)))
+	if k.deflt != nil {
+		override.add("expr", str(k.deflt.expr()))
 	}
 	members := mapping()
-	if f, ok := byMember[NewMemberID]; ok {
-		members.add(NewMemberID, str(write(f)))
+	if f, ok := k.byMember[NewMemberID]; ok {
+		members.add(NewMemberID, str(f.expr()))
 	}
-	for _, x := range m.Members {
-		if f, ok := byMember[x.ID]; ok {
-			members.add(x.ID, str(write(f)))
+	for _, x := range k.m.Members {
+		if f, ok := k.byMember[x.ID]; ok {
+			members.add(x.ID, str(f.expr()))
 		}
 	}
-	plan.override.add("by_member", members)
-	return plan, nil
+	override.add("by_member", members)
+	return override
 }
 
 // joinVersions checks that the page can move member id's joining date:
