@@ -360,112 +360,172 @@ func planProject(f *ProjectFile, p *engine.Project, c *Compiled, compile func(ru
 // mandatory alternatives, and a start for every request that its
 // requirements allow.
 func (ps *Projects) checkPlan(c *Compiled, errs *diag.List) {
-	h := c.Horizon
-	type node struct {
-		id              string
-		pos             diag.Pos
-		header          *ProjectHeader
-		first, from, to int
-		mandatory       bool
-		requires        []RequirementSpec
-		excludes        []rules.Text
-		earliest        int // the earliest start its requirements allow
-		implied         bool
-		impliedBy       string
-	}
-	var nodes []*node
-	byID := map[string]*node{}
+	g := &planGraph{byID: map[string]*planNode{}, horizon: c.Horizon, errs: errs}
 	for _, nf := range ps.Files {
-		hd := nf.File.Project
-		n := &node{id: hd.ID.Value, pos: hd.ID.Pos, header: hd, requires: hd.Requires, excludes: hd.Excludes}
-		if hd.Years != nil {
-			n.first = hd.Years.From.Value
-		}
-		n.from, n.to = n.first, n.first
-		if hd.Mandatory != nil {
-			n.mandatory = hd.Mandatory.Value
-		}
-		if s := hd.Start; s != nil {
-			n.from, n.to = s.From.Value, s.To.Value
-			switch {
-			case n.from > n.to:
-				errs.Addf(s.From.Pos, diag.Invalid, "project %s: the start window %d–%d ends before it begins", n.id, n.from, n.to)
-				n.to = n.from
-			case n.from < h.From || n.to > h.To:
-				errs.Addf(s.From.Pos, diag.Invalid, "project %s: the start window %d–%d is outside the evaluation years %d–%d", n.id, n.from, n.to, h.From, h.To)
-			}
-		}
-		if hd.MandatoryReason.Set && !n.mandatory {
-			errs.Addf(hd.MandatoryReason.Pos, diag.Invalid, "project %s: mandatory_reason, but the request is not mandatory (mandatory: true)", n.id)
-		}
-		nodes = append(nodes, n)
-		byID[n.id] = n
+		n := g.nodeOf(nf.File.Project)
+		g.nodes = append(g.nodes, n)
+		g.byID[n.id] = n
 	}
 	ids := ps.IDs()
-	for _, n := range nodes {
-		for _, r := range n.requires {
-			switch other := byID[r.Project.Value]; {
-			case other == nil:
-				errs.Addf(r.Project.Pos, diag.NotFound, "project %s requires an unknown request %q%s", n.id, r.Project.Value, diag.Suggest(r.Project.Value, ids))
-			case other == n:
-				errs.Addf(r.Project.Pos, diag.Invalid, "project %s requires itself", n.id)
-			}
-			if r.Lag != nil && (r.Lag.Value < 0 || r.Lag.Value > h.To-h.From) {
-				errs.Addf(r.Lag.Pos, diag.Invalid, "project %s: a lag of %d years; expected 0 to %d, within the evaluation years", n.id, r.Lag.Value, h.To-h.From)
-			}
-		}
-		for _, x := range n.excludes {
-			other := byID[x.Value]
-			switch {
-			case other == nil:
-				errs.Addf(x.Pos, diag.NotFound, "project %s excludes an unknown request %q%s", n.id, x.Value, diag.Suggest(x.Value, ids))
-			case other == n:
-				errs.Addf(x.Pos, diag.Invalid, "project %s excludes itself", n.id)
-			case n.mandatory && other.mandatory:
-				errs.Addf(x.Pos, diag.Invalid, "projects %s and %s are alternatives and both mandatory: no selection can hold both", n.id, other.id)
-			case slices.ContainsFunc(n.requires, func(r RequirementSpec) bool { return r.Project.Value == other.id }) ||
-				slices.ContainsFunc(other.requires, func(r RequirementSpec) bool { return r.Project.Value == n.id }):
-				errs.Addf(x.Pos, diag.Invalid, "projects %s and %s are alternatives, yet one requires the other", n.id, other.id)
-			}
+	for _, n := range g.nodes {
+		g.checkRequires(n, ids)
+		g.checkExcludes(n, ids)
+	}
+	order, ok := g.requirementOrder()
+	if !ok {
+		return
+	}
+	g.checkEarliestStarts(order)
+	// A mandatory request makes what it requires mandatory too: two of
+	// them may not be alternatives.
+	for _, n := range g.nodes {
+		if n.mandatory {
+			g.markImplied(n, n.id)
 		}
 	}
-	// Requirements in order, those required first: a cycle is an error;
-	// otherwise each request's earliest start follows from those it
-	// requires.
-	state := map[*node]int{} // 0 new, 1 on the path, 2 done
-	var order []*node
-	var visit func(n *node, path []string) bool
-	visit = func(n *node, path []string) bool {
+	g.checkImpliedAlternatives()
+}
+
+// planGraph is the requests of a folder, linked by their requirements,
+// as checkPlan checks them.
+type planGraph struct {
+	nodes   []*planNode // in the order of the files
+	byID    map[string]*planNode
+	horizon engine.Horizon
+	errs    *diag.List
+}
+
+// planNode is a request in a planGraph.
+type planNode struct {
+	id              string
+	pos             diag.Pos
+	header          *ProjectHeader
+	first, from, to int
+	mandatory       bool
+	requires        []RequirementSpec
+	excludes        []rules.Text
+	earliest        int // the earliest start its requirements allow
+	implied         bool
+	impliedBy       string
+}
+
+// nodeOf is the request hd, its start window checked against the
+// evaluation years.
+func (g *planGraph) nodeOf(hd *ProjectHeader) *planNode {
+	h := g.horizon
+	n := &planNode{id: hd.ID.Value, pos: hd.ID.Pos, header: hd, requires: hd.Requires, excludes: hd.Excludes}
+	if hd.Years != nil {
+		n.first = hd.Years.From.Value
+	}
+	n.from, n.to = n.first, n.first
+	if hd.Mandatory != nil {
+		n.mandatory = hd.Mandatory.Value
+	}
+	if s := hd.Start; s != nil {
+		n.from, n.to = s.From.Value, s.To.Value
+		switch {
+		case n.from > n.to:
+			g.errs.Addf(s.From.Pos, diag.Invalid, "project %s: the start window %d–%d ends before it begins", n.id, n.from, n.to)
+			n.to = n.from
+		case n.from < h.From || n.to > h.To:
+			g.errs.Addf(s.From.Pos, diag.Invalid, "project %s: the start window %d–%d is outside the evaluation years %d–%d", n.id, n.from, n.to, h.From, h.To)
+		}
+	}
+	if hd.MandatoryReason.Set && !n.mandatory {
+		g.errs.Addf(hd.MandatoryReason.Pos, diag.Invalid, "project %s: mandatory_reason, but the request is not mandatory (mandatory: true)", n.id)
+	}
+	return n
+}
+
+// checkRequires checks that n requires other requests (ids), each with a
+// lag within the evaluation years.
+func (g *planGraph) checkRequires(n *planNode, ids []string) {
+	h := g.horizon
+	for _, r := range n.requires {
+		switch other := g.byID[r.Project.Value]; {
+		case other == nil:
+			g.errs.Addf(r.Project.Pos, diag.NotFound, "project %s requires an unknown request %q%s", n.id, r.Project.Value, diag.Suggest(r.Project.Value, ids))
+		case other == n:
+			g.errs.Addf(r.Project.Pos, diag.Invalid, "project %s requires itself", n.id)
+		}
+		if r.Lag != nil && (r.Lag.Value < 0 || r.Lag.Value > h.To-h.From) {
+			g.errs.Addf(r.Lag.Pos, diag.Invalid, "project %s: a lag of %d years; expected 0 to %d, within the evaluation years", n.id, r.Lag.Value, h.To-h.From)
+		}
+	}
+}
+
+// checkExcludes checks that n's alternatives are other requests (ids), not
+// both mandatory, neither requiring the other.
+func (g *planGraph) checkExcludes(n *planNode, ids []string) {
+	for _, x := range n.excludes {
+		other := g.byID[x.Value]
+		switch {
+		case other == nil:
+			g.errs.Addf(x.Pos, diag.NotFound, "project %s excludes an unknown request %q%s", n.id, x.Value, diag.Suggest(x.Value, ids))
+		case other == n:
+			g.errs.Addf(x.Pos, diag.Invalid, "project %s excludes itself", n.id)
+		case n.mandatory && other.mandatory:
+			g.errs.Addf(x.Pos, diag.Invalid, "projects %s and %s are alternatives and both mandatory: no selection can hold both", n.id, other.id)
+		case slices.ContainsFunc(n.requires, func(r RequirementSpec) bool { return r.Project.Value == other.id }) ||
+			slices.ContainsFunc(other.requires, func(r RequirementSpec) bool { return r.Project.Value == n.id }):
+			g.errs.Addf(x.Pos, diag.Invalid, "projects %s and %s are alternatives, yet one requires the other", n.id, other.id)
+		}
+	}
+}
+
+// required are the other requests that n requires and that exist.
+func (g *planGraph) required(n *planNode) []*planNode {
+	var out []*planNode
+	for _, r := range n.requires {
+		if other := g.byID[r.Project.Value]; other != nil && other != n {
+			out = append(out, other)
+		}
+	}
+	return out
+}
+
+// requirementOrder is the requests in order, those required first; false,
+// the cycle reported, when the requirements form one.
+func (g *planGraph) requirementOrder() ([]*planNode, bool) {
+	state := map[*planNode]int{} // 0 new, 1 on the path, 2 done
+	var order []*planNode
+	var visit func(n *planNode, path []string) bool
+	visit = func(n *planNode, path []string) bool {
 		switch state[n] {
 		case 1:
 			i := slices.Index(path, n.id)
-			errs.Addf(n.pos, diag.Invalid, "the requirements form a cycle: %s", strings.Join(append(path[i:], n.id), " → "))
+			g.errs.Addf(n.pos, diag.Invalid, "the requirements form a cycle: %s", strings.Join(append(path[i:], n.id), " → "))
 			return false
 		case 2:
 			return true
 		}
 		state[n] = 1
-		for _, r := range n.requires {
-			if other := byID[r.Project.Value]; other != nil && other != n {
-				if !visit(other, append(path, n.id)) {
-					return false
-				}
+		for _, other := range g.required(n) {
+			if !visit(other, append(path, n.id)) {
+				return false
 			}
 		}
 		state[n] = 2
 		order = append(order, n)
 		return true
 	}
-	for _, n := range nodes {
+	for _, n := range g.nodes {
 		if state[n] == 0 && !visit(n, nil) {
-			return
+			return nil, false
 		}
 	}
+	return order, true
+}
+
+// checkEarliestStarts sets each request's earliest start from those it
+// requires, taken in order (those required first), and checks that it
+// falls in its window.
+func (g *planGraph) checkEarliestStarts(order []*planNode) {
 	for _, n := range order {
 		n.earliest = n.from
 		var why string
 		for _, r := range n.requires {
-			other := byID[r.Project.Value]
+			other := g.byID[r.Project.Value]
 			if other == nil || other == n {
 				continue
 			}
@@ -487,35 +547,33 @@ func (ps *Projects) checkPlan(c *Compiled, errs *diag.List) {
 			if n.mandatory {
 				kind = "mandatory project"
 			}
-			errs.Addf(at, diag.Invalid, "%s %s can start in no year of its window %d–%d: %s", kind, n.id, n.from, n.to, why)
+			g.errs.Addf(at, diag.Invalid, "%s %s can start in no year of its window %d–%d: %s", kind, n.id, n.from, n.to, why)
 		}
 	}
-	// A mandatory request makes what it requires mandatory too: two of
-	// them may not be alternatives.
-	var mark func(n *node, by string)
-	mark = func(n *node, by string) {
-		if n.implied {
-			return
-		}
-		n.implied, n.impliedBy = true, by
-		for _, r := range n.requires {
-			if other := byID[r.Project.Value]; other != nil && other != n {
-				mark(other, by)
-			}
-		}
+}
+
+// markImplied marks n, and what it requires, as required by the
+// mandatory request by.
+func (g *planGraph) markImplied(n *planNode, by string) {
+	if n.implied {
+		return
 	}
-	for _, n := range nodes {
-		if n.mandatory {
-			mark(n, n.id)
-		}
+	n.implied, n.impliedBy = true, by
+	for _, other := range g.required(n) {
+		g.markImplied(other, by)
 	}
-	for _, n := range nodes {
+}
+
+// checkImpliedAlternatives reports alternatives that must both be
+// selected, not both mandatory themselves (checkExcludes reports those).
+func (g *planGraph) checkImpliedAlternatives() {
+	for _, n := range g.nodes {
 		for _, x := range n.excludes {
-			other := byID[x.Value]
+			other := g.byID[x.Value]
 			if other == nil || other == n || (n.mandatory && other.mandatory) || !n.implied || !other.implied {
 				continue
 			}
-			errs.Addf(x.Pos, diag.Invalid, "projects %s and %s are alternatives, yet both must be selected: %s is required by mandatory %s, %s by mandatory %s",
+			g.errs.Addf(x.Pos, diag.Invalid, "projects %s and %s are alternatives, yet both must be selected: %s is required by mandatory %s, %s by mandatory %s",
 				n.id, other.id, n.id, n.impliedBy, other.id, other.impliedBy)
 		}
 	}
