@@ -293,17 +293,13 @@ type ActualsRow struct {
 // fill in: the year and its title, a row per pool and per parameter
 // given, a row of an instalment issued as an example of the form.
 func ActualsTemplate(year int, rows []ActualsRow) ([]byte, error) {
-	f := excelize.NewFile()
-	defer f.Close()
 	const s = "Réalisé"
-	if err := f.SetSheetName("Sheet1", s); err != nil {
+	heads := []string{"Nature", "Nom", "Membre", "Valeur", "Date", "Référence", "Source", "Hypothèse", "Unité", "Libellé"}
+	f, w, err := newTable(s, heads)
+	if err != nil {
 		return nil, err
 	}
-	w := &formWriter{f: f, styles: map[string]int{}}
-	heads := []string{"Nature", "Nom", "Membre", "Valeur", "Date", "Référence", "Source", "Hypothèse", "Unité", "Libellé"}
-	for c, h := range heads {
-		w.set(s, c+1, 1, h, "head")
-	}
+	defer f.Close()
 	w.set(s, 1, 2, "exercice", "")
 	w.set(s, 4, 2, year, "")
 	w.set(s, 7, 2, fmt.Sprintf("Compte administratif %d", year), "")

@@ -395,21 +395,33 @@ type ParamRow struct {
 	Min, Max                                           *decimal.Decimal
 }
 
+// newTable starts a workbook of one sheet, named sheet, whose first row
+// is the header heads: a table that import reads back. The caller closes
+// the file.
+func newTable(sheet string, heads []string) (*excelize.File, *formWriter, error) {
+	f := excelize.NewFile()
+	if err := f.SetSheetName("Sheet1", sheet); err != nil {
+		f.Close()
+		return nil, nil, err
+	}
+	w := &formWriter{f: f, styles: map[string]int{}}
+	for c, h := range heads {
+		w.set(sheet, c+1, 1, h, "head")
+	}
+	return f, w, nil
+}
+
 // ParametersTemplate writes a workbook of one sheet, the parameters table
 // that import reads, filled with rows: the rules' parameters as they are,
 // to change and import back.
 func ParametersTemplate(rows []ParamRow) ([]byte, error) {
-	f := excelize.NewFile()
-	defer f.Close()
 	const s = "Paramètres"
-	if err := f.SetSheetName("Sheet1", s); err != nil {
+	heads := []string{"Paramètre", "Date", "Valeur", "Unité", "Description", "Libellé", "Source", "Hypothèse", "Min", "Max"}
+	f, w, err := newTable(s, heads)
+	if err != nil {
 		return nil, err
 	}
-	w := &formWriter{f: f, styles: map[string]int{}}
-	heads := []string{"Paramètre", "Date", "Valeur", "Unité", "Description", "Libellé", "Source", "Hypothèse", "Min", "Max"}
-	for c, h := range heads {
-		w.set(s, c+1, 1, h, "head")
-	}
+	defer f.Close()
 	dateStyle, err := f.NewStyle(&excelize.Style{CustomNumFmt: ptr("yyyy-mm-dd")})
 	if err != nil {
 		return nil, err
