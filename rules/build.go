@@ -437,8 +437,6 @@ func (b *builder) parameters() {
 	}
 }
 
-// bounds checks every value of a parameter against its min and max; a
-// staff count (unit ETC) cannot be negative unless min says otherwise.
 // MaxURLBytes bounds the address of a source.
 const MaxURLBytes = 2000
 
@@ -475,6 +473,8 @@ func (b *builder) sourceURL(t Text, what string) string {
 	return v
 }
 
+// bounds checks every value of a parameter against its min and max; a
+// staff count (unit ETC) cannot be negative unless min says otherwise.
 func (b *builder) bounds(name string, p *Parameter, ep *engine.Param) {
 	var lo, hi *decimal.Decimal
 	if p.Min != nil {
