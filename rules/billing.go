@@ -2,6 +2,7 @@ package rules
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -155,15 +156,7 @@ func (b *builder) schedules(list []InstalmentSchedule) {
 			b.terms.Schedules = append(b.terms.Schedules, sch)
 		}
 	}
-	sortSchedules(b.terms.Schedules)
-}
-
-func sortSchedules(s []billing.Schedule) {
-	for i := 1; i < len(s); i++ {
-		for j := i; j > 0 && s[j].From.Before(s[j-1].From); j-- {
-			s[j], s[j-1] = s[j-1], s[j]
-		}
-	}
+	slices.SortFunc(b.terms.Schedules, func(x, y billing.Schedule) int { return x.From.Compare(y.From) })
 }
 
 // monthDay reads a day of the year written MM-DD that exists in every

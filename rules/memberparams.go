@@ -120,7 +120,7 @@ func (b *builder) memberParameter(mp memberParam) *engine.Rule {
 		consts[n] = f
 		return f
 	}
-	for _, d := range slices.SortedFunc(maps.Keys(dates), compareDate) {
+	for _, d := range slices.SortedFunc(maps.Keys(dates), engine.Date.Compare) {
 		if d.Before(b.m.Start) {
 			continue
 		}
@@ -140,8 +140,6 @@ func (b *builder) memberParameter(mp memberParam) *engine.Rule {
 	}
 	return r
 }
-
-func compareDate(x, y engine.Date) int { return x.Compare(y) }
 
 // line returns the text of the line pos points into, when the file is
 // known.
