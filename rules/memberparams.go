@@ -95,8 +95,12 @@ func (b *builder) memberParameter(mp memberParam) *engine.Rule {
 		}
 		values[e.Key] = vs
 	}
+	given := make(map[string]bool, len(p.ByMember.Entries)) // a set: a search per member made this quadratic in members
+	for _, e := range p.ByMember.Entries {
+		given[e.Key] = true
+	}
 	for _, mem := range b.m.Members {
-		if !slices.ContainsFunc(p.ByMember.Entries, func(e Entry[MemberValues]) bool { return e.Key == mem.ID }) {
+		if !given[mem.ID] {
 			b.errorf(p.ByMember.Pos, "parameter %s gives no value for member %s: every member needs one (0 if it uses none)", mp.name, mem.ID)
 			ok = false
 		}
