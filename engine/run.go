@@ -65,10 +65,9 @@ func Run(ctx context.Context, m *Model, opt Options) (*Result, error) {
 }
 
 type evaluator struct {
-	m      *Model
-	ctx    context.Context
-	vm     formula.VM
-	params map[string]*Param
+	m   *Model
+	ctx context.Context
+	vm  formula.VM
 	// prev holds the parameters and global rules at the end of last year,
 	// read as previous.<name>; nil in the service's first year.
 	prev map[string]decimal.Decimal
@@ -140,11 +139,8 @@ type preparedVersion struct {
 }
 
 func newEvaluator(m *Model) *evaluator {
-	ev := &evaluator{m: m, params: make(map[string]*Param, len(m.Params)), nParams: len(m.Params),
+	ev := &evaluator{m: m, nParams: len(m.Params),
 		keyRule: map[string]int{}, ctx: context.Background(), limits: formula.DefaultLimits}
-	for i := range m.Params {
-		ev.params[m.Params[i].Name] = &m.Params[i]
-	}
 	paramIndex := make(map[string]int, len(m.Params))
 	for i := range m.Params {
 		paramIndex[m.Params[i].Name] = i
@@ -686,10 +682,8 @@ func (c *evalContext) checkRefs(f *Formula, mem *Member, what func() string) (de
 				return decimal.Decimal{}, c.fail(f, ref.Offset, what, diag.Runtime, "member %s has no attribute %s", mem.ID, ref.Field)
 			}
 		default:
-			if p := c.ev.params[ref.Name]; p != nil {
-				if i := slices.IndexFunc(c.ev.m.Params, func(q Param) bool { return q.Name == ref.Name }); i >= 0 && !c.has[i] {
-					return decimal.Decimal{}, c.fail(f, ref.Offset, what, diag.Runtime, "parameter %s has no value on %s (its first value is from %s)", ref.Name, c.at, p.Values[0].From)
-				}
+			if i, ok := c.ev.paramIndex[ref.Name]; ok && !c.has[i] {
+				return decimal.Decimal{}, c.fail(f, ref.Offset, what, diag.Runtime, "parameter %s has no value on %s (its first value is from %s)", ref.Name, c.at, c.ev.m.Params[i].Values[0].From)
 			}
 		}
 	}
