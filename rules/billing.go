@@ -46,7 +46,7 @@ func (b *builder) billingTerms() {
 			b.terms.Regularisation.Carry = true
 		case CarryApart:
 		default:
-			b.errorf(r.Carry.Pos, "billing regularisation: carry %q: expected %s or %s%s", r.Carry.Value, CarryNextYear, CarryApart,
+			b.errorf(r.Carry.Pos, "billing regularisation: carry %s: expected %s or %s%s", quote(r.Carry.Value), CarryNextYear, CarryApart,
 				diag.Suggest(r.Carry.Value, []string{CarryNextYear, CarryApart}))
 		}
 		b.terms.Regularisation.Source, b.terms.Regularisation.Assumption = r.Source.Value, r.Assumption.Value
@@ -58,7 +58,7 @@ func (b *builder) billingTerms() {
 		mem := b.members[e.Key]
 		switch {
 		case mem == nil:
-			b.errorf(e.KeyPos, "billing attribution_compensation: %q is not a member%s", e.Key, diag.Suggest(e.Key, b.memberIDs()))
+			b.errorf(e.KeyPos, "billing attribution_compensation: %s is not a member%s", quote(e.Key), diag.Suggest(e.Key, b.memberIDs()))
 			continue
 		case e.Key == b.m.Manager:
 			b.errorf(e.KeyPos, "billing attribution_compensation: %s manages the service and bills itself nothing: it has nothing to impute", e.Key)
@@ -69,8 +69,8 @@ func (b *builder) billingTerms() {
 			for _, p := range b.m.Params {
 				names = append(names, p.Name)
 			}
-			b.errorf(ac.Parameter.Pos, "billing attribution_compensation of %s: %q is not a parameter%s (declare the member's AC, in EUR, under parameters:)",
-				e.Key, ac.Parameter.Value, diag.Suggest(ac.Parameter.Value, names))
+			b.errorf(ac.Parameter.Pos, "billing attribution_compensation of %s: %s is not a parameter%s (declare the member's AC, in EUR, under parameters:)",
+				e.Key, quote(ac.Parameter.Value), diag.Suggest(ac.Parameter.Value, names))
 			continue
 		}
 		b.terms.Imputations = append(b.terms.Imputations, billing.Imputation{Member: e.Key, Parameter: ac.Parameter.Value,
@@ -164,7 +164,7 @@ func (b *builder) schedules(list []InstalmentSchedule) {
 func monthDay(s string) (time.Month, int, error) {
 	t, err := time.Parse("01-02", s)
 	if err != nil || len(s) != 5 {
-		return 0, 0, fmt.Errorf("expected a day of the year written MM-DD, such as 03-31, found %q", s)
+		return 0, 0, fmt.Errorf("expected a day of the year written MM-DD, such as 03-31, found %s", quote(s))
 	}
 	if t.Month() == time.February && t.Day() == 29 {
 		return 0, 0, fmt.Errorf("02-29 is not a day of every year: use 02-28 or 03-01")

@@ -687,7 +687,7 @@ func (b *builder) compile(x Expr, env formula.Decls, perMember bool, what string
 			if d := b.declaredRule(ref.Name); d != nil && d.IsPerMember() {
 				pos, line := x.PosAt(ref.KeyOffset)
 				b.errs = append(b.errs, &diag.Error{Pos: pos, Code: diag.Invalid, Source: line,
-					Msg: fmt.Sprintf("%s: %q is not a member%s; %s is per member, by member id", what, ref.Key, diag.Suggest(ref.Key, b.memberIDs()), ref.Name)})
+					Msg: fmt.Sprintf("%s: %s is not a member%s; %s is per member, by member id", what, quote(ref.Key), diag.Suggest(ref.Key, b.memberIDs()), ref.Name)})
 			}
 		}
 		switch ref.Name {

@@ -46,7 +46,7 @@ func (b *builder) memberParameter(mp memberParam) *engine.Rule {
 	for _, e := range p.ByMember.Entries {
 		mem := b.members[e.Key]
 		if mem == nil {
-			b.errorf(e.KeyPos, "parameter %s: %q is not a member%s", mp.name, e.Key, diag.Suggest(e.Key, b.memberIDs()))
+			b.errorf(e.KeyPos, "parameter %s: %s is not a member%s", mp.name, quote(e.Key), diag.Suggest(e.Key, b.memberIDs()))
 			ok = false
 			continue
 		}
