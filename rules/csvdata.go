@@ -351,14 +351,29 @@ func (f *File) csvRule(p *Parameter, t *csvTable, rows []csvRow, dated bool) *Ru
 		}
 		return r
 	}
+	// A member's value stays in force until its next date, as in a
+	// by_member written by hand: a later date that lists only the
+	// members whose figure changed keeps the others' last values, each
+	// still positioned on its own cell.
 	slices.SortStableFunc(rows, func(a, b csvRow) int { return a.date.Compare(b.date) })
-	for _, row := range rows {
-		if n := len(r.Versions); n == 0 || r.Versions[n-1].From.Value != row.date {
-			r.Versions = append(r.Versions, Version{From: Date{Node: Node{Set: true, Pos: row.dateAt.Pos}, Value: row.date},
-				ByMember: Map[Expr]{Node: Node{Set: true, Pos: row.dateAt.Pos}}})
+	var inForce []Entry[Expr] // by member, in the order they first appear
+	at := map[string]int{}    // a member's place in inForce
+	first := 0                // the first row of the date being read
+	for i, row := range rows {
+		e := formula(row)
+		if k, ok := at[e.Key]; ok {
+			inForce[k] = e
+		} else {
+			at[e.Key] = len(inForce)
+			inForce = append(inForce, e)
 		}
-		v := &r.Versions[len(r.Versions)-1]
-		v.ByMember.Entries = append(v.ByMember.Entries, formula(row))
+		if i+1 < len(rows) && rows[i+1].date == row.date {
+			continue // the date's other rows first
+		}
+		pos := rows[first].dateAt.Pos
+		r.Versions = append(r.Versions, Version{From: Date{Node: Node{Set: true, Pos: pos}, Value: row.date},
+			ByMember: Map[Expr]{Node: Node{Set: true, Pos: pos}, Entries: slices.Clone(inForce)}})
+		first = i + 1
 	}
 	return r
 }

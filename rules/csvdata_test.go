@@ -154,6 +154,42 @@ func TestCSVParameters(t *testing.T) {
 	}
 }
 
+// A later date that lists only the members whose figure changed keeps the
+// others' last values in force, as a by_member written by hand does, each
+// still on its own cell: a data refresh need not repeat every member.
+func TestCSVParameterValuesStayInForce(t *testing.T) {
+	refresh := populationsCSV + "trouville;2028;5000\r\n"
+	set, err := rules.Load(csvFS(t, map[string]string{"regles/donnees/populations.csv": refresh}), "regles", "regles")
+	if err != nil {
+		t.Fatalf("%s", diag.Flatten(err).Detail())
+	}
+	res, err := engine.Run(context.Background(), set.Model, engine.Options{})
+	if err != nil {
+		t.Fatalf("%s", diag.Flatten(err).Detail())
+	}
+	// 2028: Trouville 5000, Touques still 3900 (from 2027), the EPCI 0.
+	last := res.Years[2]
+	shares := map[string]string{}
+	for _, m := range last.Members {
+		shares[m.ID] = m.Share.StringFixed(6)
+	}
+	if shares["trouville"] != "0.561798" || shares["touques"] != "0.438202" || shares["epci"] != "0.000000" {
+		t.Errorf("2028 keys: %v, want trouville 5000/8900, touques 3900/8900", shares)
+	}
+	for i := range set.Model.Rules {
+		r := &set.Model.Rules[i]
+		if r.Name != "population" {
+			continue
+		}
+		if len(r.Versions) != 3 {
+			t.Fatalf("population: %d versions, want 3", len(r.Versions))
+		}
+		if f := r.Versions[2].ByMember["touques"]; f == nil || f.Pos.String() != "regles/donnees/populations.csv:7:14" {
+			t.Errorf("touques 2028: %+v, want its 2027 cell", f)
+		}
+	}
+}
+
 // Mistakes in CSV data are errors at the cell, or at the YAML key that
 // names what is missing; nothing else is reported about the parameter.
 func TestCSVParameterErrors(t *testing.T) {
