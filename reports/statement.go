@@ -511,13 +511,7 @@ func unitSuffix(unit string) string {
 
 // plainNumber writes a computed value with every decimal it has, grouped
 // as money is: 4 167 450, 0,0048.
-func plainNumber(d decimal.Decimal, lang Lang) string {
-	decimals := int32(0)
-	if _, frac, ok := strings.Cut(d.String(), "."); ok {
-		decimals = int32(len(frac))
-	}
-	return Number(d, decimals, lang)
-}
+func plainNumber(d decimal.Decimal, lang Lang) string { return Number(d, decimalsOf(d), lang) }
 
 // monthSpan words the months an instalment covers: janvier–mars 2026.
 func monthSpan(in billing.Instalment, lang Lang) string {
