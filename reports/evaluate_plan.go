@@ -148,11 +148,7 @@ func commitmentTitle(c *engine.Commitment, lang Lang) string {
 
 // signedNumber formats a change with its sign: +1,0, −0,5.
 func signedNumber(v decimal.Decimal, places int32, lang Lang) string {
-	s := Number(v, places, lang)
-	if v.Round(places).IsPositive() {
-		return "+" + s
-	}
-	return s
+	return Signed(Number(v, places, lang), v.Round(places))
 }
 
 // trajectoryRows lays a trajectory out: the baseline, each request that
