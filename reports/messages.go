@@ -26,14 +26,7 @@ func ApproxMoney(d decimal.Decimal, lang Lang) string {
 	case abs.GreaterThanOrEqual(decimal.NewFromInt(10_000)):
 		return compactMoney(d.Shift(-3).Round(0), 0, "k", lang)
 	}
-	r := d.Round(0)
-	if lang == English {
-		if r.IsNegative() {
-			return "-€" + Number(r.Abs(), 0, lang)
-		}
-		return "€" + Number(r, 0, lang)
-	}
-	return Number(r, 0, lang) + noBreak + "€"
+	return compactMoney(d.Round(0), 0, "", lang)
 }
 
 // signedApprox is ApproxMoney with a + before a rise.
