@@ -156,23 +156,7 @@ func (t *evalText) heading(level int, s string) {
 
 func (t *evalText) table(rows [][]string, right []bool) {
 	if t.f == Markdown {
-		for i, r := range rows {
-			cells := make([]string, len(r))
-			for j, c := range r {
-				cells[j] = escapeMarkdown(c)
-			}
-			fmt.Fprintf(&t.b, "| %s |\n", strings.Join(cells, " | "))
-			if i == 0 {
-				seps := make([]string, len(r))
-				for j := range r {
-					seps[j] = "---"
-					if right[j] {
-						seps[j] = "---:"
-					}
-				}
-				fmt.Fprintf(&t.b, "|%s|\n", strings.Join(seps, "|"))
-			}
-		}
+		writeMarkdownTable(&t.b, rows, right)
 		t.b.WriteString("\n")
 		return
 	}

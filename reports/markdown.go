@@ -42,3 +42,26 @@ var markdownEscaper = strings.NewReplacer("|", `\|`, "*", `\*`, "_", `\_`, "`", 
 // escapeMarkdown keeps user text from breaking a table or turning into
 // markup: line breaks and other control characters become spaces.
 func escapeMarkdown(s string) string { return markdownEscaper.Replace(SafeText(s)) }
+
+// writeMarkdownTable writes rows as a Markdown table, the first row as
+// its header; cells are escaped.
+func writeMarkdownTable(b *strings.Builder, rows [][]string, right []bool) {
+	for r, row := range rows {
+		b.WriteString("|")
+		for _, c := range row {
+			b.WriteString(" " + escapeMarkdown(c) + " |")
+		}
+		b.WriteString("\n")
+		if r == 0 {
+			b.WriteString("|")
+			for i := range row {
+				if right[i] {
+					b.WriteString("---:|")
+				} else {
+					b.WriteString("---|")
+				}
+			}
+			b.WriteString("\n")
+		}
+	}
+}

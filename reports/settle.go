@@ -133,29 +133,6 @@ func settleText(w io.Writer, lang Lang, s *Settled, markdown bool) error {
 	return err
 }
 
-// writeMarkdownTable writes rows as a Markdown table, the first row as
-// its header; cells are escaped.
-func writeMarkdownTable(b *strings.Builder, rows [][]string, right []bool) {
-	for r, row := range rows {
-		b.WriteString("|")
-		for _, c := range row {
-			b.WriteString(" " + escapeMarkdown(c) + " |")
-		}
-		b.WriteString("\n")
-		if r == 0 {
-			b.WriteString("|")
-			for i := range row {
-				if right[i] {
-					b.WriteString("---:|")
-				} else {
-					b.WriteString("---|")
-				}
-			}
-			b.WriteString("\n")
-		}
-	}
-}
-
 type (
 	settleDoc struct {
 		Schema     string            `json:"schema"`
