@@ -80,11 +80,7 @@ func settleText(w io.Writer, lang Lang, s *Settled, markdown bool) error {
 	if s.Figures.Source != "" {
 		fig += " — " + text(s.Figures.Source)
 	}
-	colon := "\u00a0: "
-	if lang == English {
-		colon = ": "
-	}
-	fmt.Fprintf(&b, "%s%s%s (%s)\n\n", wd.figures, colon, fig, text(s.Figures.Path))
+	fmt.Fprintf(&b, "%s%s %s (%s)\n\n", wd.figures, colon(lang), fig, text(s.Figures.Path))
 	pools := [][]string{{wd.pool, wd.budget, wd.actual, wd.change}}
 	for _, p := range st.Pools {
 		pools = append(pools, []string{p.Label, Money(p.Budget, lang), Money(p.ActualAmount, lang), SignedMoney(p.ActualAmount.Sub(p.Budget), lang)})

@@ -118,7 +118,7 @@ type stmtWords struct {
 	keyIntro, pool, amount, key, partCol, feesCol, due, period, fraction, instAmount, instalIntro, noSchedule,
 	instalManager, instalImputed, regulNone, regulNotMember, regulCarried, regulApart, regulLine,
 	settleInvoice, settleManager, settleAC, acBefore, acAfter, acNegative, figure, value, source, assumption,
-	actualAmount, computed, issued, colon, instalSum, totalFor string
+	actualAmount, computed, issued, instalSum, totalFor string
 	kinds map[string]string
 }
 
@@ -148,7 +148,7 @@ var stmtVocabulary = map[Lang]stmtWords{
 		acBefore:      "Attribution de compensation avant imputation", acAfter: "Attribution de compensation après imputation",
 		acNegative: "L'imputation rend l'attribution de compensation négative : la différence doit faire l'objet d'un titre de recette.",
 		figure:     "Chiffre", value: "Valeur", source: "Source", assumption: "hypothèse",
-		actualAmount: "montant réel", computed: "calculé", issued: "titres émis", colon: "\u00a0:",
+		actualAmount: "montant réel", computed: "calculé", issued: "titres émis",
 		instalSum: "Total des acomptes", totalFor: "Total pour %d",
 		kinds: map[string]string{"epci": "EPCI", "commune": "commune", "ccas": "CCAS"}},
 	English: {title: "Statement %d", service: "Service", manager: "Manager", convention: "Founded on", member: "Member",
@@ -176,7 +176,7 @@ var stmtVocabulary = map[Lang]stmtWords{
 		acBefore:      "Attribution de compensation before imputation", acAfter: "Attribution de compensation after imputation",
 		acNegative: "The imputation turns the attribution de compensation negative: the difference must be invoiced.",
 		figure:     "Figure", value: "Value", source: "Source", assumption: "assumption",
-		actualAmount: "actual amount", computed: "computed", issued: "instalments issued", colon: ":",
+		actualAmount: "actual amount", computed: "computed", issued: "instalments issued",
 		instalSum: "Instalments", totalFor: "Total for %d",
 		kinds: map[string]string{"epci": "EPCI", "commune": "commune", "ccas": "CCAS"}},
 }
@@ -402,12 +402,12 @@ func (b *stmtViewer) settlement() {
 	case s.Imputation != nil:
 		im := s.Imputation
 		v.Settlement = append(v.Settlement, fmt.Sprintf(w.settleAC, im.Parameter),
-			w.acBefore+w.colon+" "+Money(im.Before, lang), w.acAfter+w.colon+" "+Money(im.After, lang))
+			w.acBefore+colon(lang)+" "+Money(im.Before, lang), w.acAfter+colon(lang)+" "+Money(im.After, lang))
 		if im.Source != "" {
-			v.Settlement = append(v.Settlement, w.source+w.colon+" "+oneLine(im.Source))
+			v.Settlement = append(v.Settlement, w.source+colon(lang)+" "+oneLine(im.Source))
 		}
 		if im.Assumption != "" {
-			v.Settlement = append(v.Settlement, capitalize(w.assumption)+w.colon+" "+oneLine(im.Assumption))
+			v.Settlement = append(v.Settlement, capitalize(w.assumption)+colon(lang)+" "+oneLine(im.Assumption))
 		}
 		if im.After.IsNegative() && !im.Before.IsNegative() {
 			v.Settlement = append(v.Settlement, w.acNegative)
@@ -425,7 +425,7 @@ func (b *stmtViewer) sources() {
 	v.SourceHead = []string{w.figure, w.value, w.source}
 	for _, p := range t.Pools {
 		if a := p.Actual; a != nil {
-			v.Sources = append(v.Sources, [3]string{p.Pool.Label + " (" + w.actualAmount + ")", Money(a.Amount, lang), sourceText(a.Source, a.Assumption, "", w)})
+			v.Sources = append(v.Sources, [3]string{p.Pool.Label + " (" + w.actualAmount + ")", Money(a.Amount, lang), b.sourceText(a.Source, a.Assumption, "")})
 		}
 	}
 	b.memberFigureSources()
@@ -438,17 +438,17 @@ func (b *stmtViewer) sources() {
 		for _, d := range p.Values {
 			values = append(values, plainNumber(d.Value, lang)+unitSuffix(p.Param.Unit))
 		}
-		v.Sources = append(v.Sources, [3]string{name, strings.Join(values, " ; "), sourceText(p.Param.Source, p.Param.Assumption, p.Param.URL, w)})
+		v.Sources = append(v.Sources, [3]string{name, strings.Join(values, " ; "), b.sourceText(p.Param.Source, p.Param.Assumption, p.Param.URL)})
 	}
 	if sch := s.Schedule; sch != nil && (sch.Source != "" || sch.Assumption != "") {
-		v.Sources = append(v.Sources, [3]string{w.headInstal, sch.Label, sourceText(sch.Source, sch.Assumption, "", w)})
+		v.Sources = append(v.Sources, [3]string{w.headInstal, sch.Label, b.sourceText(sch.Source, sch.Assumption, "")})
 	}
 }
 
 // memberFigureSources are the sources of the member's own figures: the
 // per-member parameters the key derivation leaves out.
 func (b *stmtViewer) memberFigureSources() {
-	v, w, lang := b.v, b.w, b.lang
+	v, lang := b.v, b.lang
 	t := b.s.Trace
 	for _, r := range t.Rules {
 		if !r.Rule.Param {
@@ -462,7 +462,7 @@ func (b *stmtViewer) memberFigureSources() {
 			if r.Rule.Label != "" {
 				name = r.Rule.Label
 			}
-			v.Sources = append(v.Sources, [3]string{name, plainNumber(ev.Value, lang) + unitSuffix(r.Rule.Unit), sourceText(r.Rule.Source, r.Rule.Assumption, r.Rule.URL, w)})
+			v.Sources = append(v.Sources, [3]string{name, plainNumber(ev.Value, lang) + unitSuffix(r.Rule.Unit), b.sourceText(r.Rule.Source, r.Rule.Assumption, r.Rule.URL)})
 		}
 	}
 }
@@ -488,13 +488,13 @@ func segments(evs []engine.Evaluation, member string) int {
 }
 
 // sourceText joins a figure's source, assumption and address.
-func sourceText(source, assumption, url string, w stmtWords) string {
+func (b *stmtViewer) sourceText(source, assumption, url string) string {
 	var parts []string
 	if source != "" {
 		parts = append(parts, oneLine(source))
 	}
 	if assumption != "" {
-		parts = append(parts, capitalize(w.assumption)+w.colon+" "+oneLine(assumption))
+		parts = append(parts, capitalize(b.w.assumption)+colon(b.lang)+" "+oneLine(assumption))
 	}
 	if url != "" {
 		parts = append(parts, url)
