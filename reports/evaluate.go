@@ -210,10 +210,7 @@ func (t *evalText) figures(fig engine.Indicators) {
 }
 
 func evaluationText(w io.Writer, f Format, lang Lang, e *Evaluation) error {
-	ew := evalVocabulary[English]
-	if lang != English {
-		ew = evalVocabulary[French]
-	}
+	ew := wordsIn(evalVocabulary, lang)
 	t := &evalText{f: f, lang: lang, ew: ew, e: e}
 	b := &t.b
 	for i, p := range e.all() {

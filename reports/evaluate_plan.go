@@ -56,12 +56,7 @@ var planVocabulary = map[Lang]planWords{
 		indicator:  "indicator"},
 }
 
-func planWordsFor(lang Lang) planWords {
-	if lang == English {
-		return planVocabulary[English]
-	}
-	return planVocabulary[French]
-}
+func planWordsFor(lang Lang) planWords { return wordsIn(planVocabulary, lang) }
 
 // lagText words a requirement: "identite-mfa (1 an avant)".
 func lagText(name string, lag int, pw planWords) string {
@@ -188,11 +183,8 @@ func trajectoryRows(t *engine.Trajectory, lang Lang, name func(id string) string
 		if !c.HasTarget[yi] {
 			return pw.noTarget
 		}
-		yes := evalVocabulary[French].yes
-		no := evalVocabulary[French].no
-		if lang == English {
-			yes, no = evalVocabulary[English].yes, evalVocabulary[English].no
-		}
+		ew := wordsIn(evalVocabulary, lang)
+		yes, no := ew.yes, ew.no
 		verdict := yes
 		if !t.Met[yi] {
 			verdict = no
@@ -246,10 +238,7 @@ func (e *Evaluation) objectiveAmount(o engine.Objective, v decimal.Decimal, lang
 
 // reasonText words why a request is left out.
 func (e *Evaluation) reasonText(r engine.Ranked, o engine.Objective, lang Lang) string {
-	ew, pw := evalVocabulary[French], planWordsFor(lang)
-	if lang == English {
-		ew = evalVocabulary[English]
-	}
+	ew, pw := wordsIn(evalVocabulary, lang), planWordsFor(lang)
 	switch r.Reason {
 	case engine.ReasonNoValue:
 		switch o.Kind {

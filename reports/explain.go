@@ -52,10 +52,7 @@ var traceVocabulary = map[Lang]traceWords{
 }
 
 func traceText(w io.Writer, lang Lang, e Explained) error {
-	tw := traceVocabulary[lang]
-	if lang != English {
-		tw = traceVocabulary[French]
-	}
+	tw := wordsIn(traceVocabulary, lang)
 	t := e.Trace
 	var b strings.Builder
 	basis := ""

@@ -20,7 +20,11 @@ var vocabulary = map[Lang]words{
 		regulOf: "Regul. %d", regul: "Regularisation", imputed: "%s: settled by imputation on the attribution de compensation (%s): %s before, %s after"},
 }
 
-func wordsFor(lang Lang) words {
+func wordsFor(lang Lang) words { return wordsIn(vocabulary, lang) }
+
+// wordsIn returns the words of lang in a vocabulary, its French words for
+// a language it does not have.
+func wordsIn[W any](vocabulary map[Lang]W, lang Lang) W {
 	if w, ok := vocabulary[lang]; ok {
 		return w
 	}

@@ -97,12 +97,7 @@ var messageVocabulary = map[Lang]messageWords{
 	},
 }
 
-func messageWordsFor(lang Lang) messageWords {
-	if w, ok := messageVocabulary[lang]; ok {
-		return w
-	}
-	return messageVocabulary[French]
-}
+func messageWordsFor(lang Lang) messageWords { return wordsIn(messageVocabulary, lang) }
 
 // memberMessages are one sentence per member: what it pays over the
 // horizon in the baseline and how the other scenarios change it. A member

@@ -28,10 +28,7 @@ type docBuilder struct {
 
 // document lays the report out; charts are drawn only when asked (HTML).
 func (r *Report) document(lang Lang, charts bool) (*document, error) {
-	b := &docBuilder{r: r, lang: lang, charts: charts, w: reportWordsFor(lang), ew: evalVocabulary[French]}
-	if lang == English {
-		b.ew = evalVocabulary[English]
-	}
+	b := &docBuilder{r: r, lang: lang, charts: charts, w: reportWordsFor(lang), ew: wordsIn(evalVocabulary, lang)}
 	b.d = &document{Lang: lang, Title: cmpOr(r.Title, b.w.title), Contents: b.w.contents}
 	b.names = r.names()
 	b.colours = r.memberColours()
@@ -983,10 +980,7 @@ func portfolioMessages(r *Report, lang Lang) []string {
 		out = append(out, portfolioMessage(label, p.Portfolio.Figures, p.Portfolio.Spread, draws, lang)...)
 	}
 	if len(out) == 0 && r.Evaluation != nil && len(r.Evaluation.Projects) > 0 {
-		ew := evalVocabulary[French]
-		if lang == English {
-			ew = evalVocabulary[English]
-		}
+		ew := wordsIn(evalVocabulary, lang)
 		out = portfolioMessage(capitalize(ew.portfolio), r.Evaluation.Portfolio.Figures, r.Evaluation.Portfolio.Spread, draws, lang)
 	}
 	return out

@@ -43,12 +43,7 @@ var reportPlanVocabulary = map[Lang]reportPlanWords{
 		commitment: "Commitment", year: "Year", scenario: "Scenario"},
 }
 
-func reportPlanWordsFor(lang Lang) reportPlanWords {
-	if lang == English {
-		return reportPlanVocabulary[English]
-	}
-	return reportPlanVocabulary[French]
-}
+func reportPlanWordsFor(lang Lang) reportPlanWords { return wordsIn(reportPlanVocabulary, lang) }
 
 // planSections adds the criteria and the commitments to the portfolio
 // chapter.
@@ -180,10 +175,7 @@ func criteriaTable(s *engine.Scoring, lang Lang) *table {
 // monetized value side by side.
 func scoresTable(ev *Evaluation, lang Lang, names names) *table {
 	s := ev.Scoring
-	ew := evalVocabulary[French]
-	if lang == English {
-		ew = evalVocabulary[English]
-	}
+	ew := wordsIn(evalVocabulary, lang)
 	rw := reportPlanWordsFor(lang)
 	t := &table{Caption: rw.scoresT, Small: true, Head: []string{reportWordsFor(lang).project}}
 	for _, c := range s.Criteria {

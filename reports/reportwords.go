@@ -123,9 +123,4 @@ var reportVocabulary = map[Lang]reportWords{
 	},
 }
 
-func reportWordsFor(lang Lang) reportWords {
-	if w, ok := reportVocabulary[lang]; ok {
-		return w
-	}
-	return reportVocabulary[French]
-}
+func reportWordsFor(lang Lang) reportWords { return wordsIn(reportVocabulary, lang) }

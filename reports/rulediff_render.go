@@ -25,12 +25,7 @@ var diffVocabulary = map[Lang]diffWords{
 		exceeded: "Gate exceeded", gateOK: "No change exceeds the gates"},
 }
 
-func diffWordsFor(lang Lang) diffWords {
-	if w, ok := diffVocabulary[lang]; ok {
-		return w
-	}
-	return diffVocabulary[French]
-}
+func diffWordsFor(lang Lang) diffWords { return wordsIn(diffVocabulary, lang) }
 
 func ruleDiffText(w io.Writer, lang Lang, d *RuleDiff, md bool) error {
 	wd := diffWordsFor(lang)

@@ -55,12 +55,7 @@ var settleVocabulary = map[Lang]settleWords{
 		refund: "to refund", toBill: "to bill"},
 }
 
-func settleWordsFor(lang Lang) settleWords {
-	if w, ok := settleVocabulary[lang]; ok {
-		return w
-	}
-	return settleVocabulary[French]
-}
+func settleWordsFor(lang Lang) settleWords { return wordsIn(settleVocabulary, lang) }
 
 // settleText writes the settlement as an aligned table (markdown false) or
 // as Markdown tables.

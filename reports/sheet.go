@@ -107,14 +107,8 @@ func (s *RequestSheet) titles(ids []string) []string {
 // document lays the sheet out: a few short sections, no table of
 // contents, meant to fit a printed page or two.
 func (s *RequestSheet) document(lang Lang) *document {
-	sw := sheetVocabulary[French]
-	if lang == English {
-		sw = sheetVocabulary[English]
-	}
-	w, ew, pw := reportWordsFor(lang), evalVocabulary[French], planWordsFor(lang)
-	if lang == English {
-		ew = evalVocabulary[English]
-	}
+	sw := wordsIn(sheetVocabulary, lang)
+	w, ew, pw := reportWordsFor(lang), wordsIn(evalVocabulary, lang), planWordsFor(lang)
 	p := s.Project
 	d := &document{Lang: lang, Title: fmt.Sprintf("%s — %s", sw.title, cmpOr(p.Title, p.ID))}
 	members := memberNames(p.RequestedBy, s.Members)
@@ -246,10 +240,7 @@ func (s *RequestSheet) document(lang Lang) *document {
 // request and with it, the change and its share; then the same per year.
 func sheetBillsTables(c *Comparison, lang Lang) []*table {
 	wd := wordsFor(lang)
-	sw := sheetVocabulary[French]
-	if lang == English {
-		sw = sheetVocabulary[English]
-	}
+	sw := wordsIn(sheetVocabulary, lang)
 	t := &table{Head: []string{wd.member, sw.without, sw.with, wd.delta, wd.deltaPct}}
 	if len(c.Base.Years) > 0 {
 		t.Head[0] = fmt.Sprintf("%s, %s", wd.member, yearSpanText([]int{c.Base.Years[0].Year, c.Base.Years[len(c.Base.Years)-1].Year}))

@@ -181,12 +181,7 @@ var stmtVocabulary = map[Lang]stmtWords{
 		kinds: map[string]string{"epci": "EPCI", "commune": "commune", "ccas": "CCAS"}},
 }
 
-func stmtWordsFor(lang Lang) stmtWords {
-	if w, ok := stmtVocabulary[lang]; ok {
-		return w
-	}
-	return stmtVocabulary[French]
-}
+func stmtWordsFor(lang Lang) stmtWords { return wordsIn(stmtVocabulary, lang) }
 
 // stmtViewer words one statement: the parts of its view, one method each.
 type stmtViewer struct {

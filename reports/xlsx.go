@@ -236,10 +236,7 @@ type sheetBuilder struct {
 
 // sheets lays the report out as tables in long format, one per sheet.
 func (r *Report) sheets(lang Lang) []*table {
-	b := &sheetBuilder{r: r, lang: lang, w: reportWordsFor(lang), wd: wordsFor(lang), ew: evalVocabulary[French], mw: messageWordsFor(lang)}
-	if lang == English {
-		b.ew = evalVocabulary[English]
-	}
+	b := &sheetBuilder{r: r, lang: lang, w: reportWordsFor(lang), wd: wordsFor(lang), ew: wordsIn(evalVocabulary, lang), mw: messageWordsFor(lang)}
 	out := []*table{b.summarySheet(), b.billsSheet(), b.poolsSheet()}
 	if len(r.Parts) > 1 {
 		out = append(out, b.changesSheet())

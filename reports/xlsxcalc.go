@@ -107,12 +107,7 @@ var calcVocabulary = map[Lang]calcWords{
 	},
 }
 
-func calcWordsFor(lang Lang) calcWords {
-	if w, ok := calcVocabulary[lang]; ok {
-		return w
-	}
-	return calcVocabulary[French]
-}
+func calcWordsFor(lang Lang) calcWords { return wordsIn(calcVocabulary, lang) }
 
 // calcBook writes the formula sheets of one workbook.
 type calcBook struct {
