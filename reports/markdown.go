@@ -18,7 +18,7 @@ func runMarkdown(w io.Writer, lang Lang, results []*engine.Result) error {
 			b.WriteString("\n")
 		}
 		fmt.Fprintf(&b, "## %s\n\n", escapeMarkdown(r.Title))
-		fmt.Fprintf(&b, "`%s`\n\n", strings.ReplaceAll(SafeText(r.ID), "`", "'"))
+		fmt.Fprintf(&b, "%s\n\n", markdownCode(r.ID))
 		fmt.Fprintf(&b, "| %s | %s | %s | %s | %s | %s |\n", wd.year, wd.member, wd.key, wd.amount, wd.fees, wd.billed)
 		b.WriteString("|---|---|---:|---:|---:|---:|\n")
 		for _, y := range r.Years {
@@ -42,6 +42,10 @@ var markdownEscaper = strings.NewReplacer("|", `\|`, "*", `\*`, "_", `\_`, "`", 
 // escapeMarkdown keeps user text from breaking a table or turning into
 // markup: line breaks and other control characters become spaces.
 func escapeMarkdown(s string) string { return markdownEscaper.Replace(SafeText(s)) }
+
+// markdownCode writes an id as inline code, outside a table: a backtick in
+// it becomes an apostrophe, so that it cannot close the code.
+func markdownCode(s string) string { return "`" + strings.ReplaceAll(SafeText(s), "`", "'") + "`" }
 
 // writeMarkdownTable writes rows as a Markdown table, the first row as
 // its header; cells are escaped.

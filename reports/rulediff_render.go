@@ -33,8 +33,7 @@ func ruleDiffText(w io.Writer, lang Lang, d *RuleDiff, md bool) error {
 	esc := SafeText
 	if md {
 		esc = escapeMarkdown
-		code := func(s string) string { return strings.ReplaceAll(SafeText(s), "`", "'") }
-		fmt.Fprintf(&b, "### %s\n\n`%s` → `%s`\n\n", wd.title, code(d.Before), code(d.After))
+		fmt.Fprintf(&b, "### %s\n\n%s → %s\n\n", wd.title, markdownCode(d.Before), markdownCode(d.After))
 	} else {
 		fmt.Fprintf(&b, "%s: %s → %s\n\n", wd.title, esc(d.Before), esc(d.After))
 	}

@@ -67,7 +67,7 @@ func settleText(w io.Writer, lang Lang, s *Settled, markdown bool) error {
 	if markdown {
 		text = escapeMarkdown
 		fmt.Fprintf(&b, "## %s %d — %s\n\n", wd.title, st.Year, escapeMarkdown(s.ScenarioTitle))
-		fmt.Fprintf(&b, "`%s`\n\n", strings.ReplaceAll(SafeText(s.ScenarioID), "`", "'"))
+		fmt.Fprintf(&b, "%s\n\n", markdownCode(s.ScenarioID))
 	} else {
 		fmt.Fprintf(&b, "%s %d — %s (%s)\n", wd.title, st.Year, SafeText(s.ScenarioTitle), SafeText(s.ScenarioID))
 	}
