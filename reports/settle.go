@@ -37,22 +37,20 @@ type FiguresInfo struct {
 
 type settleWords struct {
 	title, figures, pool, budget, actual, change, fees, member, forecast, actualPart, billed, issued, due, regul,
-	total, manager, carry, apart, refund, toBill string
+	total, manager, carry, apart string
 }
 
 var settleVocabulary = map[Lang]settleWords{
 	French: {title: "Régularisation", figures: "Chiffres réels", pool: "Charge", budget: "Budget", actual: "Réel", change: "Écart",
 		fees: "frais de gestion", member: "Membre", forecast: "Part prévue", actualPart: "Part réelle", billed: "Facturé",
 		issued: "titres émis", due: "Dû", regul: "Régularisation", total: "Total", manager: "gestionnaire",
-		carry:  "La régularisation s'ajoute à la facture de %d de chaque membre.",
-		apart:  "La régularisation est facturée à part (elle ne s'ajoute pas aux factures de %d).",
-		refund: "à rembourser", toBill: "à facturer"},
+		carry: "La régularisation s'ajoute à la facture de %d de chaque membre.",
+		apart: "La régularisation est facturée à part (elle ne s'ajoute pas aux factures de %d)."},
 	English: {title: "Regularisation", figures: "Actual figures", pool: "Cost", budget: "Budget", actual: "Actual", change: "Change",
 		fees: "management fees", member: "Member", forecast: "Forecast part", actualPart: "Actual part", billed: "Billed",
 		issued: "instalments issued", due: "Due", regul: "Regularisation", total: "Total", manager: "manager",
-		carry:  "The regularisation is added to each member's bill of %d.",
-		apart:  "The regularisation is billed apart (it is not added to the bills of %d).",
-		refund: "to refund", toBill: "to bill"},
+		carry: "The regularisation is added to each member's bill of %d.",
+		apart: "The regularisation is billed apart (it is not added to the bills of %d)."},
 }
 
 func settleWordsFor(lang Lang) settleWords { return wordsIn(settleVocabulary, lang) }

@@ -60,7 +60,7 @@ type calcWords struct {
 	params, summary, summaryTitle, yearTitle, intro, paramsIntro, too                                  string
 	name, label, since, value, unit, source, assumption, formula, note, months, year, period, scenario string
 	member, sheet, key, share, exact, floor, rest, rank, cent, adjust, part, fees, feesExact, amount   string
-	billed, total, missing, order, perMember, allocation, bills, computed, translated, previous        string
+	billed, total, missing, order, perMember, allocation, bills, computed, previous                    string
 	restNote, adjustNote, adjustCell, previousValue, pool, feeRate, manager                            string
 }
 
@@ -77,8 +77,8 @@ var calcVocabulary = map[Lang]calcWords{
 		rest: "Reste (centimes)", rank: "Rang du reste", cent: "Centime du plus fort reste", adjust: "Ajustement", part: "Part",
 		fees: "Frais", feesExact: "Frais exacts", amount: "Montant", billed: "Facturé", total: "Total", missing: "Centimes à répartir",
 		order: "Ordre des identifiants", perMember: "Par membre — %s", allocation: "Répartition du poste « %s » (clé %s)", bills: "Factures de l'année",
-		computed:   "Valeur calculée par quotepart : la formule n'a pas d'équivalent dans le tableur (%s).",
-		translated: "", previous: "valeur de l'année précédente",
+		computed:      "Valeur calculée par quotepart : la formule n'a pas d'équivalent dans le tableur (%s).",
+		previous:      "valeur de l'année précédente",
 		restNote:      "Chaque part est d'abord arrondie au centime inférieur ; les centimes qui manquent pour atteindre le total vont, un par un, aux plus forts restes (méthode du plus fort reste), les égalités étant départagées par l'ordre des identifiants des membres. Ainsi les parts font exactement le total.",
 		adjustNote:    "0, sauf quand deux restes ne diffèrent qu'au-delà du millionième de centime : le tableur ne les distingue pas, quotepart si ; la colonne porte alors le centime qu'il déplace.",
 		adjustCell:    "quotepart donne ce centime autrement que le tableur : deux restes ne diffèrent qu'au-delà du millionième de centime.",
@@ -97,8 +97,8 @@ var calcVocabulary = map[Lang]calcWords{
 		rest: "Remainder (cents)", rank: "Rank of the remainder", cent: "Cent of the largest remainder", adjust: "Adjustment", part: "Part",
 		fees: "Fees", feesExact: "Exact fees", amount: "Amount", billed: "Billed", total: "Total", missing: "Cents to share",
 		order: "Order of the ids", perMember: "Per member — %s", allocation: "Sharing of the pool \"%s\" (key %s)", bills: "Bills of the year",
-		computed:   "Value computed by quotepart: the formula has no equivalent in the spreadsheet (%s).",
-		translated: "", previous: "last year's value",
+		computed:      "Value computed by quotepart: the formula has no equivalent in the spreadsheet (%s).",
+		previous:      "last year's value",
 		restNote:      "Each part is first rounded down to the cent; the cents still missing to reach the total go, one each, to the largest remainders (largest remainder method), ties broken by the order of the members' ids. So the parts sum exactly to the total.",
 		adjustNote:    "0, except when two remainders differ only beyond a millionth of a cent: the spreadsheet cannot tell them apart, quotepart can; the column then holds the cent it moves.",
 		adjustCell:    "quotepart gives this cent differently from the spreadsheet: two remainders differ only beyond a millionth of a cent.",
