@@ -326,6 +326,45 @@ func (r *formReader) number(f tabular.Field) (decimal.Decimal, bool) {
 	return v, true
 }
 
+// header reads the header row of a table: the columns whose title is a
+// year (column → year), and the others by their folded title.
+func (r *formReader) header(row int) (cols map[string]int, years map[int]int) {
+	cols, years = map[string]int{}, map[int]int{}
+	for c := 1; c <= r.cols; c++ {
+		t := strings.TrimSpace(r.b.Cell(r.sheet, c, row).Text)
+		if y, err := strconv.Atoi(t); err == nil && y >= 1000 && y <= 9999 {
+			years[c] = y
+		} else if t != "" {
+			cols[territory.Fold(t)] = c
+		}
+	}
+	return cols, years
+}
+
+// yearValues reads a row's values in the year columns, in column order,
+// as the items of a YAML map by year (2027: 1500), and where the first
+// is. inYears, when set, refuses a value of a year (and says why) before
+// it is read.
+func (r *formReader) yearValues(row int, years map[int]int, positive bool, inYears func(y int, f tabular.Field) bool) (parts []string, first diag.Pos) {
+	for c := 1; c <= r.cols; c++ {
+		y, ok := years[c]
+		if !ok {
+			continue
+		}
+		vf, ok := r.cell(c, row)
+		if !ok || vf.Text == "" || inYears != nil && !inYears(y, vf) {
+			continue
+		}
+		if v, ok := r.value(vf, positive); ok {
+			parts = append(parts, fmt.Sprintf("%d: %s", y, yamlExpr(v)))
+			if first.IsZero() {
+				first = vf.Pos
+			}
+		}
+	}
+	return parts, first
+}
+
 // lines reads the table of lines.
 func (r *formReader) lines(w *yamlWriter, from, to int) {
 	head := r.findRow(linesHeader, 1)
@@ -335,18 +374,7 @@ func (r *formReader) lines(w *yamlWriter, from, to int) {
 			"the table of lines is missing (the header "+r.opt.Lang.Quote(linesHeader)+" in column A)")))
 		return
 	}
-	cols := map[string]int{}
-	years := map[int]int{} // column → year
-	for c := 1; c <= r.cols; c++ {
-		t := strings.TrimSpace(r.b.Cell(r.sheet, c, head).Text)
-		if y, err := strconv.Atoi(t); err == nil && y >= 1000 && y <= 9999 {
-			years[c] = y
-			continue
-		}
-		if t != "" {
-			cols[territory.Fold(t)] = c
-		}
-	}
+	cols, years := r.header(head)
 	col := func(name string) int { return cols[territory.Fold(name)] }
 	last := head
 	for row := head + 1; row <= r.rows; row++ {
@@ -392,29 +420,14 @@ func (r *formReader) lines(w *yamlWriter, from, to int) {
 		if kf, _ := r.cell(col("Nature"), row); kf.Text != "" {
 			w.line("    kind: "+yamlText(kf.Text), kf.Pos)
 		}
-		var parts []string
-		var at diag.Pos
-		for c := 1; c <= r.cols; c++ {
-			y, ok := years[c]
-			if !ok {
-				continue
-			}
-			vf, ok := r.cell(c, row)
-			if !ok || vf.Text == "" {
-				continue
-			}
+		parts, at := r.yearValues(row, years, true, func(y int, vf tabular.Field) bool {
 			if y < from || y > to {
 				r.fail(vf, r.say(fmt.Sprintf("une valeur en %d, hors des années du projet, %d–%d", y, from, to),
 					fmt.Sprintf("a value in %d, outside the project's years, %d–%d", y, from, to)))
-				continue
+				return false
 			}
-			if v, ok := r.value(vf, true); ok {
-				parts = append(parts, fmt.Sprintf("%d: %s", y, yamlExpr(v)))
-				if at.IsZero() {
-					at = vf.Pos
-				}
-			}
-		}
+			return true
+		})
 		if len(parts) == 0 {
 			r.fail(label, r.say("la ligne n'a aucune valeur dans ses années", "the line has no value in its years"))
 		}
@@ -539,16 +552,7 @@ func (r *formReader) commitments(w *yamlWriter) {
 	if head == 0 {
 		return
 	}
-	years := map[int]int{}
-	cols := map[string]int{}
-	for c := 1; c <= r.cols; c++ {
-		t := strings.TrimSpace(r.b.Cell(r.sheet, c, head).Text)
-		if y, err := strconv.Atoi(t); err == nil && y >= 1000 && y <= 9999 {
-			years[c] = y
-		} else if t != "" {
-			cols[territory.Fold(t)] = c
-		}
-	}
+	cols, years := r.header(head)
 	var out []string
 	var at []diag.Pos
 	for row := head + 1; row <= r.rows; row++ {
@@ -556,24 +560,7 @@ func (r *formReader) commitments(w *yamlWriter) {
 		if idf.Text == "" {
 			break
 		}
-		var parts []string
-		var first diag.Pos
-		for c := 1; c <= r.cols; c++ {
-			y, ok := years[c]
-			if !ok {
-				continue
-			}
-			vf, ok := r.cell(c, row)
-			if !ok || vf.Text == "" {
-				continue
-			}
-			if v, ok := r.value(vf, false); ok {
-				parts = append(parts, fmt.Sprintf("%d: %s", y, yamlExpr(v)))
-				if first.IsZero() {
-					first = vf.Pos
-				}
-			}
-		}
+		parts, first := r.yearValues(row, years, false, nil)
 		if len(parts) == 0 {
 			continue
 		}
