@@ -74,7 +74,7 @@ func ReadCSV(name string, data []byte, lim Limits, lang Lang) (*Table, error) {
 		return nil, diag.Errorf(diag.Pos{File: name}, diag.Invalid, "%v", err)
 	}
 	if strings.ContainsRune(text, 0) {
-		return nil, diag.Errorf(diag.Pos{File: name}, diag.Invalid, "%s", lang.say(
+		return nil, diag.Errorf(diag.Pos{File: name}, diag.Invalid, "%s", lang.Say(
 			"le fichier contient des octets NUL : ce n'est pas un fichier texte (CSV) ; enregistrez la feuille au format CSV",
 			"the file holds NUL bytes: it is not a text (CSV) file; save the sheet as CSV"))
 	}
@@ -98,18 +98,18 @@ func ReadCSV(name string, data []byte, lim Limits, lang Lang) (*Table, error) {
 				pos.Line, pos.Col = pe.Line, 0
 				msg = pe.Err.Error()
 			}
-			return nil, &diag.Error{Pos: pos, Code: diag.Invalid, Msg: lang.say("CSV invalide : ", "invalid CSV: ") + msg, Source: lineAt(lines, pos.Line)}
+			return nil, &diag.Error{Pos: pos, Code: diag.Invalid, Msg: lang.Say("CSV invalide : ", "invalid CSV: ") + msg, Source: lineAt(lines, pos.Line)}
 		}
 		line, _ := r.FieldPos(0)
 		if blank(rec) {
 			continue
 		}
 		if lim.MaxRows > 0 && len(t.Rows) >= lim.MaxRows {
-			return nil, diag.Errorf(diag.Pos{File: name, Line: line}, diag.Invalid, "%s", lang.say(
+			return nil, diag.Errorf(diag.Pos{File: name, Line: line}, diag.Invalid, "%s", lang.Say(
 				fmt.Sprintf("plus de %d lignes, la limite", lim.MaxRows), fmt.Sprintf("more than %d rows, the limit", lim.MaxRows)))
 		}
 		if lim.MaxCols > 0 && len(rec) > lim.MaxCols {
-			return nil, diag.Errorf(diag.Pos{File: name, Line: line}, diag.Invalid, "%s", lang.say(
+			return nil, diag.Errorf(diag.Pos{File: name, Line: line}, diag.Invalid, "%s", lang.Say(
 				fmt.Sprintf("%d champs sur cette ligne, plus que la limite de %d", len(rec), lim.MaxCols),
 				fmt.Sprintf("%d fields on this line, more than the limit of %d", len(rec), lim.MaxCols)))
 		}
@@ -134,7 +134,7 @@ func (lim Limits) CheckSize(name string, n int64, lang Lang) error {
 	if lim.MaxBytes <= 0 || n <= lim.MaxBytes {
 		return nil
 	}
-	return diag.Errorf(diag.Pos{File: name}, diag.Invalid, "%s", lang.say(
+	return diag.Errorf(diag.Pos{File: name}, diag.Invalid, "%s", lang.Say(
 		fmt.Sprintf("le fichier fait %s, plus que la limite de %s", lang.Size(n), lang.Size(lim.MaxBytes)),
 		fmt.Sprintf("the file is %s, more than the limit of %s", lang.Size(n), lang.Size(lim.MaxBytes))))
 }
@@ -145,11 +145,11 @@ func (l Lang) Size(n int64) string {
 	var s string
 	switch {
 	case n >= 1<<20:
-		s = fmt.Sprintf("%.1f %s", float64(n)/(1<<20), l.say("Mo", "MB"))
+		s = fmt.Sprintf("%.1f %s", float64(n)/(1<<20), l.Say("Mo", "MB"))
 	case n >= 1<<10:
-		s = fmt.Sprintf("%.1f %s", float64(n)/(1<<10), l.say("Ko", "KB"))
+		s = fmt.Sprintf("%.1f %s", float64(n)/(1<<10), l.Say("Ko", "KB"))
 	default:
-		return fmt.Sprintf("%d %s", n, l.say("octets", "bytes"))
+		return fmt.Sprintf("%d %s", n, l.Say("octets", "bytes"))
 	}
 	if l == French {
 		s = strings.Replace(s, ".", ",", 1)
@@ -164,13 +164,13 @@ func decodeText(data []byte, lang Lang) (string, string, error) {
 	case bytes.HasPrefix(data, []byte{0xEF, 0xBB, 0xBF}):
 		data = data[3:]
 		if !utf8.Valid(data) {
-			return "", "", errors.New(lang.say("le fichier commence par la marque d'ordre des octets de l'UTF-8 mais n'est pas en UTF-8",
+			return "", "", errors.New(lang.Say("le fichier commence par la marque d'ordre des octets de l'UTF-8 mais n'est pas en UTF-8",
 				"the file starts with a UTF-8 byte-order mark but is not UTF-8"))
 		}
 		return string(data), "UTF-8", nil
 	case bytes.HasPrefix(data, []byte{0xFF, 0xFE}), bytes.HasPrefix(data, []byte{0xFE, 0xFF}):
 		if len(data)%2 != 0 {
-			return "", "", errors.New(lang.say("le fichier commence par la marque d'ordre des octets de l'UTF-16 mais a un nombre impair d'octets",
+			return "", "", errors.New(lang.Say("le fichier commence par la marque d'ordre des octets de l'UTF-16 mais a un nombre impair d'octets",
 				"the file starts with a UTF-16 byte-order mark but has an odd number of bytes"))
 		}
 		big := data[0] == 0xFE
@@ -188,7 +188,7 @@ func decodeText(data []byte, lang Lang) (string, string, error) {
 	}
 	s, err := charmap.Windows1252.NewDecoder().Bytes(data)
 	if err != nil {
-		return "", "", errors.New(lang.say("le fichier n'est un texte ni en UTF-8 ni en Windows-1252 (Latin-1)",
+		return "", "", errors.New(lang.Say("le fichier n'est un texte ni en UTF-8 ni en Windows-1252 (Latin-1)",
 			"the file is neither UTF-8 nor Windows-1252 (Latin-1) text"))
 	}
 	return string(s), "Windows-1252", nil

@@ -19,5 +19,5 @@
 //
 // Work is bounded: a file larger than Limits.MaxBytes is refused before
 // it is decoded, and so is one with more rows or columns than the limits.
-// Error messages exist in French and English (ValueError.Message).
+// Error messages exist in French and English (Lang).
 package tabular

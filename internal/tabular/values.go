@@ -19,17 +19,13 @@ const (
 	English
 )
 
-// say picks the message of the language.
-func (l Lang) say(fr, en string) string {
+// Say picks the words of the language: the French or the English ones.
+func (l Lang) Say(fr, en string) string {
 	if l == English {
 		return en
 	}
 	return fr
 }
-
-// Say is say for the packages that read tables: the French or the English
-// words.
-func (l Lang) Say(fr, en string) string { return l.say(fr, en) }
 
 // Quote quotes text as the language does: « deux » or "two".
 func (l Lang) Quote(s string) string {
@@ -48,11 +44,7 @@ func (l Lang) Quote(s string) string {
 func ParseNumber(s string, lang Lang) (decimal.Decimal, error) {
 	text := strings.TrimSpace(strings.NewReplacer("\u00a0", " ", "\u202f", " ", "\u2009", " ").Replace(s))
 	fail := func(why, whyEN string) (decimal.Decimal, error) {
-		msg := lang.say(lang.Quote(s)+" n'est pas un nombre", lang.Quote(s)+" is not a number")
-		if why != "" {
-			msg += lang.say(" : "+why, ": "+whyEN)
-		}
-		return decimal.Decimal{}, &ValueError{Msg: msg}
+		return decimal.Decimal{}, notA(lang, s, "un nombre", "a number", why, whyEN)
 	}
 	if text == "" {
 		return fail("la cellule est vide", "the cell is empty")
@@ -147,6 +139,16 @@ type ValueError struct{ Msg string }
 
 func (e *ValueError) Error() string { return e.Msg }
 
+// notA is the error of s, which is not what was expected (a number, a
+// date), saying why when why is given.
+func notA(lang Lang, s, what, whatEN, why, whyEN string) *ValueError {
+	msg := lang.Say(lang.Quote(s)+" n'est pas "+what, lang.Quote(s)+" is not "+whatEN)
+	if why != "" {
+		msg += lang.Say(" : "+why, ": "+whyEN)
+	}
+	return &ValueError{Msg: msg}
+}
+
 // ParseDate reads a date: 2026-01-01, 01/01/2026 or 1/1/2026 (day first,
 // as in France), 01-01-2026, 01.01.2026; with yearAlone, 2026 for
 // 1 January 2026. A date whose middle number is beyond 12 (12/31/2026) is
@@ -154,11 +156,7 @@ func (e *ValueError) Error() string { return e.Msg }
 func ParseDate(s string, yearAlone bool, lang Lang) (engine.Date, error) {
 	text := strings.TrimSpace(s)
 	fail := func(why, whyEN string) (engine.Date, error) {
-		msg := lang.say(lang.Quote(s)+" n'est pas une date", lang.Quote(s)+" is not a date")
-		if why != "" {
-			msg += lang.say(" : "+why, ": "+whyEN)
-		}
-		return engine.Date{}, &ValueError{Msg: msg}
+		return engine.Date{}, notA(lang, s, "une date", "a date", why, whyEN)
 	}
 	if text == "" {
 		return fail("la cellule est vide", "the cell is empty")
