@@ -12,7 +12,6 @@ import (
 	"strings"
 
 	"github.com/quotepart/quotepart/internal/fileschema"
-	"github.com/quotepart/quotepart/rules"
 	"go.yaml.in/yaml/v3"
 )
 
@@ -340,10 +339,6 @@ func reorderTop(doc *yaml.Node, t reflect.Type) {
 	}
 }
 
-var (
-	textType = reflect.TypeFor[rules.Text]()
-)
-
 // reorder sorts the keys of n's mappings that are sections of t (struct
 // fields) in the order of the fields; keys t does not know go last, in
 // their order (the loader will report them).
@@ -370,15 +365,15 @@ func reorder(n *yaml.Node, t reflect.Type) {
 			}
 		}
 	case reflect.Struct:
-		if n.Kind != yaml.MappingNode || t.PkgPath() == textType.PkgPath() && !hasYAMLFields(t) {
+		if n.Kind != yaml.MappingNode {
 			return
 		}
 		order := map[string]int{}
 		types := map[string]reflect.Type{}
 		for i := range t.NumField() {
 			f := t.Field(i)
-			key := strings.Split(f.Tag.Get("yaml"), ",")[0]
-			if !f.IsExported() || key == "" || key == "-" {
+			key, ok := fileschema.YAMLKey(f)
+			if !ok {
 				continue
 			}
 			order[key] = len(order)
@@ -402,15 +397,6 @@ func reorder(n *yaml.Node, t reflect.Type) {
 			reorder(p.v, types[p.k.Value])
 		}
 	}
-}
-
-func hasYAMLFields(t reflect.Type) bool {
-	for i := range t.NumField() {
-		if tag := t.Field(i).Tag.Get("yaml"); tag != "" && tag != "-" {
-			return true
-		}
-	}
-	return false
 }
 
 // same compares two documents value by value: kinds, resolved types,

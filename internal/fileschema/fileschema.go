@@ -180,6 +180,14 @@ func MapValue(t reflect.Type) (reflect.Type, bool) {
 	return value.Type, true
 }
 
+// YAMLKey returns the key a struct field is written under in the files,
+// or false for a field the files do not have (unexported, no yaml tag,
+// or yaml:"-").
+func YAMLKey(f reflect.StructField) (string, bool) {
+	key, _, _ := strings.Cut(f.Tag.Get("yaml"), ",")
+	return key, f.IsExported() && key != "" && key != "-"
+}
+
 // schema describes t; doc is the doc tag of the field of type t, which
 // says whether a map has date keys.
 func (g *generator) schema(t reflect.Type, doc string) (object, error) {
@@ -223,8 +231,8 @@ func (g *generator) structure(t reflect.Type) (object, error) {
 	var required []string
 	for i := range t.NumField() {
 		f := t.Field(i)
-		key := strings.Split(f.Tag.Get("yaml"), ",")[0]
-		if !f.IsExported() || key == "" || key == "-" {
+		key, ok := YAMLKey(f)
+		if !ok {
 			continue
 		}
 		doc := f.Tag.Get("doc")
