@@ -402,23 +402,29 @@ func (ev *EvaluationSpec) dimensions(compile func(rules.Expr, string) *engine.Fo
 			errs.Addf(e.KeyPos, diag.Invalid, "dimension id %q: expected letters, digits and underscores, starting with a letter", e.Key)
 			continue
 		}
-		d := engine.Dimension{ID: e.Key, Unit: spec.Unit.Value, Decimals: 2, LabelFR: spec.Label.Value, LabelEN: spec.LabelEN.Value,
+		d := engine.Dimension{ID: e.Key, Unit: spec.Unit.Value, Decimals: decimals(spec.Decimals, "dimension "+e.Key, 2, errs), LabelFR: spec.Label.Value, LabelEN: spec.LabelEN.Value,
 			Valued: engine.NotValued, Flows: engine.NoFlow, PriceName: "the value of one " + spec.Unit.Value + " (" + e.Key + ")",
 			PriceLabelFR: "Valeur d'une unité — " + spec.Label.Value + " (" + spec.Unit.Value + ")",
 			PriceLabelEN: "Value of one unit — " + cmp.Or(spec.LabelEN.Value, spec.Label.Value) + " (" + spec.Unit.Value + ")",
 			Description:  spec.Description.Value, Source: spec.Source.Value, Assumption: spec.Assumption.Value}
-		if n := spec.Decimals; n != nil {
-			if n.Value < 0 || n.Value > 6 {
-				errs.Addf(n.Pos, diag.Invalid, "dimension %s: decimals must be a whole number from 0 to 6, found %d", e.Key, n.Value)
-			}
-			d.Decimals = int32(n.Value)
-		}
 		if spec.Value.Set {
 			d.Valued, d.Price = engine.ByPrice, compile(spec.Value, d.PriceName)
 		}
 		dims = append(dims, d)
 	}
 	return dims
+}
+
+// decimals reads the places a figure is shown with, 0 to 6; def when
+// left out.
+func decimals(n *rules.Int, what string, def int32, errs *diag.List) int32 {
+	if n == nil {
+		return def
+	}
+	if n.Value < 0 || n.Value > 6 {
+		errs.Addf(n.Pos, diag.Invalid, "%s: decimals must be a whole number from 0 to 6, found %d", what, n.Value)
+	}
+	return int32(n.Value)
 }
 
 // orList joins words as "a, b or c".

@@ -163,16 +163,10 @@ func (ev *EvaluationSpec) commitments(h engine.Horizon, dims []engine.Dimension,
 		if !formula.ValidName(e.Key) {
 			errs.Addf(e.KeyPos, diag.Invalid, "%s: expected letters, digits and underscores, starting with a letter", what)
 		}
-		c := engine.Commitment{ID: e.Key, LabelFR: spec.Label.Value, LabelEN: spec.LabelEN.Value, Unit: spec.Unit.Value, Decimals: 1,
-			Better: direction(spec.Better, what, engine.Higher, errs), Years: years, Dim: -1, Scale: decimal.NewFromInt(1),
+		c := engine.Commitment{ID: e.Key, LabelFR: spec.Label.Value, LabelEN: spec.LabelEN.Value, Unit: spec.Unit.Value,
+			Better: direction(spec.Better, what, engine.Higher, errs), Decimals: decimals(spec.Decimals, what, 1, errs), Years: years, Dim: -1, Scale: decimal.NewFromInt(1),
 			Framework: spec.Framework.Value, Description: spec.Description.Value, Source: spec.Source.Value, Assumption: spec.Assumption.Value,
 			Pos: e.KeyPos}
-		if n := spec.Decimals; n != nil {
-			if n.Value < 0 || n.Value > 6 {
-				errs.Addf(n.Pos, diag.Invalid, "%s: decimals must be a whole number from 0 to 6, found %d", what, n.Value)
-			}
-			c.Decimals = int32(n.Value)
-		}
 		byYear := func(m rules.Map[rules.Number], name string) map[int]rules.Entry[rules.Number] {
 			out := map[int]rules.Entry[rules.Number]{}
 			for _, x := range m.Entries {
