@@ -270,16 +270,9 @@ func (p *program) folders(cmd *cobra.Command) app.Folders {
 func (p *program) workspace(cmd *cobra.Command) (*app.Workspace, error) {
 	ws, err := app.OpenContext(cmd.Context(), p.folders(cmd))
 	if err == nil {
-		p.warnSkipped(ws.Skipped())
+		p.warn(ws.Skipped())
 	}
 	return ws, err
-}
-
-// warnSkipped warns of the files a loader passed over.
-func (p *program) warnSkipped(skipped diag.List) {
-	for _, w := range skipped {
-		fmt.Fprintf(p.stderr, "quotepart: warning: %s\n", reports.SafeLines(w.Error()))
-	}
 }
 
 // formatted is an output kind as its flags see it (reports.Output).
@@ -372,7 +365,8 @@ func (p *program) basis() (app.Basis, error) {
 	return b, p.settings["basis"].wrap(err)
 }
 
-// warn prints warnings on standard error.
+// warn prints warnings on standard error: a run's, or the files a loader
+// passed over.
 func (p *program) warn(list diag.List) {
 	for _, w := range list {
 		fmt.Fprintf(p.stderr, "quotepart: warning: %s\n", reports.SafeLines(w.Error()))

@@ -69,7 +69,7 @@ unknown key, a negative tolerance, a member or a year that does not exist).`,
 			if err != nil {
 				return err
 			}
-			p.warnSkipped(report.Skipped)
+			p.warn(report.Skipped)
 			if err := emit(p, cmd, out, f, report); err != nil {
 				return err
 			}
