@@ -1,8 +1,6 @@
 package cli
 
 import (
-	"bytes"
-
 	"github.com/quotepart/quotepart/internal/app"
 	"github.com/quotepart/quotepart/internal/outfile"
 	"github.com/quotepart/quotepart/reports"
@@ -64,11 +62,7 @@ Exit status: 0 when clean, 1 otherwise (with --strict, warnings included).`,
 			}
 			// Written to a file, a machine format leaves the terminal the text.
 			if !outfile.IsStdout(file) && f != reports.Text {
-				var b bytes.Buffer
-				if err := out.Render(&b, reports.Text, p.lang(), c); err != nil {
-					return err
-				}
-				if _, err := p.stdout.Write(b.Bytes()); err != nil {
+				if err := printText(p, out, c); err != nil {
 					return err
 				}
 			}

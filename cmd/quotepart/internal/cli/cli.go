@@ -342,6 +342,18 @@ func emit[T any](p *program, cmd *cobra.Command, out *reports.Output[T], f repor
 	return p.writeOutput(p.path(cmd, "output"), b.Bytes())
 }
 
+// printText renders v as text on standard output: the summary of a
+// command that writes files, or the text that goes with a machine format
+// written to -o.
+func printText[T any](p *program, out *reports.Output[T], v T) error {
+	var b bytes.Buffer
+	if err := out.Render(&b, reports.Text, p.lang(), v); err != nil {
+		return err
+	}
+	_, err := p.stdout.Write(b.Bytes())
+	return err
+}
+
 // writeOutput writes data to path (package outfile): standard output for
 // "" or "-", a regular file atomically, a device or FIFO written through.
 func (p *program) writeOutput(path string, data []byte) error {

@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"bytes"
 	"fmt"
 
 	"github.com/quotepart/quotepart/internal/app"
@@ -57,12 +56,7 @@ existing file is replaced only with --force.`,
 			if err != nil {
 				return err
 			}
-			var b bytes.Buffer
-			if err := reports.ImportOutput.Render(&b, reports.Text, p.lang(), im); err != nil {
-				return err
-			}
-			_, err = p.stdout.Write(b.Bytes())
-			return err
+			return printText(p, reports.ImportOutput, im)
 		},
 	}
 	fl := cmd.Flags()

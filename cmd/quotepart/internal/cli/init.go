@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"bytes"
 	"fmt"
 	"strings"
 
@@ -85,12 +84,7 @@ DIR must be empty or new, unless --force (files of the same name are then replac
 			if err != nil {
 				return err
 			}
-			var b bytes.Buffer
-			if err := reports.InitOutput.Render(&b, reports.Text, p.lang(), s); err != nil {
-				return err
-			}
-			_, err = p.stdout.Write(b.Bytes())
-			return err
+			return printText(p, reports.InitOutput, s)
 		},
 	}
 	fl := cmd.Flags()

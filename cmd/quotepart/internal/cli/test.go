@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"bytes"
 	"fmt"
 	"regexp"
 
@@ -75,11 +74,7 @@ unknown key, a negative tolerance, a member or a year that does not exist).`,
 			}
 			// Written to a file, a machine format leaves the terminal the text.
 			if file := p.path(cmd, "output"); !outfile.IsStdout(file) && f != reports.Text {
-				var b bytes.Buffer
-				if err := out.Render(&b, reports.Text, p.lang(), report); err != nil {
-					return err
-				}
-				if _, err := p.stdout.Write(b.Bytes()); err != nil {
+				if err := printText(p, out, report); err != nil {
 					return err
 				}
 			}
