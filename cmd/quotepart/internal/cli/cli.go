@@ -306,6 +306,25 @@ func (p *program) format(out formatted) (reports.Format, error) {
 	return f, p.settings["format"].wrap(err)
 }
 
+// explicitFormat is --format when a layer of the configuration sets it,
+// "" when it is left to its default (for a file, its extension).
+func (p *program) explicitFormat() string {
+	if s, ok := p.settings["format"]; ok && s.From != fromDefault {
+		return s.Value
+	}
+	return ""
+}
+
+// fileFormat is the format of out for the file -o names: --format when
+// set, else the file's extension; on standard output, --format or out's
+// default.
+func fileFormat[T any](p *program, out *reports.Output[T], file string) (reports.Format, error) {
+	if outfile.IsStdout(file) {
+		return out.Parse(p.explicitFormat())
+	}
+	return out.FromFile(p.explicitFormat(), file)
+}
+
 // produce is the shape of most commands: read --format for out, check
 // that -o can be written (before any work), load the workspace, compute
 // the value with one call into it, render the value and write it. It returns the value for the commands that have an exit code to

@@ -108,17 +108,7 @@ for another, --start for its start year).`,
 func (p *program) requestSheet(cmd *cobra.Command, opt app.SheetOptions) error {
 	out := reports.SheetOutput
 	file := p.path(cmd, "output")
-	explicit := ""
-	if s, ok := p.settings["format"]; ok && s.From != "default" {
-		explicit = s.Value
-	}
-	var f reports.Format
-	var err error
-	if file == "" || file == "-" {
-		f, err = out.Parse(explicit)
-	} else {
-		f, err = out.FromFile(explicit, file)
-	}
+	f, err := fileFormat(p, out, file)
 	if err != nil {
 		return fmt.Errorf("--request: %w", err)
 	}

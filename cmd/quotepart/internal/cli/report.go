@@ -48,12 +48,8 @@ date only when --date gives one, and the simulation uses a fixed seed.`,
 			if file == "" {
 				return fmt.Errorf("report writes a file: give -o FILE, named .html, .md or .xlsx")
 			}
-			explicit := ""
-			if fl := cmd.Flags().Lookup("format"); fl != nil && fl.Changed {
-				explicit = fl.Value.String()
-			}
 			out := reports.ReportOutput
-			f, err := out.FromFile(explicit, file)
+			f, err := out.FromFile(p.explicitFormat(), file)
 			if err != nil {
 				return err
 			}

@@ -66,22 +66,12 @@ date only when --date gives one.`,
 			}
 			out := reports.StatementOutput
 			file := p.path(cmd, "output")
-			explicit := ""
-			if fl := cmd.Flags().Lookup("format"); fl != nil && fl.Changed {
-				explicit = fl.Value.String()
-			}
 			if all {
-				return p.allStatements(cmd, opt, file, explicit)
+				return p.allStatements(cmd, opt, file)
 			}
-			f := out.Default()
-			if !outfile.IsStdout(file) {
-				if f, err = out.FromFile(explicit, file); err != nil {
-					return err
-				}
-			} else if explicit != "" {
-				if f, err = out.Parse(explicit); err != nil {
-					return err
-				}
+			f, err := fileFormat(p, out, file)
+			if err != nil {
+				return err
 			}
 			if err := outfile.Check(file); err != nil {
 				return err
@@ -113,13 +103,13 @@ date only when --date gives one.`,
 // allStatements writes the statement of every member of the year into
 // dir, once every one of them is computed and rendered: a mistake writes
 // none.
-func (p *program) allStatements(cmd *cobra.Command, opt app.StatementOptions, dir, explicit string) error {
+func (p *program) allStatements(cmd *cobra.Command, opt app.StatementOptions, dir string) error {
 	out := reports.StatementOutput
 	if outfile.IsStdout(dir) {
 		return errors.New("statement --all writes one file per member: give -o FOLDER")
 	}
 	f := reports.HTML
-	if explicit != "" {
+	if explicit := p.explicitFormat(); explicit != "" {
 		var err error
 		if f, err = out.Parse(explicit); err != nil {
 			return err
