@@ -28,7 +28,10 @@ func copyDefaults(t *testing.T, dir string) app.Folders {
 	return f
 }
 
-// edit replaces old by new in a file, which must hold old.
+// edit replaces old by new in a file, which must hold old. The file is
+// replaced at once (a hidden file renamed over it), so that the watcher
+// never reads it truncated, half written: on a busy machine it could
+// look at it between the two steps of os.WriteFile.
 func edit(t *testing.T, path, old, new string) {
 	t.Helper()
 	data, err := os.ReadFile(path)
@@ -38,7 +41,11 @@ func edit(t *testing.T, path, old, new string) {
 	if !strings.Contains(string(data), old) {
 		t.Fatalf("%s does not hold %q", path, old)
 	}
-	if err := os.WriteFile(path, []byte(strings.Replace(string(data), old, new, 1)), 0o644); err != nil {
+	tmp := filepath.Join(filepath.Dir(path), "."+filepath.Base(path)+".tmp")
+	if err := os.WriteFile(tmp, []byte(strings.Replace(string(data), old, new, 1)), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Rename(tmp, path); err != nil {
 		t.Fatal(err)
 	}
 }

@@ -99,5 +99,10 @@ func replaceIn(t *testing.T, path, old, new string) {
 	if !strings.Contains(string(data), old) {
 		t.Fatalf("%s does not hold %q", path, old)
 	}
-	writeFile(t, path, strings.Replace(string(data), old, new, 1))
+	// Replaced at once, so that the server never reads it half written.
+	tmp := filepath.Join(filepath.Dir(path), "."+filepath.Base(path)+".tmp")
+	writeFile(t, tmp, strings.Replace(string(data), old, new, 1))
+	if err := os.Rename(tmp, path); err != nil {
+		t.Fatal(err)
+	}
 }
