@@ -52,11 +52,11 @@ Exit status: 0 when clean, 1 otherwise (with --strict, warnings included).`,
 			if err != nil {
 				return err
 			}
-			file := p.path(cmd, "output")
+			file := p.path("output")
 			if err := outfile.Check(file); err != nil {
 				return err
 			}
-			c := app.Check(cmd.Context(), p.folders(cmd), args, opt)
+			c := app.Check(cmd.Context(), p.folders(), args, opt)
 			if err := emit(p, cmd, out, f, c); err != nil {
 				return err
 			}

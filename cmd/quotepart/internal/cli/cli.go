@@ -253,7 +253,7 @@ func (p *program) flag(name string) string {
 
 // path returns a path setting; one written in the project file was made
 // relative to the file's folder when it was read.
-func (p *program) path(_ *cobra.Command, name string) string { return p.flag(name) }
+func (p *program) path(name string) string { return p.flag(name) }
 
 func (p *program) lang() reports.Lang {
 	l, _ := reports.ParseLang(p.flag("lang"))
@@ -261,14 +261,14 @@ func (p *program) lang() reports.Lang {
 }
 
 // folders are the rules and scenarios folders configured.
-func (p *program) folders(cmd *cobra.Command) app.Folders {
-	return app.Folders{Rules: p.path(cmd, "rules"), Scenarios: p.path(cmd, "scenarios"), Actuals: p.path(cmd, "actuals")}
+func (p *program) folders() app.Folders {
+	return app.Folders{Rules: p.path("rules"), Scenarios: p.path("scenarios"), Actuals: p.path("actuals")}
 }
 
 // workspace loads the configured rules and scenarios, and warns of the
 // files it skipped (outputs of quotepart left in a folder it reads).
 func (p *program) workspace(cmd *cobra.Command) (*app.Workspace, error) {
-	ws, err := app.OpenContext(cmd.Context(), p.folders(cmd))
+	ws, err := app.OpenContext(cmd.Context(), p.folders())
 	if err == nil {
 		p.warn(ws.Skipped())
 	}
@@ -335,7 +335,7 @@ func produce[T any](p *program, cmd *cobra.Command, out *reports.Output[T], comp
 	if err != nil {
 		return zero, err
 	}
-	if err := outfile.Check(p.path(cmd, "output")); err != nil {
+	if err := outfile.Check(p.path("output")); err != nil {
 		return zero, err
 	}
 	ws, err := p.workspace(cmd)
@@ -358,7 +358,7 @@ func emit[T any](p *program, cmd *cobra.Command, out *reports.Output[T], f repor
 	if err := cmd.Context().Err(); err != nil {
 		return err // stopped: write nothing
 	}
-	return p.writeOutput(p.path(cmd, "output"), b.Bytes())
+	return p.writeOutput(p.path("output"), b.Bytes())
 }
 
 // printText renders v as text on standard output: the summary of a

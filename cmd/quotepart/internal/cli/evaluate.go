@@ -107,7 +107,7 @@ for another, --start for its start year).`,
 // the file's extension, or --format when set in any layer.
 func (p *program) requestSheet(cmd *cobra.Command, opt app.SheetOptions) error {
 	out := reports.SheetOutput
-	file := p.path(cmd, "output")
+	file := p.path("output")
 	f, err := fileFormat(p, out, file)
 	if err != nil {
 		return fmt.Errorf("--request: %w", err)

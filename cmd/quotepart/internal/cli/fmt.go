@@ -43,7 +43,7 @@ cannot be read or parsed.`,
   quotepart fmt -w regles scenarios`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if len(args) == 0 {
-				for _, dir := range []string{p.path(cmd, "rules"), p.path(cmd, "scenarios")} {
+				for _, dir := range []string{p.path("rules"), p.path("scenarios")} {
 					if dir != "" {
 						args = append(args, dir)
 					}

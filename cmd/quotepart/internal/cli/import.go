@@ -51,7 +51,7 @@ existing file is replaced only with --force.`,
 			if err != nil {
 				return err
 			}
-			opt.Files, opt.Lang, opt.Dir = args, p.lang(), p.path(cmd, "output")
+			opt.Files, opt.Lang, opt.Dir = args, p.lang(), p.path("output")
 			im, err := ws.Import(cmd.Context(), opt)
 			if err != nil {
 				return err
@@ -89,7 +89,7 @@ func (p *program) templateCommand() *cobra.Command {
   quotepart template realise --year 2026 -o realise-2026.xlsx`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			file := p.path(cmd, "output")
+			file := p.path("output")
 			if file == "" || outfile.IsStdout(file) {
 				return fmt.Errorf("template writes a workbook: give -o FILE.xlsx")
 			}

@@ -44,7 +44,7 @@ date only when --date gives one, and the simulation uses a fixed seed.`,
   quotepart report -o report.html --lang en --date 2026-06-30
   quotepart report nouveau-membre --baseline convention-2026 -o adhesion.html`,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			file := p.path(cmd, "output")
+			file := p.path("output")
 			if file == "" {
 				return fmt.Errorf("report writes a file: give -o FILE, named .html, .md or .xlsx")
 			}

@@ -57,7 +57,7 @@ docs/serve.md describes the page and its limits.`,
 			if p.lang() != reports.French {
 				return p.settings["lang"].errorf("the what-if page is in French only: --lang %s is not available for serve (leave --lang out, or set it to fr)", p.lang())
 			}
-			folders := p.folders(cmd)
+			folders := p.folders()
 			// The files as they are before they are read: an edit made
 			// from now on is seen.
 			loaded, stampErr := folders.Stamp()

@@ -65,7 +65,7 @@ date only when --date gives one.`,
 				}
 			}
 			out := reports.StatementOutput
-			file := p.path(cmd, "output")
+			file := p.path("output")
 			if all {
 				return p.allStatements(cmd, opt, file)
 			}

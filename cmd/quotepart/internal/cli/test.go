@@ -61,10 +61,10 @@ unknown key, a negative tolerance, a member or a year that does not exist).`,
 					return fmt.Errorf("--min-coverage: expected a percentage between 0 and 100, found %q", minCoverage)
 				}
 			}
-			if err := outfile.Check(p.path(cmd, "output")); err != nil {
+			if err := outfile.Check(p.path("output")); err != nil {
 				return err
 			}
-			report, err := casetest.RunPaths(cmd.Context(), args, p.folders(cmd), opt)
+			report, err := casetest.RunPaths(cmd.Context(), args, p.folders(), opt)
 			if err != nil {
 				return err
 			}
@@ -73,7 +73,7 @@ unknown key, a negative tolerance, a member or a year that does not exist).`,
 				return err
 			}
 			// Written to a file, a machine format leaves the terminal the text.
-			if file := p.path(cmd, "output"); !outfile.IsStdout(file) && f != reports.Text {
+			if file := p.path("output"); !outfile.IsStdout(file) && f != reports.Text {
 				if err := printText(p, out, report); err != nil {
 					return err
 				}
