@@ -485,50 +485,49 @@ func (h *Handler) printable(w http.ResponseWriter, r *http.Request) { h.servePag
 
 func (h *Handler) servePage(w http.ResponseWriter, r *http.Request, print bool) {
 	ps := h.evaluatePage(r.Context(), r.URL.RawQuery)
-	var buf bytes.Buffer
-	if err := h.renderPage(&buf, r.URL.RawQuery, ps, print); err != nil {
-		h.logf("rendering the page: %v", err)
-		plain(w, http.StatusInternalServerError, "Erreur interne du serveur.")
-		return
-	}
-	w.Header().Set("Cache-Control", "no-store")
-	send(w, ps.timing(), ps.status, "text/html; charset=utf-8", buf.Bytes())
+	h.sendHTML(w, "the page", ps.evals, ps.status, func(buf *bytes.Buffer) error {
+		return h.renderPage(buf, r.URL.RawQuery, ps, print)
+	})
 }
 
 func (h *Handler) results(w http.ResponseWriter, r *http.Request) {
 	ps := h.evaluatePage(r.Context(), r.URL.RawQuery)
-	var buf bytes.Buffer
-	var err error
-	if ps.failed() != nil {
-		err = h.renderProblems(&buf, ps)
-	} else {
-		err = h.renderResults(&buf, ps)
-	}
-	if err != nil {
-		h.logf("rendering results: %v", err)
-		plain(w, http.StatusInternalServerError, "Erreur interne du serveur.")
-		return
-	}
-	w.Header().Set("Cache-Control", "no-store")
-	send(w, ps.timing(), ps.status, "text/html; charset=utf-8", buf.Bytes())
+	h.sendHTML(w, "results", ps.evals, ps.status, func(buf *bytes.Buffer) error {
+		if ps.failed() != nil {
+			return h.renderProblems(buf, ps)
+		}
+		return h.renderResults(buf, ps)
+	})
 }
 
 // form serves the part of the form that depends on the scenario the
 // edited variant starts from, for a query: the page swaps it in when the
 // scenario changes, without reloading (the focus stays where it is).
 func (h *Handler) form(w http.ResponseWriter, r *http.Request) {
+	h.sendHTML(w, "the form", nil, http.StatusOK, func(buf *bytes.Buffer) error {
+		buf.WriteString(`<div id="champs">`)
+		s := h.sim()
+		b, vq := editedVariant(s, r.URL.RawQuery)
+		if err := templates.ExecuteTemplate(buf, "champs", champsOf(s, b, vq, nil)); err != nil {
+			return err
+		}
+		buf.WriteString(`</div>`)
+		return nil
+	})
+}
+
+// sendHTML sends the HTML that render writes, never stored by caches,
+// with the timings of evs (send); when render fails, the failure is
+// logged and the client told of an internal error.
+func (h *Handler) sendHTML(w http.ResponseWriter, what string, evs []evaluation, status int, render func(*bytes.Buffer) error) {
 	var buf bytes.Buffer
-	buf.WriteString(`<div id="champs">`)
-	s := h.sim()
-	b, vq := editedVariant(s, r.URL.RawQuery)
-	if err := templates.ExecuteTemplate(&buf, "champs", champsOf(s, b, vq, nil)); err != nil {
-		h.logf("rendering the form: %v", err)
+	if err := render(&buf); err != nil {
+		h.logf("rendering %s: %v", what, err)
 		plain(w, http.StatusInternalServerError, "Erreur interne du serveur.")
 		return
 	}
-	buf.WriteString(`</div>`)
 	w.Header().Set("Cache-Control", "no-store")
-	send(w, nil, http.StatusOK, "text/html; charset=utf-8", buf.Bytes())
+	send(w, evs, status, "text/html; charset=utf-8", buf.Bytes())
 }
 
 // status tells the page which rules it shows: their generation (it
@@ -564,9 +563,6 @@ func (h *Handler) download(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Cache-Control", "no-store")
 	send(w, nil, http.StatusOK, "application/yaml; charset=utf-8", data)
 }
-
-// timing is the computations of a page, for its Server-Timing header.
-func (p pageState) timing() []evaluation { return p.evals }
 
 // send writes a response with the computation times as a Server-Timing
 // header: calcul;dur=MS for each what-if computed for this request, cache
