@@ -1,12 +1,10 @@
 package cli
 
 import (
-	"bytes"
 	"context"
 	_ "embed"
 	"encoding/json"
 	"fmt"
-	"net/url"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -104,20 +102,11 @@ func TestReportAccessible(t *testing.T) {
 	needChromium(t)
 	dir := t.TempDir()
 	rep := defaultReport(t, nil)
-	var page bytes.Buffer
-	if err := reports.ReportOutput.Render(&page, reports.HTML, reports.French, rep); err != nil {
-		t.Fatal(err)
-	}
-	file := filepath.Join(dir, "rapport.html")
-	writeFile(t, file, page.String())
-	fileURL := (&url.URL{Scheme: "file", Path: file}).String()
+	fileURL := renderPage(t, reports.ReportOutput, rep, dir, "rapport.html")
 
 	ctx, cancel := context.WithTimeout(context.Background(), 120*time.Second)
 	defer cancel()
-	for _, screen := range []struct {
-		name          string
-		width, height int64
-	}{{"desktop", 1280, 800}, {"phone", 390, 844}} {
+	for _, screen := range screens {
 		tab, closeTab := headlessTab(ctx, filepath.Join(dir, screen.name), 1280, 800)
 		if err := chromedp.Do(tab, chromedp.EmulateViewport(screen.width, screen.height), chromedp.Navigate(fileURL), chromedp.WaitReady(chromedp.CSS("footer"))); err != nil {
 			t.Fatalf("loading the report: %v", err)

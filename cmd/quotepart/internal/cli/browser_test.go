@@ -1,12 +1,15 @@
 package cli
 
 import (
+	"bytes"
 	"context"
+	"net/url"
 	"os"
 	"path/filepath"
 	"testing"
 
 	"github.com/chromedp/chromedp"
+	"github.com/quotepart/quotepart/reports"
 )
 
 // chromiumPath is Debian's chromium, which .ci/run installs.
@@ -23,6 +26,28 @@ func needChromium(t *testing.T) {
 		t.Skipf("%s not found: install Debian's chromium (apt-get install -y chromium) to run the browser test", chromiumPath)
 	}
 }
+
+// screens are the two sizes a page is checked at: a desktop and a phone.
+var screens = []struct {
+	name          string
+	width, height int64
+}{{"desktop", 1280, 800}, {"phone", 390, 844}}
+
+// renderPage writes v as French HTML into dir/name, as its command would,
+// and returns the file's URL for the browser.
+func renderPage[T any](t *testing.T, out *reports.Output[T], v T, dir, name string) string {
+	t.Helper()
+	var page bytes.Buffer
+	if err := out.Render(&page, reports.HTML, reports.French, v); err != nil {
+		t.Fatal(err)
+	}
+	file := filepath.Join(dir, name)
+	writeFile(t, file, page.String())
+	return urlOf(file)
+}
+
+// urlOf is the file: URL of a local file.
+func urlOf(file string) string { return (&url.URL{Scheme: "file", Path: file}).String() }
 
 // headlessTab starts chromium headless with a fresh profile under dir and
 // the flags this closed network needs (no background networking, no

@@ -7,7 +7,6 @@ import (
 	"github.com/quotepart/quotepart/internal/app"
 	"image"
 	"image/png"
-	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
@@ -40,13 +39,7 @@ func TestReportInBrowser(t *testing.T) {
   extends: convention-2026
 `)
 	rep := defaultReport(t, []string{"convention-2026", "sdsi-2027-2030", "nouveau-membre", hostile})
-	var page bytes.Buffer
-	if err := reports.ReportOutput.Render(&page, reports.HTML, reports.French, rep); err != nil {
-		t.Fatal(err)
-	}
-	file := filepath.Join(dir, "rapport.html")
-	writeFile(t, file, page.String())
-	fileURL := (&url.URL{Scheme: "file", Path: file}).String()
+	fileURL := renderPage(t, reports.ReportOutput, rep, dir, "rapport.html")
 
 	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
 	defer cancel()

@@ -1,9 +1,7 @@
 package cli
 
 import (
-	"bytes"
 	"context"
-	"net/url"
 	"path/filepath"
 	"testing"
 	"time"
@@ -27,19 +25,10 @@ func TestRequestSheetAccessible(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var page bytes.Buffer
-	if err := reports.SheetOutput.Render(&page, reports.HTML, reports.French, sheet); err != nil {
-		t.Fatal(err)
-	}
-	file := filepath.Join(dir, "fiche.html")
-	writeFile(t, file, page.String())
-	fileURL := (&url.URL{Scheme: "file", Path: file}).String()
+	fileURL := renderPage(t, reports.SheetOutput, sheet, dir, "fiche.html")
 	ctx, cancel := context.WithTimeout(context.Background(), 120*time.Second)
 	defer cancel()
-	for _, screen := range []struct {
-		name          string
-		width, height int64
-	}{{"desktop", 1280, 800}, {"phone", 390, 844}} {
+	for _, screen := range screens {
 		tab, closeTab := headlessTab(ctx, filepath.Join(dir, screen.name), 1280, 800)
 		if err := chromedp.Do(tab, chromedp.EmulateViewport(screen.width, screen.height), chromedp.Navigate(fileURL), chromedp.WaitReady(chromedp.CSS("footer"))); err != nil {
 			t.Fatalf("loading the sheet: %v", err)

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"fmt"
-	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -59,7 +58,7 @@ func TestStatementInBrowser(t *testing.T) {
 	dir := t.TempDir()
 	billed := billedByRun(t, "CCAS de Rouen", 2026)
 	file := writeStatement(t, dir, "ccas-2026.html", "--member", "ccas", "--year", "2026")
-	fileURL := (&url.URL{Scheme: "file", Path: file}).String()
+	fileURL := urlOf(file)
 
 	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
 	defer cancel()
